@@ -1,0 +1,81 @@
+//! The command line, declared with clap; doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Replays message sends and failures through retry and suppression rules, so that
+/// soft-bounce thresholds, retry periods and retry jobs can be compared before they
+/// change in production.
+#[derive(Debug, Parser)]
+#[command(name = "retrysim", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Documented in every `--help`.
+pub const EXIT_CODES: &str = "Exit status: 0 on success, 1 when a scenario, an input file or an output \
+    cannot be used (the message names the file, line and setting), 2 when the command line itself is wrong.";
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one policy point (every replication), print a summary, and write summary.csv,
+    /// suppressions.csv, and with --trace attempts.csv (and operator.csv when operators
+    /// retried messages).
+    Run(RunArgs),
+    /// Validate a scenario and print it with every default filled in.
+    Check(CheckArgs),
+}
+
+/// Options shared by commands that read a scenario.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScenarioArgs {
+    /// The scenario file (TOML). Without it, the built-in default scenario is used.
+    pub scenario: Option<PathBuf>,
+    /// Override any scenario key by its dotted path, e.g. --set policy.soft_bounce_threshold=3.
+    /// Repeatable; values are TOML (numbers, true/false, "text") or plain text.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Seed of every random stream; overrides the scenario's `seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// Options of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Folder for the result files [default: output/<scenario name>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also write attempts.csv: every attempt with its number, badge, trigger and outcome.
+    #[arg(long)]
+    pub trace: bool,
+    /// Worker threads for replications [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Options of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,34 @@
+//! retrysim: a discrete-event simulator for tuning message retry and suppression settings.
+//!
+//! A run replays a stream of sends through the retry and suppression rules of
+//! `RULES.md` (soft-bounce counter and threshold, retry period and backoff, hard bounces,
+//! the portal's eligibility checks, automatic job and operator retries) against a
+//! failure model that says what each attempt returns. Because the model is known, a run
+//! also counts what a real platform cannot see: false suppressions, attempts wasted on
+//! dead contacts and deliveries lost to suppression.
+//!
+//! The pipeline, module by module:
+//!
+//! - [`scenario`]: a TOML file, validated into a [`scenario::Scenario`].
+//! - [`workload`]: the sends, the failure model and operator actions (CSV or generated).
+//! - [`engine`]: the pending-event queue and run loop, which know nothing of email.
+//! - [`rules`]: the rule components E1–E9 and S1–S9 and the presets.
+//! - [`sim`]: one run, the rules applied in engine order.
+//! - [`metrics`]: counters, quantiles and records of one run.
+//! - [`report`]: CSV files (written atomically).
+//! - [`time`] and [`random`]: simulated time and seeded random streams.
+
+#![deny(missing_docs)]
+
+pub mod app;
+pub mod cli;
+pub mod engine;
+pub mod metrics;
+pub mod random;
+pub mod report;
+pub mod rules;
+pub mod scenario;
+pub mod sim;
+pub mod study;
+pub mod time;
+pub mod workload;

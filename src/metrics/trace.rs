@@ -1,0 +1,154 @@
+//! Records of individual events: attempts (S7, S8), suppressions and operator actions.
+//! They hold dense ids; `crate::report` turns them into names when it writes them.
+
+use crate::rules::eligibility::Refusal;
+use crate::rules::errors::ErrorCode;
+use crate::time::Instant;
+use crate::workload::{ContactId, MessageId};
+
+/// What caused an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Trigger {
+    /// The original send.
+    Initial,
+    /// The email retry schedule (E7).
+    Backoff,
+    /// The automatic retry job (S5).
+    Auto,
+    /// An operator's retry of one message (S3).
+    Manual,
+    /// Part of an operator's bulk retry (S4).
+    Bulk,
+}
+
+impl Trigger {
+    /// The name used in `attempts.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Trigger::Initial => "initial",
+            Trigger::Backoff => "backoff",
+            Trigger::Auto => "auto",
+            Trigger::Manual => "manual",
+            Trigger::Bulk => "bulk",
+        }
+    }
+}
+
+/// S7: the badge shown beside an attempt.
+pub fn badge(attempt: u32) -> &'static str {
+    match attempt {
+        0 | 1 => "",
+        2 => "Attempt #2",
+        _ => "Attempt #3+",
+    }
+}
+
+/// One attempt (S8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptRecord {
+    /// The message.
+    pub message: MessageId,
+    /// Its contact.
+    pub contact: ContactId,
+    /// 1 for the original send, n + 1 for the n-th retry.
+    pub attempt: u32,
+    /// When it was made.
+    pub at: Instant,
+    /// What caused it.
+    pub trigger: Trigger,
+    /// `None` when delivered, else the error.
+    pub error: Option<ErrorCode>,
+    /// The operator's free-text reason, as an index into the workload's notes.
+    pub note: Option<u32>,
+}
+
+/// Why a contact was put on the suppression list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SuppressionReason {
+    /// The soft-bounce counter reached the threshold (E3).
+    SoftBounceThreshold,
+    /// A hard bounce (E8).
+    HardBounce,
+    /// An opt-out (S9).
+    OptOut,
+}
+
+impl SuppressionReason {
+    /// The name used in `suppressions.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SuppressionReason::SoftBounceThreshold => "soft_bounce_threshold",
+            SuppressionReason::HardBounce => "hard_bounce",
+            SuppressionReason::OptOut => "opt_out",
+        }
+    }
+}
+
+/// One addition to the suppression list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuppressionRecord {
+    /// The contact.
+    pub contact: ContactId,
+    /// When.
+    pub at: Instant,
+    /// Why.
+    pub reason: SuppressionReason,
+    /// The soft-bounce counter at that moment.
+    pub counter: u8,
+}
+
+/// The result of one operator retry of one message (S3, S4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperatorResult {
+    /// Eligible: a new attempt was made.
+    Queued,
+    /// A manual retry that was refused.
+    Failed(Refusal),
+    /// A message of a bulk selection that was refused.
+    Skipped(Refusal),
+}
+
+impl OperatorResult {
+    /// The name used in `operator.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OperatorResult::Queued => "queued",
+            OperatorResult::Failed(_) => "failed",
+            OperatorResult::Skipped(_) => "skipped",
+        }
+    }
+
+    /// The S2 reason of a refusal.
+    pub fn refusal(self) -> Option<Refusal> {
+        match self {
+            OperatorResult::Queued => None,
+            OperatorResult::Failed(r) | OperatorResult::Skipped(r) => Some(r),
+        }
+    }
+}
+
+/// One line of an operator action's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperatorRecord {
+    /// When the operator acted.
+    pub at: Instant,
+    /// `manual` or `bulk`.
+    pub action: &'static str,
+    /// The message.
+    pub message: MessageId,
+    /// What happened to it.
+    pub result: OperatorResult,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn badges_follow_the_attempt_number_s7() {
+        assert_eq!(badge(1), "");
+        assert_eq!(badge(2), "Attempt #2");
+        assert_eq!(badge(3), "Attempt #3+");
+        assert_eq!(badge(17), "Attempt #3+");
+    }
+}

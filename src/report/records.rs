@@ -1,0 +1,87 @@
+//! `suppressions.csv`, `attempts.csv` and `operator.csv`: one line per record, with
+//! names instead of the engine's dense ids.
+
+use std::io::Write;
+
+use crate::metrics::trace::badge;
+use crate::metrics::{AttemptRecord, OperatorRecord, SuppressionRecord};
+use crate::report::neutralise;
+use crate::rules::errors::ErrorTable;
+use crate::workload::Workload;
+
+/// Which run the records belong to, and how to name what they mention.
+#[derive(Debug, Clone, Copy)]
+pub struct RunContext<'a> {
+    /// Policy point number.
+    pub point: usize,
+    /// Replication number.
+    pub replication: u32,
+    /// The run's workload, for names.
+    pub workload: &'a Workload,
+    /// The run's classification table, for error code text.
+    pub errors: &'a ErrorTable,
+}
+
+/// Header of `suppressions.csv`.
+pub const SUPPRESSIONS_HEADER: [&str; 6] = ["replication", "point", "contact", "suppressed_at", "reason", "counter"];
+/// Header of `attempts.csv`.
+pub const ATTEMPTS_HEADER: [&str; 11] =
+    ["replication", "point", "message_id", "contact", "attempt", "badge", "at", "trigger", "outcome", "error_code", "reason"];
+/// Header of `operator.csv`.
+pub const OPERATOR_HEADER: [&str; 7] = ["replication", "point", "at", "action", "message_id", "result", "reason"];
+
+/// Appends the suppressions of one run.
+pub fn suppressions<W: Write>(w: &mut csv::Writer<W>, run: RunContext<'_>, records: &[SuppressionRecord]) -> csv::Result<()> {
+    let mut name = String::new();
+    for r in records {
+        let contact = neutralise(run.workload.contacts.write(r.contact, &mut name)).into_owned();
+        w.write_record([
+            run.replication.to_string(),
+            run.point.to_string(),
+            contact,
+            r.at.to_string(),
+            r.reason.name().to_string(),
+            r.counter.to_string(),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Appends the attempts of one run (S7 badges, S8 history).
+pub fn attempts<W: Write>(w: &mut csv::Writer<W>, run: RunContext<'_>, records: &[AttemptRecord]) -> csv::Result<()> {
+    let (mut message, mut contact) = (String::new(), String::new());
+    for r in records {
+        let note = r.note.map_or("", |i| run.workload.notes[i as usize].as_str());
+        w.write_record([
+            run.replication.to_string().as_str(),
+            run.point.to_string().as_str(),
+            &neutralise(run.workload.messages.write(r.message, &mut message)),
+            &neutralise(run.workload.contacts.write(r.contact, &mut contact)),
+            r.attempt.to_string().as_str(),
+            badge(r.attempt),
+            r.at.to_string().as_str(),
+            r.trigger.name(),
+            if r.error.is_some() { "failed" } else { "delivered" },
+            &neutralise(r.error.map_or("", |c| run.errors.info(c).code.as_str())),
+            &neutralise(note),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Appends the operator retry results of one run (S3, S4).
+pub fn operator<W: Write>(w: &mut csv::Writer<W>, run: RunContext<'_>, records: &[OperatorRecord]) -> csv::Result<()> {
+    let mut message = String::new();
+    for r in records {
+        w.write_record([
+            run.replication.to_string().as_str(),
+            run.point.to_string().as_str(),
+            r.at.to_string().as_str(),
+            r.action,
+            &neutralise(run.workload.messages.write(r.message, &mut message)),
+            r.result.name(),
+            r.result.refusal().map_or("", |x| x.name()),
+        ])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! The retry and suppression rules of `RULES.md`, as small composable components.
+//!
+//! Each submodule owns one concern and is pure: it takes state and settings and returns a
+//! decision, and the simulation (`crate::sim`) applies the decisions in event order.
+//!
+//! - [`errors`]: error codes, their class and recommended wait (the classification table).
+//! - [`counter`]: the soft-bounce counter and its threshold (E1–E5).
+//! - [`backoff`]: the retry schedule and jitter (E7) and the retry period (E6).
+//! - [`eligibility`]: retry eligibility and the reasons a retry is refused (S1, S2).
+//! - [`policy`]: one validated set of settings, composed from the components above.
+//! - [`presets`]: the `email` and `sms_portal` presets, as data.
+
+pub mod backoff;
+pub mod counter;
+pub mod eligibility;
+pub mod errors;
+pub mod policy;
+pub mod presets;

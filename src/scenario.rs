@@ -1,0 +1,247 @@
+//! Scenario files: the TOML schema, validation with messages that name the key and the
+//! allowed range, `--set` overrides, and the built-in default scenario.
+//!
+//! Loading has two stages. The file is first read as it is written (a raw serde struct
+//! and TOML tables), then validated once into a [`Scenario`] whose fields cannot hold an
+//! invalid value. The raw document is kept, so that a sweep can derive each of its points
+//! from it with the same validation.
+
+pub mod overrides;
+pub mod policy;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::rules::errors::{ErrorClass, ErrorInfo, ErrorTable};
+use crate::rules::policy::ChannelPolicies;
+use crate::time::{Instant, Span, Zone};
+use crate::workload::import::TraceFiles;
+
+/// The built-in default scenario, compiled into the binary.
+pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/default.toml");
+
+/// A scenario that cannot be used, with the file it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{file}: {message}")]
+pub struct ScenarioError {
+    /// The scenario file (or `built-in default`).
+    pub file: String,
+    /// What is wrong, naming the key and what is allowed.
+    pub message: String,
+}
+
+/// The top level of a scenario file, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Option<String>,
+    seed: Option<u64>,
+    replications: Option<i64>,
+    start: Option<String>,
+    horizon: Option<String>,
+    timezone: Option<String>,
+    workload: Option<toml::Table>,
+    policy: Option<toml::Table>,
+    errors: Option<Vec<RawError>>,
+    error_fallback: Option<RawFallback>,
+    sweep: Option<toml::Table>,
+    objective: Option<toml::Table>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawError {
+    code: String,
+    class: String,
+    wait: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFallback {
+    class: String,
+    wait: Option<String>,
+}
+
+/// Where a scenario's sends and failures come from.
+#[derive(Debug, Clone)]
+pub enum WorkloadSpec {
+    /// Imported CSV files.
+    Csv(TraceFiles),
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name, used for the default output folder and in chart titles.
+    pub name: String,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Independent replications of every policy point.
+    pub replications: u32,
+    /// First instant of the run.
+    pub start: Instant,
+    /// Length of the run.
+    pub horizon: Span,
+    /// Time zone of local times (the automatic job).
+    pub zone: Zone,
+    /// The workload.
+    pub workload: WorkloadSpec,
+    /// The policy of each channel.
+    pub policies: ChannelPolicies,
+    /// The scenario's own error codes.
+    pub errors: Vec<ErrorInfo>,
+    /// Class and wait of codes nobody knows, if set.
+    pub error_fallback: Option<(ErrorClass, Span)>,
+    /// Deliverability warnings found during validation (E2).
+    pub warnings: Vec<String>,
+    /// The document after `--set`, from which sweep points are derived.
+    pub document: toml::Table,
+    /// The folder relative paths are resolved against.
+    pub base_dir: PathBuf,
+    /// Where the scenario came from, for messages.
+    pub origin: String,
+}
+
+impl Scenario {
+    /// Loads a scenario file (or the built-in default when `path` is `None`) and applies
+    /// `--set` assignments.
+    pub fn load(path: Option<&Path>, sets: &[String]) -> Result<Scenario, ScenarioError> {
+        let (origin, text, base_dir) = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| ScenarioError {
+                    file: p.display().to_string(),
+                    message: format!("cannot read: {e}"),
+                })?;
+                let base = p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                (p.display().to_string(), text, base)
+            }
+            None => (
+                "built-in default scenario".to_string(),
+                DEFAULT_SCENARIO.to_string(),
+                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")),
+            ),
+        };
+        let fail = |message: String| ScenarioError { file: origin.clone(), message };
+        let mut document: toml::Table = text.parse().map_err(|e: toml::de::Error| fail(e.to_string()))?;
+        for assignment in sets {
+            overrides::apply(&mut document, assignment).map_err(fail)?;
+        }
+        Scenario::from_document(document, base_dir, origin.clone()).map_err(fail)
+    }
+
+    /// Validates a document. Relative paths are resolved against `base_dir`.
+    pub fn from_document(document: toml::Table, base_dir: PathBuf, origin: String) -> Result<Scenario, String> {
+        let raw: RawScenario = toml::Value::Table(document.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| e.message().to_string())?;
+        let mut warnings = Vec::new();
+        let policies = policy::channel_policies(&raw.policy.clone().unwrap_or_default(), &mut warnings)?;
+        warnings.dedup();
+        let replications = raw.replications.unwrap_or(1);
+        if !(1..=100_000).contains(&replications) {
+            return Err(format!("replications must be 1..=100000, got {replications}"));
+        }
+        let horizon = Span::parse(raw.horizon.as_deref().unwrap_or("30d")).map_err(|e| format!("horizon: {e}"))?;
+        if horizon <= Span::ZERO {
+            return Err("horizon must be longer than 0s".to_string());
+        }
+        Ok(Scenario {
+            name: raw.name.unwrap_or_else(|| "scenario".to_string()),
+            seed: raw.seed.unwrap_or(1),
+            replications: replications as u32,
+            start: Instant::parse_rfc3339(raw.start.as_deref().unwrap_or("2026-01-05T00:00:00Z"))
+                .map_err(|e| format!("start: {e}"))?,
+            horizon,
+            zone: Zone::parse(raw.timezone.as_deref().unwrap_or("UTC")).map_err(|e| format!("timezone: {e}"))?,
+            workload: workload_spec(raw.workload.unwrap_or_default(), &base_dir)?,
+            policies,
+            errors: error_entries(raw.errors.unwrap_or_default())?,
+            error_fallback: raw.error_fallback.map(|f| class_and_wait(&f.class, f.wait.as_deref(), "error_fallback")).transpose()?,
+            warnings,
+            document,
+            base_dir,
+            origin,
+        })
+    }
+
+    /// First instant after the run.
+    pub fn end(&self) -> Instant {
+        self.start.plus(self.horizon)
+    }
+
+    /// A fresh classification table: built-in codes plus the scenario's.
+    pub fn error_table(&self) -> ErrorTable {
+        ErrorTable::new(&self.errors, self.error_fallback)
+    }
+
+    /// The scenario with every default filled in, as a TOML document.
+    pub fn resolved(&self) -> toml::Table {
+        let mut doc = toml::Table::new();
+        let s = |v: String| toml::Value::String(v);
+        doc.insert("name".into(), s(self.name.clone()));
+        doc.insert("seed".into(), toml::Value::Integer(self.seed as i64));
+        doc.insert("replications".into(), toml::Value::Integer(self.replications.into()));
+        doc.insert("start".into(), s(self.start.to_string()));
+        doc.insert("horizon".into(), s(self.horizon.to_string()));
+        doc.insert("timezone".into(), s(self.zone.to_string()));
+        if let Some(w) = self.document.get("workload") {
+            doc.insert("workload".into(), w.clone());
+        }
+        let mut policy = policy::to_table(&self.policies.email);
+        if self.policies.sms != self.policies.email {
+            policy.insert("sms".into(), toml::Value::Table(policy::to_table(&self.policies.sms)));
+        }
+        doc.insert("policy".into(), toml::Value::Table(policy));
+        for key in ["errors", "error_fallback", "sweep", "objective"] {
+            if let Some(v) = self.document.get(key) {
+                doc.insert(key.into(), v.clone());
+            }
+        }
+        doc
+    }
+}
+
+fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, String> {
+    let kind = table.get("kind").and_then(toml::Value::as_str).unwrap_or("csv");
+    let path = |key: &str| -> Result<Option<PathBuf>, String> {
+        match table.get(key) {
+            None => Ok(None),
+            Some(toml::Value::String(p)) => Ok(Some(base_dir.join(p))),
+            Some(other) => Err(format!("workload.{key} must be a path string, got {other}")),
+        }
+    };
+    match kind {
+        "csv" => {
+            for key in table.keys() {
+                if !matches!(key.as_str(), "kind" | "sends" | "failures" | "actions") {
+                    return Err(format!("workload.{key} is not a key of a csv workload (kind, sends, failures, actions)"));
+                }
+            }
+            let sends = path("sends")?.ok_or("workload.sends is required for kind = \"csv\"")?;
+            Ok(WorkloadSpec::Csv(TraceFiles { sends, failures: path("failures")?, actions: path("actions")? }))
+        }
+        other => Err(format!("workload.kind must be csv or synthetic, got {other:?}")),
+    }
+}
+
+fn class_and_wait(class: &str, wait: Option<&str>, key: &str) -> Result<(ErrorClass, Span), String> {
+    let class = class.parse::<ErrorClass>().map_err(|e| format!("{key}.class: {e}"))?;
+    let wait = Span::parse(wait.unwrap_or("0s")).map_err(|e| format!("{key}.wait: {e}"))?;
+    Ok((class, wait))
+}
+
+fn error_entries(raw: Vec<RawError>) -> Result<Vec<ErrorInfo>, String> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            if e.code.trim().is_empty() {
+                return Err(format!("errors[{i}].code must not be empty"));
+            }
+            let (class, wait) = class_and_wait(&e.class, e.wait.as_deref(), &format!("errors[{i}]"))?;
+            Ok(ErrorInfo { code: e.code, class, wait })
+        })
+        .collect()
+}

@@ -1,0 +1,304 @@
+//! The `[policy]` table: a preset, the user's keys laid over it, per-channel overlays
+//! (`[policy.email]`, `[policy.sms]`), and validation into a [`Policy`] with the bounds
+//! of RULES.md (E2, E6) and clear messages that name the key.
+
+use serde::Deserialize;
+
+use crate::rules::backoff::{Backoff, Jitter, Schedule};
+use crate::rules::policy::{AutoRetry, ChannelPolicies, Policy, RetryPeriods};
+use crate::rules::presets;
+use crate::time::{Span, TimeOfDay};
+use crate::workload::Channel;
+
+/// The fully merged policy table of one channel, as serde reads it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    soft_bounce_threshold: toml::Value,
+    cross_delivery_gap: String,
+    retry_period: String,
+    retry_period_marketing: Option<String>,
+    retry_period_transactional: Option<String>,
+    backoff: RawBackoff,
+    hard_bounce_suppresses: bool,
+    opt_out_suppresses: bool,
+    suppression_ttl: String,
+    eligibility_checks: bool,
+    auto_retry: bool,
+    auto_retry_at: String,
+    auto_retry_every: String,
+    max_auto_attempts: i64,
+    cost_per_attempt: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBackoff {
+    kind: String,
+    interval: Option<String>,
+    initial: Option<String>,
+    factor: Option<f64>,
+    cap: Option<String>,
+    delays: Option<Vec<String>>,
+    jitter: Option<String>,
+}
+
+/// Validates the `[policy]` table into the policy of each channel. Warnings (E2's
+/// deliverability risk) are appended to `warnings`.
+pub fn channel_policies(policy: &toml::Table, warnings: &mut Vec<String>) -> Result<ChannelPolicies, String> {
+    Ok(ChannelPolicies {
+        email: channel_policy(policy, Channel::Email, warnings)?,
+        sms: channel_policy(policy, Channel::Sms, warnings)?,
+    })
+}
+
+fn channel_policy(policy: &toml::Table, channel: Channel, warnings: &mut Vec<String>) -> Result<Policy, String> {
+    let overlay = match policy.get(channel.name()) {
+        None => None,
+        Some(toml::Value::Table(t)) => Some(t),
+        Some(_) => return Err(format!("policy.{channel} must be a table of policy keys")),
+    };
+    let prefix = if overlay.is_some() { format!("policy.{channel}") } else { "policy".to_string() };
+    let merged = merged_table(policy, overlay)?;
+    let raw: RawPolicy = toml::Value::Table(merged)
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("{prefix}: {}", e.message()))?;
+    validate(raw, &prefix, warnings)
+}
+
+/// Preset, then the base keys, then the channel's overlay.
+fn merged_table(policy: &toml::Table, overlay: Option<&toml::Table>) -> Result<toml::Table, String> {
+    let preset_of = |t: &toml::Table, path: &str| -> Result<Option<String>, String> {
+        match t.get("preset") {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(format!("{path}.preset must be a string, got {other}")),
+        }
+    };
+    let name = match overlay {
+        Some(o) => preset_of(o, "policy.<channel>")?,
+        None => None,
+    }
+    .or(preset_of(policy, "policy")?)
+    .unwrap_or_else(|| "email".to_string());
+    let mut merged = presets::table(&name).ok_or_else(|| {
+        format!("policy.preset must be one of {}, got {name:?}", presets::NAMES.join(", "))
+    })?;
+    let base: toml::Table = policy
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "preset" | "email" | "sms"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    lay_over(&mut merged, &base);
+    if let Some(o) = overlay {
+        let o: toml::Table = o.iter().filter(|(k, _)| *k != "preset").map(|(k, v)| (k.clone(), v.clone())).collect();
+        lay_over(&mut merged, &o);
+    }
+    Ok(merged)
+}
+
+/// Replaces keys of `base` by those of `top`. A `backoff` given as a word becomes
+/// `{ kind = word }`; one given without a `kind` only changes the keys it names.
+fn lay_over(base: &mut toml::Table, top: &toml::Table) {
+    for (key, value) in top {
+        let value = match (key.as_str(), value) {
+            ("backoff", toml::Value::String(kind)) => {
+                let mut t = toml::Table::new();
+                t.insert("kind".into(), toml::Value::String(kind.clone()));
+                toml::Value::Table(t)
+            }
+            _ => value.clone(),
+        };
+        match (base.get_mut(key), &value) {
+            (Some(toml::Value::Table(old)), toml::Value::Table(new)) if !new.contains_key("kind") => {
+                for (k, v) in new {
+                    old.insert(k.clone(), v.clone());
+                }
+            }
+            _ => {
+                base.insert(key.clone(), value);
+            }
+        }
+    }
+}
+
+fn span(prefix: &str, key: &str, text: &str) -> Result<Span, String> {
+    Span::parse(text).map_err(|e| format!("{prefix}.{key}: {e}"))
+}
+
+fn optional_span(prefix: &str, key: &str, text: &str) -> Result<Option<Span>, String> {
+    if text == "none" { Ok(None) } else { span(prefix, key, text).map(Some) }
+}
+
+fn validate(raw: RawPolicy, prefix: &str, warnings: &mut Vec<String>) -> Result<Policy, String> {
+    let soft_bounce_threshold = threshold(&raw.soft_bounce_threshold, prefix, warnings)?;
+    let retry_period = retry_periods(&raw, prefix)?;
+    if raw.max_auto_attempts < 0 || raw.max_auto_attempts > 1000 {
+        return Err(format!("{prefix}.max_auto_attempts must be 0..=1000, got {}", raw.max_auto_attempts));
+    }
+    if !(raw.cost_per_attempt.is_finite() && raw.cost_per_attempt >= 0.0) {
+        return Err(format!("{prefix}.cost_per_attempt must be a number ≥ 0, got {}", raw.cost_per_attempt));
+    }
+    let every = span(prefix, "auto_retry_every", &raw.auto_retry_every)?;
+    if every < Span::minutes(1) {
+        return Err(format!("{prefix}.auto_retry_every must be at least 1m, got {every}"));
+    }
+    let auto_retry = raw
+        .auto_retry
+        .then(|| -> Result<AutoRetry, String> {
+            Ok(AutoRetry {
+                at: TimeOfDay::parse(&raw.auto_retry_at).map_err(|e| format!("{prefix}.auto_retry_at: {e}"))?,
+                every,
+                max_attempts: raw.max_auto_attempts as u32,
+            })
+        })
+        .transpose()?;
+    Ok(Policy {
+        soft_bounce_threshold,
+        cross_delivery_gap: span(prefix, "cross_delivery_gap", &raw.cross_delivery_gap)?,
+        retry_period,
+        backoff: backoff(&raw.backoff, prefix)?,
+        hard_bounce_suppresses: raw.hard_bounce_suppresses,
+        opt_out_suppresses: raw.opt_out_suppresses,
+        suppression_ttl: optional_span(prefix, "suppression_ttl", &raw.suppression_ttl)?,
+        eligibility_checks: raw.eligibility_checks,
+        auto_retry,
+        cost_per_attempt: raw.cost_per_attempt,
+    })
+}
+
+/// E2: 1..=20, a warning above 10, or `"none"` for no counter.
+fn threshold(value: &toml::Value, prefix: &str, warnings: &mut Vec<String>) -> Result<Option<u8>, String> {
+    let key = format!("{prefix}.soft_bounce_threshold");
+    match value {
+        toml::Value::String(s) if s == "none" => Ok(None),
+        toml::Value::Integer(n) if (1..=20).contains(n) => {
+            if *n > 10 {
+                warnings.push(format!(
+                    "{key} = {n} is above 10: a high threshold keeps mailing dead addresses and risks ISP throttling or block-listing (E2)"
+                ));
+            }
+            Ok(Some(*n as u8))
+        }
+        toml::Value::Integer(n) => Err(format!("{key} must be 1..=20, got {n}")),
+        other => Err(format!("{key} must be an integer 1..=20 or \"none\", got {other}")),
+    }
+}
+
+/// E6: at most 84 h; at least 6 h for marketing and 10 min for transactional messages.
+fn retry_periods(raw: &RawPolicy, prefix: &str) -> Result<RetryPeriods, String> {
+    let general = optional_span(prefix, "retry_period", &raw.retry_period)?;
+    let pick = |key: &str, own: &Option<String>| -> Result<(String, Option<Span>), String> {
+        match own {
+            Some(text) => Ok((format!("{prefix}.{key}"), optional_span(prefix, key, text)?)),
+            None => Ok((format!("{prefix}.retry_period"), general)),
+        }
+    };
+    let (m_key, marketing) = pick("retry_period_marketing", &raw.retry_period_marketing)?;
+    let (t_key, transactional) = pick("retry_period_transactional", &raw.retry_period_transactional)?;
+    check_period(&m_key, marketing, "marketing", Span::hours(6))?;
+    check_period(&t_key, transactional, "transactional", Span::minutes(10))?;
+    Ok(RetryPeriods { marketing, transactional })
+}
+
+fn check_period(key: &str, period: Option<Span>, kind: &str, min: Span) -> Result<(), String> {
+    let Some(p) = period else { return Ok(()) };
+    if p > Span::hours(84) {
+        return Err(format!("{key} must be at most 84h for {kind} messages (E6), got {p}"));
+    }
+    if p < min {
+        return Err(format!("{key} must be at least {min} for {kind} messages (E6), got {p}"));
+    }
+    Ok(())
+}
+
+/// E7: the schedule kinds and their keys.
+fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String> {
+    let p = format!("{prefix}.backoff");
+    let need = |key: &str, v: &Option<String>| -> Result<Span, String> {
+        let text = v.as_deref().ok_or_else(|| format!("{p}.{key} is required for kind = {:?}", raw.kind))?;
+        let s = span(&p, key, text)?;
+        if s <= Span::ZERO {
+            return Err(format!("{p}.{key} must be longer than 0s, got {s}"));
+        }
+        Ok(s)
+    };
+    let schedule = match raw.kind.as_str() {
+        "none" => Schedule::None,
+        "fixed" => Schedule::Fixed { interval: need("interval", &raw.interval)? },
+        "exponential" => {
+            let initial = need("initial", &raw.initial)?;
+            let cap = need("cap", &raw.cap)?;
+            let factor = raw.factor.unwrap_or(2.0);
+            if !(factor.is_finite() && (1.0..=100.0).contains(&factor)) {
+                return Err(format!("{p}.factor must be 1..=100, got {factor}"));
+            }
+            if cap < initial {
+                return Err(format!("{p}.cap ({cap}) must be at least initial ({initial})"));
+            }
+            Schedule::Exponential { initial, factor, cap }
+        }
+        "list" => {
+            let delays = raw.delays.as_ref().filter(|d| !d.is_empty()).ok_or_else(|| format!("{p}.delays must list at least one delay"))?;
+            let delays = delays.iter().map(|d| need("delays", &Some(d.clone()))).collect::<Result<_, _>>()?;
+            Schedule::List { delays }
+        }
+        other => return Err(format!("{p}.kind must be one of none, fixed, exponential, list, got {other:?}")),
+    };
+    let jitter_name = raw.jitter.as_deref().unwrap_or("none");
+    let jitter = Jitter::parse(jitter_name)
+        .ok_or_else(|| format!("{p}.jitter must be one of none, full, equal, decorrelated, got {jitter_name:?}"))?;
+    Ok(Backoff { schedule, jitter })
+}
+
+/// The policy of one channel as a complete TOML table, for `retrysim check`.
+pub fn to_table(p: &Policy) -> toml::Table {
+    let mut t = toml::Table::new();
+    let mut put = |k: &str, v: toml::Value| {
+        t.insert(k.to_string(), v);
+    };
+    let text = |s: String| toml::Value::String(s);
+    let opt_span = |s: Option<Span>| text(s.map_or("none".to_string(), |s| s.to_string()));
+    put("soft_bounce_threshold", p.soft_bounce_threshold.map_or(text("none".into()), |n| toml::Value::Integer(n.into())));
+    put("cross_delivery_gap", text(p.cross_delivery_gap.to_string()));
+    put("retry_period_marketing", opt_span(p.retry_period.marketing));
+    put("retry_period_transactional", opt_span(p.retry_period.transactional));
+    put("backoff", toml::Value::Table(backoff_table(&p.backoff)));
+    put("hard_bounce_suppresses", toml::Value::Boolean(p.hard_bounce_suppresses));
+    put("opt_out_suppresses", toml::Value::Boolean(p.opt_out_suppresses));
+    put("suppression_ttl", opt_span(p.suppression_ttl));
+    put("eligibility_checks", toml::Value::Boolean(p.eligibility_checks));
+    put("auto_retry", toml::Value::Boolean(p.auto_retry.is_some()));
+    if let Some(job) = p.auto_retry {
+        put("auto_retry_at", text(job.at.to_string()));
+        put("auto_retry_every", text(job.every.to_string()));
+        put("max_auto_attempts", toml::Value::Integer(job.max_attempts.into()));
+    }
+    put("cost_per_attempt", toml::Value::Float(p.cost_per_attempt));
+    t
+}
+
+fn backoff_table(b: &Backoff) -> toml::Table {
+    let mut t = toml::Table::new();
+    let s = |v: Span| toml::Value::String(v.to_string());
+    let kind = match &b.schedule {
+        Schedule::None => "none",
+        Schedule::Fixed { interval } => {
+            t.insert("interval".into(), s(*interval));
+            "fixed"
+        }
+        Schedule::Exponential { initial, factor, cap } => {
+            t.insert("initial".into(), s(*initial));
+            t.insert("factor".into(), toml::Value::Float(*factor));
+            t.insert("cap".into(), s(*cap));
+            "exponential"
+        }
+        Schedule::List { delays } => {
+            t.insert("delays".into(), toml::Value::Array(delays.iter().map(|d| s(*d)).collect()));
+            "list"
+        }
+    };
+    t.insert("kind".into(), toml::Value::String(kind.into()));
+    t.insert("jitter".into(), toml::Value::String(b.jitter.name().into()));
+    t
+}

@@ -1,0 +1,173 @@
+//! One simulated run: the rules of `crate::rules` applied, in engine order, to a
+//! workload's sends, failures and operator actions.
+//!
+//! The run is a [`Process`] for `crate::engine`: sends arrive from the time-sorted
+//! stream, and the run schedules its own events (scheduled retries, retry-period ends,
+//! automatic job runs, operator actions). Same-instant events are handled in this order
+//! of rank: scheduled retries, new sends, retry-period ends, automatic jobs, operator
+//! actions; within a rank, in the order they were scheduled.
+
+mod attempt;
+mod retry;
+pub mod state;
+
+use crate::engine::{self, EventQueue, Process};
+use crate::metrics::{AttemptRecord, OperatorRecord, RunMetrics, SuppressionRecord};
+use crate::random::{IndexedDraws, Purpose};
+use crate::rules::errors::ErrorTable;
+use crate::rules::policy::ChannelPolicies;
+use crate::time::{Instant, Zone};
+use crate::workload::{Channel, MessageId, Workload};
+use state::{ContactState, MessageState, Status};
+
+/// Everything one run needs.
+#[derive(Debug, Clone, Copy)]
+pub struct RunSpec<'a> {
+    /// Sends, failures and actions.
+    pub workload: &'a Workload,
+    /// Classification of every code in the workload.
+    pub errors: &'a ErrorTable,
+    /// The settings of each channel.
+    pub policies: &'a ChannelPolicies,
+    /// First instant of the run.
+    pub start: Instant,
+    /// First instant after the run (start + horizon).
+    pub end: Instant,
+    /// Time zone of the automatic job.
+    pub zone: Zone,
+    /// Scenario seed.
+    pub seed: u64,
+    /// Replication number (selects the jitter streams).
+    pub replication: u32,
+    /// Record every attempt.
+    pub trace: bool,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, Default)]
+pub struct RunOutput {
+    /// Counters and quantiles.
+    pub metrics: RunMetrics,
+    /// Every addition to the suppression list, in time order.
+    pub suppressions: Vec<SuppressionRecord>,
+    /// Every attempt in time order, when traced.
+    pub attempts: Vec<AttemptRecord>,
+    /// Every operator retry result, in time order.
+    pub operator: Vec<OperatorRecord>,
+}
+
+/// An event the run schedules for itself. Small and `Copy`.
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    /// Make scheduled attempt number `attempt` of a message, unless something else
+    /// happened to the message since it was scheduled.
+    Retry { message: MessageId, attempt: u16 },
+    /// The retry period of a waiting message ends.
+    PeriodEnd { message: MessageId },
+    /// The automatic job of a channel runs.
+    AutoJob { channel: Channel },
+    /// Operator action number `index` of the workload.
+    Operator { index: u32 },
+}
+
+mod rank {
+    pub const RETRY: u8 = 0;
+    pub const ARRIVAL: u8 = 1;
+    pub const PERIOD_END: u8 = 2;
+    pub const AUTO_JOB: u8 = 3;
+    pub const OPERATOR: u8 = 4;
+}
+
+/// Runs one replication of one policy over a workload.
+pub fn simulate(spec: &RunSpec<'_>) -> RunOutput {
+    let mut sim = Simulation::new(spec);
+    let mut queue = EventQueue::new();
+    sim.schedule_first_jobs(&mut queue);
+    for (index, action) in spec.workload.actions.iter().enumerate() {
+        if action.at >= spec.start {
+            queue.schedule(action.at, rank::OPERATOR, Event::Operator { index: index as u32 });
+        }
+    }
+    let arrivals = spec
+        .workload
+        .sends
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.created >= spec.start)
+        .map(|(i, s)| (s.created, i as MessageId));
+    engine::run(&mut sim, arrivals, &mut queue, spec.end);
+    sim.finish()
+}
+
+/// The state of one run.
+struct Simulation<'a> {
+    spec: &'a RunSpec<'a>,
+    messages: Vec<MessageState>,
+    contacts: Vec<ContactState>,
+    /// Messages that have failed at least once and were not delivered since, for the
+    /// automatic job and bulk retries; compacted and sorted by id before each use.
+    failed: Vec<MessageId>,
+    jitter: IndexedDraws,
+    out: RunOutput,
+    ttd: Vec<u32>,
+}
+
+impl<'a> Simulation<'a> {
+    fn new(spec: &'a RunSpec<'a>) -> Self {
+        let w = spec.workload;
+        let contacts = w.contact_count().max(w.failures.contacts());
+        Simulation {
+            spec,
+            messages: vec![MessageState::default(); w.sends.len()],
+            contacts: vec![ContactState::default(); contacts],
+            failed: Vec::new(),
+            jitter: IndexedDraws::new(spec.seed, spec.replication, Purpose::Jitter),
+            out: RunOutput::default(),
+            ttd: Vec::new(),
+        }
+    }
+
+    /// Counts every created message by its final state.
+    fn finish(mut self) -> RunOutput {
+        let c = &mut self.out.metrics.counters;
+        c.contacts = self.contacts.len() as u64;
+        c.suppressed_contacts = self.contacts.iter().filter(|c| c.ever_suppressed).count() as u64;
+        for m in &self.messages {
+            let slot = match m.status {
+                Status::Unborn => continue,
+                Status::Retrying => &mut c.pending,
+                Status::Failed | Status::Rejected => &mut c.failed,
+                Status::Delivered => &mut c.delivered,
+                Status::Expired => &mut c.expired,
+                Status::HardBounced => &mut c.hard_bounced,
+                Status::OptedOut => &mut c.opted_out,
+                Status::Suppressed => &mut c.suppressed_messages,
+                Status::Skipped => &mut c.skipped_suppressed,
+            };
+            *slot += 1;
+        }
+        self.ttd.sort_unstable();
+        self.out.metrics.ttd_sorted = self.ttd;
+        debug_assert!(self.out.metrics.is_conserved());
+        self.out
+    }
+}
+
+impl Process for Simulation<'_> {
+    type Event = Event;
+    type Arrival = MessageId;
+    const ARRIVAL_RANK: u8 = rank::ARRIVAL;
+
+    fn arrive(&mut self, now: Instant, message: MessageId, queue: &mut EventQueue<Event>) {
+        self.create(now, message, queue);
+    }
+
+    fn handle(&mut self, now: Instant, event: Event, queue: &mut EventQueue<Event>) {
+        match event {
+            Event::Retry { message, attempt } => self.scheduled_retry(now, message, attempt, queue),
+            Event::PeriodEnd { message } => self.period_end(message),
+            Event::AutoJob { channel } => self.auto_job(now, channel, queue),
+            Event::Operator { index } => self.operator_action(now, index as usize, queue),
+        }
+    }
+}

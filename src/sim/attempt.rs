@@ -1,0 +1,241 @@
+//! Attempts and what follows them: delivery and the counter reset (E5), soft bounces and
+//! the threshold (E1–E4), scheduled retries within the retry period (E6, E7), hard
+//! bounces and opt-outs (E8, S9), and suppression with its cancellations (E3, E9).
+
+use super::state::{NO_MESSAGE, Status};
+use super::{Event, Simulation, rank};
+use crate::engine::EventQueue;
+use crate::metrics::{AttemptRecord, SuppressionReason, SuppressionRecord, Trigger};
+use crate::rules::backoff::within_period;
+use crate::rules::errors::{ErrorClass, ErrorCode};
+use crate::rules::policy::Policy;
+use crate::time::{Instant, Span};
+use crate::workload::{ContactId, MessageId, Send};
+
+impl<'a> Simulation<'a> {
+    fn send(&self, message: MessageId) -> Send {
+        self.spec.workload.sends[message as usize]
+    }
+
+    fn policy(&self, message: MessageId) -> &'a Policy {
+        self.spec.policies.of(self.send(message).channel)
+    }
+
+    /// A send enters the queue: it becomes its contact's latest message and is attempted
+    /// at once, unless the contact is suppressed (E3, E9).
+    pub(super) fn create(&mut self, now: Instant, message: MessageId, queue: &mut EventQueue<Event>) {
+        let contact = self.send(message).contact;
+        self.out.metrics.counters.messages += 1;
+        let c = &mut self.contacts[contact as usize];
+        self.messages[message as usize].prev_same_contact = c.last_message;
+        c.last_message = message;
+        if self.is_suppressed(contact, now) {
+            self.messages[message as usize].status = Status::Skipped;
+            if self.spec.workload.failures.outcome(contact, now).is_none() {
+                self.out.metrics.counters.lost_deliveries += 1;
+            }
+            return;
+        }
+        self.attempt(now, message, Trigger::Initial, None, queue);
+    }
+
+    /// E9, with the optional suppression TTL: a suppression that has run out is lifted
+    /// here, and the contact starts again with a clean counter.
+    pub(super) fn is_suppressed(&mut self, contact: ContactId, now: Instant) -> bool {
+        let c = &mut self.contacts[contact as usize];
+        match c.suppressed_until {
+            Some(until) if now < until => true,
+            Some(_) => {
+                c.suppressed_until = None;
+                c.counter.reset();
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// A scheduled retry comes due; it is void if the message moved on since.
+    pub(super) fn scheduled_retry(
+        &mut self,
+        now: Instant,
+        message: MessageId,
+        attempt: u16,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let m = self.messages[message as usize];
+        if m.status != Status::Retrying || m.attempts + 1 != attempt {
+            return;
+        }
+        let contact = self.send(message).contact;
+        if self.is_suppressed(contact, now) {
+            self.messages[message as usize].status = Status::Suppressed;
+            return;
+        }
+        self.attempt(now, message, Trigger::Backoff, None, queue);
+    }
+
+    /// The retry period of a message waiting for the job or an operator ends (E6).
+    pub(super) fn period_end(&mut self, message: MessageId) {
+        let m = &mut self.messages[message as usize];
+        if m.status == Status::Failed {
+            m.status = Status::Expired;
+        }
+    }
+
+    /// Makes one attempt. The caller has checked that the contact is not suppressed.
+    pub(super) fn attempt(
+        &mut self,
+        now: Instant,
+        message: MessageId,
+        trigger: Trigger,
+        note: Option<u32>,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let send = self.send(message);
+        let cost = self.policy(message).cost_per_attempt;
+        let m = &mut self.messages[message as usize];
+        m.attempts = m.attempts.saturating_add(1);
+        if trigger == Trigger::Auto {
+            m.auto_attempts = m.auto_attempts.saturating_add(1);
+        }
+        let attempt = u32::from(m.attempts);
+        let counters = &mut self.out.metrics.counters;
+        counters.attempts += 1;
+        counters.cost_total += cost;
+        let failures = &self.spec.workload.failures;
+        let error = failures.outcome(send.contact, now);
+        if error.is_some() && failures.next_available_after(send.contact, now).is_none_or(|t| t >= self.spec.end) {
+            counters.attempts_to_dead += 1;
+        }
+        if self.spec.trace {
+            self.out.attempts.push(AttemptRecord { message, contact: send.contact, attempt, at: now, trigger, error, note });
+        }
+        match error {
+            None => self.delivered(now, message, attempt),
+            Some(code) => self.failed(now, message, code, queue),
+        }
+    }
+
+    /// E5: delivery resets the contact's counter.
+    fn delivered(&mut self, now: Instant, message: MessageId, attempt: u32) {
+        let send = self.send(message);
+        self.messages[message as usize].status = Status::Delivered;
+        self.contacts[send.contact as usize].counter.reset();
+        let counters = &mut self.out.metrics.counters;
+        if attempt == 1 {
+            counters.first_attempt_delivered += 1;
+        } else {
+            counters.recovered_by_retry += 1;
+        }
+        let ttd = now.since(send.created).0.clamp(0, i64::from(u32::MAX));
+        self.ttd.push(ttd as u32);
+    }
+
+    fn failed(&mut self, now: Instant, message: MessageId, code: ErrorCode, queue: &mut EventQueue<Event>) {
+        let send = self.send(message);
+        let m = &mut self.messages[message as usize];
+        if m.last_error.is_none() {
+            self.failed.push(message);
+        }
+        m.last_error = Some(code);
+        m.last_fail_at = now;
+        m.status = Status::Failed;
+        let policy = self.policy(message);
+        let (hard_suppresses, opt_out_suppresses) = (policy.hard_bounce_suppresses, policy.opt_out_suppresses);
+        match self.spec.errors.class(code) {
+            ErrorClass::Hard => {
+                self.messages[message as usize].status = Status::HardBounced;
+                if hard_suppresses {
+                    self.suppress(now, send.contact, SuppressionReason::HardBounce);
+                }
+            }
+            ErrorClass::OptOut => {
+                self.messages[message as usize].status = Status::OptedOut;
+                if opt_out_suppresses {
+                    self.suppress(now, send.contact, SuppressionReason::OptOut);
+                }
+            }
+            ErrorClass::BusinessFinal => self.messages[message as usize].status = Status::Rejected,
+            ErrorClass::Soft if self.threshold_reached(now, message) => {
+                self.suppress(now, send.contact, SuppressionReason::SoftBounceThreshold);
+            }
+            ErrorClass::Soft | ErrorClass::BusinessRetryable => self.schedule_retry(now, message, queue),
+        }
+    }
+
+    /// E1–E4: counts the soft bounce if it counts; true when the threshold is reached.
+    fn threshold_reached(&mut self, now: Instant, message: MessageId) -> bool {
+        let send = self.send(message);
+        let policy = self.policy(message);
+        let Some(threshold) = policy.soft_bounce_threshold else {
+            return false;
+        };
+        let gap = policy.cross_delivery_gap;
+        let counter = &mut self.contacts[send.contact as usize].counter;
+        counter.record(now, send.delivery, gap) && counter.reached(threshold)
+    }
+
+    /// E6, E7: schedules the next attempt if it falls inside the retry period; without
+    /// a schedule the message waits for the job or an operator until its period ends.
+    fn schedule_retry(&mut self, now: Instant, message: MessageId, queue: &mut EventQueue<Event>) {
+        let send = self.send(message);
+        let policy = self.policy(message);
+        let period = policy.retry_period.of(send.kind);
+        let m = self.messages[message as usize];
+        let unit = match policy.backoff.jitter {
+            crate::rules::backoff::Jitter::None => 0.0,
+            _ => self.jitter.unit(u64::from(message), u64::from(m.attempts)),
+        };
+        let Some(delay) = policy.backoff.delay(u32::from(m.attempts), m.last_delay, unit) else {
+            if m.attempts == 1 {
+                if let Some(p) = period {
+                    queue.schedule(send.created.plus(p), rank::PERIOD_END, Event::PeriodEnd { message });
+                }
+            }
+            return;
+        };
+        let next = now.plus(delay);
+        let m = &mut self.messages[message as usize];
+        if within_period(send.created, period, next) {
+            m.status = Status::Retrying;
+            m.last_delay = Some(delay);
+            queue.schedule(next, rank::RETRY, Event::Retry { message, attempt: m.attempts + 1 });
+        } else {
+            m.status = Status::Expired;
+        }
+    }
+
+    /// E3, E8, S9: puts the contact on the suppression list and cancels every open
+    /// failure of its messages; those end as `suppressed`.
+    fn suppress(&mut self, now: Instant, contact: ContactId, reason: SuppressionReason) {
+        let policy_ttl: Option<Span> = {
+            let last = self.contacts[contact as usize].last_message;
+            self.policy(last).suppression_ttl
+        };
+        let c = &mut self.contacts[contact as usize];
+        c.suppressed_until = Some(policy_ttl.map_or(Instant::NEVER, |ttl| now.plus(ttl)));
+        c.ever_suppressed = true;
+        let record = SuppressionRecord { contact, at: now, reason, counter: c.counter.count };
+        self.out.suppressions.push(record);
+        let failures = &self.spec.workload.failures;
+        if reason == SuppressionReason::SoftBounceThreshold
+            && failures.next_available_after(contact, now).is_some_and(|t| t < self.spec.end)
+        {
+            self.out.metrics.counters.false_suppressions += 1;
+        }
+        let mut next = self.contacts[contact as usize].last_message;
+        while next != NO_MESSAGE {
+            let m = &mut self.messages[next as usize];
+            if m.status.is_open_failure() {
+                m.status = Status::Suppressed;
+            }
+            next = m.prev_same_contact;
+        }
+    }
+
+    /// Whether a message may be attempted at `now` under E6.
+    pub(super) fn within_period(&self, now: Instant, message: MessageId) -> bool {
+        let send = self.send(message);
+        within_period(send.created, self.policy(message).retry_period.of(send.kind), now)
+    }
+}

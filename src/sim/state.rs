@@ -1,0 +1,99 @@
+//! The per-message and per-contact state of one run, packed small: a run of ten million
+//! messages keeps one [`MessageState`] each.
+
+use crate::rules::counter::SoftBounceCounter;
+use crate::rules::errors::ErrorCode;
+use crate::time::{Instant, Span};
+use crate::workload::MessageId;
+
+/// "No message" in the intrusive per-contact list.
+pub const NO_MESSAGE: MessageId = MessageId::MAX;
+
+/// Where a message is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Not created yet (or created outside the run).
+    Unborn,
+    /// Failed; a scheduled retry is pending (E7).
+    Retrying,
+    /// Failed; waiting for the automatic job or an operator (S5, S3, S4).
+    Failed,
+    /// Final: delivered.
+    Delivered,
+    /// Final: the retry period ended (E6).
+    Expired,
+    /// Final: a hard bounce (E8).
+    HardBounced,
+    /// Final: an opt-out (S9).
+    OptedOut,
+    /// Final: a business error that will not change.
+    Rejected,
+    /// Final: cancelled because the contact was suppressed (E3).
+    Suppressed,
+    /// Final: never attempted because the contact was suppressed (E3, E9).
+    Skipped,
+}
+
+impl Status {
+    /// Failed and not final: a retry may still come.
+    pub fn is_open_failure(self) -> bool {
+        matches!(self, Status::Retrying | Status::Failed)
+    }
+}
+
+/// One message's state.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageState {
+    /// Where it is in its life.
+    pub status: Status,
+    /// Attempts made so far.
+    pub attempts: u16,
+    /// Of which by the automatic job.
+    pub auto_attempts: u16,
+    /// The last error, once an attempt failed.
+    pub last_error: Option<ErrorCode>,
+    /// When the last attempt failed.
+    pub last_fail_at: Instant,
+    /// The delay before the pending scheduled retry, for decorrelated jitter.
+    pub last_delay: Option<Span>,
+    /// The previous message created for the same contact, or [`NO_MESSAGE`].
+    pub prev_same_contact: MessageId,
+}
+
+impl Default for MessageState {
+    fn default() -> Self {
+        MessageState {
+            status: Status::Unborn,
+            attempts: 0,
+            auto_attempts: 0,
+            last_error: None,
+            last_fail_at: Instant(0),
+            last_delay: None,
+            prev_same_contact: NO_MESSAGE,
+        }
+    }
+}
+
+/// One contact's state.
+#[derive(Debug, Clone, Copy)]
+pub struct ContactState {
+    /// The soft-bounce counter (E1–E5).
+    pub counter: SoftBounceCounter,
+    /// The most recent message created for the contact, or [`NO_MESSAGE`].
+    pub last_message: MessageId,
+    /// Until when the contact is suppressed (exclusive); `None` when it is not.
+    pub suppressed_until: Option<Instant>,
+    /// The contact was suppressed at least once.
+    pub ever_suppressed: bool,
+}
+
+impl Default for ContactState {
+    fn default() -> Self {
+        ContactState {
+            counter: SoftBounceCounter::default(),
+            last_message: NO_MESSAGE,
+            suppressed_until: None,
+            ever_suppressed: false,
+        }
+    }
+}

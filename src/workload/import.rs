@@ -1,0 +1,364 @@
+//! CSV import of `sends.csv`, `failures.csv` and `actions.csv` (DESIGN.md, "Import
+//! format"), streaming through the csv crate.
+//!
+//! Every error names the file, the line, the column and what was expected. Sends need
+//! not be sorted: they are sorted by creation time (ties keep file order) and numbered in
+//! that order, which is documented in `docs/FORMATS.md`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::rules::errors::ErrorTable;
+use crate::time::Instant;
+use crate::workload::actions::{Action, ActionKind};
+use crate::workload::{Channel, ContactId, FailureModel, MessageType, Names, Send, Window, Workload};
+
+/// A located problem in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// The file, as the user named it.
+    pub file: PathBuf,
+    /// 1-based line, or 0 when the problem is the file as a whole.
+    pub line: u64,
+    /// The column concerned, if one is.
+    pub column: Option<&'static str>,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, " line {}", self.line)?;
+        }
+        if let Some(col) = self.column {
+            write!(f, ", column {col}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// The trace files of a scenario.
+#[derive(Debug, Clone)]
+pub struct TraceFiles {
+    /// `sends.csv`.
+    pub sends: PathBuf,
+    /// `failures.csv`; without it every attempt is delivered.
+    pub failures: Option<PathBuf>,
+    /// `actions.csv` (operator retries), optional.
+    pub actions: Option<PathBuf>,
+}
+
+const SENDS_COLUMNS: [&str; 6] = ["message_id", "contact", "created_at", "delivery_id", "channel", "message_type"];
+const FAILURES_COLUMNS: [&str; 4] = ["contact", "error_code", "start", "end"];
+const ACTIONS_COLUMNS: [&str; 4] = ["at", "action", "message_id", "reason"];
+
+/// Reads a whole trace. Error codes are classified through `errors`, which remembers them.
+pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, ImportError> {
+    let mut contacts = Interner::default();
+    let mut deliveries = Interner::default();
+    let (sends, message_names) = read_sends(&files.sends, &mut contacts, &mut deliveries)?;
+    let windows = match &files.failures {
+        Some(path) => read_failures(path, &mut contacts, errors)?,
+        None => Vec::new(),
+    };
+    let mut failures = FailureModel::new(contacts.names.len(), windows);
+    failures.classify(errors);
+    let (actions, notes) = match &files.actions {
+        Some(path) => read_actions(path, &message_names)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    Ok(Workload {
+        sends,
+        messages: Names::Listed(message_names),
+        contacts: Names::Listed(contacts.names),
+        deliveries: Names::Listed(deliveries.names),
+        failures,
+        actions,
+        notes,
+    })
+}
+
+/// Assigns dense ids to names in order of first appearance.
+#[derive(Debug, Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(name.to_string(), id);
+        self.names.push(name.to_string());
+        id
+    }
+}
+
+/// An open CSV file whose required columns have been found in its header.
+struct CsvFile<'p> {
+    path: &'p Path,
+    reader: csv::Reader<std::fs::File>,
+    columns: Vec<usize>,
+    names: &'static [&'static str],
+}
+
+impl<'p> CsvFile<'p> {
+    fn open(path: &'p Path, names: &'static [&'static str]) -> Result<Self, ImportError> {
+        let whole = |message: String| ImportError {
+            file: path.to_path_buf(),
+            line: 0,
+            column: None,
+            message,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .from_path(path)
+            .map_err(|e| whole(format!("cannot open: {}", csv_io_message(&e))))?;
+        let header = reader.headers().map_err(|e| whole(csv_message(&e)))?.clone();
+        if header.is_empty() || header.iter().all(str::is_empty) {
+            return Err(whole(format!("empty file; expected a header row {}", names.join(","))));
+        }
+        let columns = names
+            .iter()
+            .map(|name| {
+                header.iter().position(|h| h.trim() == *name).ok_or_else(|| {
+                    whole(format!(
+                        "missing column {name}; expected a header row {}, got {}",
+                        names.join(","),
+                        header.iter().collect::<Vec<_>>().join(",")
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(CsvFile { path, reader, columns, names })
+    }
+
+    /// Calls `each` with every record's line number and required fields, in file order.
+    fn for_each(
+        mut self,
+        mut each: impl FnMut(&Located, &[&str]) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        let mut record = csv::StringRecord::new();
+        loop {
+            let more = self.reader.read_record(&mut record).map_err(|e| ImportError {
+                file: self.path.to_path_buf(),
+                line: e.position().map_or(0, |p| p.line()),
+                column: None,
+                message: csv_message(&e),
+            })?;
+            if !more {
+                return Ok(());
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            let mut fields = [""; 8];
+            for (slot, &i) in fields.iter_mut().zip(&self.columns) {
+                *slot = record.get(i).unwrap_or("").trim();
+            }
+            let at = Located { path: self.path, line, names: self.names };
+            each(&at, &fields[..self.columns.len()])?;
+        }
+    }
+}
+
+/// A line of a file, to build errors that point at it.
+struct Located<'a> {
+    path: &'a Path,
+    line: u64,
+    names: &'static [&'static str],
+}
+
+impl Located<'_> {
+    fn error(&self, column: usize, message: impl Into<String>) -> ImportError {
+        ImportError {
+            file: self.path.to_path_buf(),
+            line: self.line,
+            column: Some(self.names[column]),
+            message: message.into(),
+        }
+    }
+
+    fn time(&self, column: usize, text: &str) -> Result<Instant, ImportError> {
+        Instant::parse_rfc3339(text).map_err(|e| self.error(column, e.to_string()))
+    }
+
+    fn non_empty<'t>(&self, column: usize, text: &'t str) -> Result<&'t str, ImportError> {
+        if text.is_empty() {
+            Err(self.error(column, "expected a value, got an empty field"))
+        } else {
+            Ok(text)
+        }
+    }
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("expected {expected_len} fields like the header, got {len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "expected UTF-8 text".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn csv_io_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => io.to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn read_sends(
+    path: &Path,
+    contacts: &mut Interner,
+    deliveries: &mut Interner,
+) -> Result<(Vec<Send>, Vec<String>), ImportError> {
+    let mut rows: Vec<(Send, String)> = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    CsvFile::open(path, &SENDS_COLUMNS)?.for_each(|at, f| {
+        let id = at.non_empty(0, f[0])?;
+        if let Some(first) = seen.insert(id.to_string(), at.line) {
+            return Err(at.error(0, format!("duplicate message_id {id:?}, first seen on line {first}")));
+        }
+        let contact = contacts.id(at.non_empty(1, f[1])?);
+        let created = at.time(2, f[2])?;
+        let delivery = deliveries.id(at.non_empty(3, f[3])?);
+        let channel = Channel::parse(f[4])
+            .ok_or_else(|| at.error(4, format!("expected email or sms, got {:?}", f[4])))?;
+        let kind = MessageType::parse(f[5])
+            .ok_or_else(|| at.error(5, format!("expected marketing or transactional, got {:?}", f[5])))?;
+        rows.push((Send { created, contact, delivery, channel, kind }, id.to_string()));
+        Ok(())
+    })?;
+    rows.sort_by_key(|(s, _)| s.created);
+    Ok(rows.into_iter().unzip())
+}
+
+fn read_failures(
+    path: &Path,
+    contacts: &mut Interner,
+    errors: &mut ErrorTable,
+) -> Result<Vec<(ContactId, Window)>, ImportError> {
+    let mut windows = Vec::new();
+    CsvFile::open(path, &FAILURES_COLUMNS)?.for_each(|at, f| {
+        let contact = contacts.id(at.non_empty(0, f[0])?);
+        let code = errors
+            .resolve(at.non_empty(1, f[1])?)
+            .map_err(|e| at.error(1, e.to_string()))?;
+        let start = at.time(2, f[2])?;
+        let end = if f[3].is_empty() { Instant::NEVER } else { at.time(3, f[3])? };
+        if end <= start {
+            return Err(at.error(3, format!("expected an end after start {start}, got {end}")));
+        }
+        windows.push((contact, Window { start, end, code, permanent: false }));
+        Ok(())
+    })?;
+    Ok(windows)
+}
+
+fn read_actions(path: &Path, messages: &[String]) -> Result<(Vec<Action>, Vec<String>), ImportError> {
+    let ids: HashMap<&str, u32> = messages.iter().enumerate().map(|(i, m)| (m.as_str(), i as u32)).collect();
+    let mut actions = Vec::new();
+    let mut notes = Vec::new();
+    CsvFile::open(path, &ACTIONS_COLUMNS)?.for_each(|at, f| {
+        let when = at.time(0, f[0])?;
+        let message = match f[2] {
+            "" => None,
+            id => Some(*ids.get(id).ok_or_else(|| {
+                at.error(2, format!("expected a message_id from sends.csv, got {id:?}"))
+            })?),
+        };
+        let kind = match (f[1], message) {
+            ("manual", Some(m)) => ActionKind::Manual(m),
+            ("manual", None) => return Err(at.error(2, "a manual retry needs a message_id")),
+            ("bulk", m) => ActionKind::Bulk(m),
+            (other, _) => return Err(at.error(1, format!("expected manual or bulk, got {other:?}"))),
+        };
+        let note = (!f[3].is_empty()).then(|| {
+            notes.push(f[3].to_string());
+            notes.len() as u32 - 1
+        });
+        actions.push(Action { at: when, kind, note });
+        Ok(())
+    })?;
+    actions.sort_by_key(|a| a.at);
+    Ok((actions, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let path = dir.path().join(name);
+        std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+        path
+    }
+
+    fn import_sends(text: &str) -> Result<Workload, ImportError> {
+        let dir = tempfile::tempdir().unwrap();
+        let files = TraceFiles { sends: file(&dir, "sends.csv", text), failures: None, actions: None };
+        import(&files, &mut ErrorTable::new(&[], None))
+    }
+
+    const HEADER: &str = "message_id,contact,created_at,delivery_id,channel,message_type\n";
+
+    #[test]
+    fn sends_are_sorted_by_creation_time() {
+        let w = import_sends(&format!(
+            "{HEADER}m2,a,2026-01-05T10:00:00Z,d1,email,marketing\nm1,b,2026-01-05T09:00:00Z,d1,sms,transactional\n"
+        ))
+        .unwrap();
+        assert_eq!(w.messages.get(0), "m1");
+        assert_eq!(w.sends[0].channel, Channel::Sms);
+        assert_eq!(w.contacts.get(w.sends[1].contact), "a");
+    }
+
+    #[test]
+    fn a_bad_time_names_file_line_and_column() {
+        let e = import_sends(&format!("{HEADER}m1,a,yesterday,d1,email,marketing\n")).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert_eq!(e.column, Some("created_at"));
+        assert!(e.to_string().contains("sends.csv line 2, column created_at: expected an RFC 3339 time"), "{e}");
+    }
+
+    #[test]
+    fn missing_columns_and_empty_files_are_reported() {
+        let e = import_sends("message_id,contact\n").unwrap_err();
+        assert!(e.message.contains("missing column created_at"), "{e}");
+        let e = import_sends("").unwrap_err();
+        assert!(e.message.contains("empty file"), "{e}");
+    }
+
+    #[test]
+    fn short_rows_and_duplicates_are_reported() {
+        let e = import_sends(&format!("{HEADER}m1,a,2026-01-05T10:00:00Z\n")).unwrap_err();
+        assert!(e.message.contains("expected 6 fields"), "{e}");
+        let dup = "m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n";
+        let e = import_sends(&format!("{HEADER}{dup}{dup}")).unwrap_err();
+        assert!(e.message.contains("duplicate message_id"), "{e}");
+        assert_eq!(e.line, 3);
+    }
+
+    #[test]
+    fn unknown_codes_and_inverted_windows_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let sends = file(&dir, "s.csv", &format!("{HEADER}m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n"));
+        let bad_code = file(&dir, "f.csv", "contact,error_code,start,end\na,9.9.9,2026-01-05T10:00:00Z,\n");
+        let files = TraceFiles { sends: sends.clone(), failures: Some(bad_code), actions: None };
+        let e = import(&files, &mut ErrorTable::new(&[], None)).unwrap_err();
+        assert_eq!((e.line, e.column), (2, Some("error_code")));
+        assert!(e.message.contains("unknown error code \"9.9.9\""), "{e}");
+        let inverted = file(&dir, "g.csv", "contact,error_code,start,end\na,4.2.2,2026-01-05T10:00:00Z,2026-01-05T09:00:00Z\n");
+        let files = TraceFiles { sends, failures: Some(inverted), actions: None };
+        let e = import(&files, &mut ErrorTable::new(&[], None)).unwrap_err();
+        assert_eq!(e.column, Some("end"));
+    }
+}
