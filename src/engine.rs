@@ -172,7 +172,8 @@ mod tests {
         }
 
         fn handle(&mut self, now: Instant, ev: (u8, u32), _: &mut EventQueue<(u8, u32)>) {
-            self.seen.push((now.0, if ev.0 == 0 { "rank0" } else { "rank2" }, ev.1));
+            self.seen
+                .push((now.0, if ev.0 == 0 { "rank0" } else { "rank2" }, ev.1));
         }
     }
 
@@ -191,7 +192,12 @@ mod tests {
     fn arrivals_merge_with_events_by_time_and_rank() {
         let mut r = Recorder::default();
         let mut q = EventQueue::new();
-        let handled = run(&mut r, vec![(Instant(0), 3), (Instant(3), 7)], &mut q, Instant(100));
+        let handled = run(
+            &mut r,
+            vec![(Instant(0), 3), (Instant(3), 7)],
+            &mut q,
+            Instant(100),
+        );
         assert_eq!(
             r.seen,
             vec![
@@ -210,7 +216,12 @@ mod tests {
     fn nothing_at_or_after_the_end_is_handled() {
         let mut r = Recorder::default();
         let mut q = EventQueue::new();
-        run(&mut r, vec![(Instant(0), 10), (Instant(20), 1)], &mut q, Instant(10));
+        run(
+            &mut r,
+            vec![(Instant(0), 10), (Instant(20), 1)],
+            &mut q,
+            Instant(10),
+        );
         assert_eq!(r.seen, vec![(0, "arrival", 10)]);
         assert_eq!(q.len(), 2, "the echoes due at t=10 stay pending");
     }

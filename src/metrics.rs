@@ -5,4 +5,6 @@ pub mod summary;
 pub mod trace;
 
 pub use summary::{Counters, Metric, RunMetrics, Value};
-pub use trace::{AttemptRecord, OperatorRecord, OperatorResult, SuppressionReason, SuppressionRecord, Trigger};
+pub use trace::{
+    AttemptRecord, OperatorRecord, OperatorResult, SuppressionReason, SuppressionRecord, Trigger,
+};

@@ -20,7 +20,11 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
 /// Formats a real number for CSV: fixed precision, so output is byte-identical across
 /// platforms and runs.
 pub fn real(x: f64) -> String {
-    if x.is_finite() { format!("{x:.6}") } else { String::new() }
+    if x.is_finite() {
+        format!("{x:.6}")
+    } else {
+        String::new()
+    }
 }
 
 #[cfg(test)]

@@ -115,7 +115,9 @@ impl Scenario {
                     file: p.display().to_string(),
                     message: format!("cannot read: {e}"),
                 })?;
-                let base = p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                let base = p
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
                 (p.display().to_string(), text, base)
             }
             None => (
@@ -124,8 +126,13 @@ impl Scenario {
                 PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")),
             ),
         };
-        let fail = |message: String| ScenarioError { file: origin.clone(), message };
-        let mut document: toml::Table = text.parse().map_err(|e: toml::de::Error| fail(e.to_string()))?;
+        let fail = |message: String| ScenarioError {
+            file: origin.clone(),
+            message,
+        };
+        let mut document: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| fail(e.to_string()))?;
         for assignment in sets {
             overrides::apply(&mut document, assignment).map_err(fail)?;
         }
@@ -133,18 +140,26 @@ impl Scenario {
     }
 
     /// Validates a document. Relative paths are resolved against `base_dir`.
-    pub fn from_document(document: toml::Table, base_dir: PathBuf, origin: String) -> Result<Scenario, String> {
+    pub fn from_document(
+        document: toml::Table,
+        base_dir: PathBuf,
+        origin: String,
+    ) -> Result<Scenario, String> {
         let raw: RawScenario = toml::Value::Table(document.clone())
             .try_into()
             .map_err(|e: toml::de::Error| e.message().to_string())?;
         let mut warnings = Vec::new();
-        let policies = policy::channel_policies(&raw.policy.clone().unwrap_or_default(), &mut warnings)?;
+        let policies =
+            policy::channel_policies(&raw.policy.clone().unwrap_or_default(), &mut warnings)?;
         warnings.dedup();
         let replications = raw.replications.unwrap_or(1);
         if !(1..=100_000).contains(&replications) {
-            return Err(format!("replications must be 1..=100000, got {replications}"));
+            return Err(format!(
+                "replications must be 1..=100000, got {replications}"
+            ));
         }
-        let horizon = Span::parse(raw.horizon.as_deref().unwrap_or("30d")).map_err(|e| format!("horizon: {e}"))?;
+        let horizon = Span::parse(raw.horizon.as_deref().unwrap_or("30d"))
+            .map_err(|e| format!("horizon: {e}"))?;
         if horizon <= Span::ZERO {
             return Err("horizon must be longer than 0s".to_string());
         }
@@ -155,11 +170,15 @@ impl Scenario {
             start: Instant::parse_rfc3339(raw.start.as_deref().unwrap_or("2026-01-05T00:00:00Z"))
                 .map_err(|e| format!("start: {e}"))?,
             horizon,
-            zone: Zone::parse(raw.timezone.as_deref().unwrap_or("UTC")).map_err(|e| format!("timezone: {e}"))?,
+            zone: Zone::parse(raw.timezone.as_deref().unwrap_or("UTC"))
+                .map_err(|e| format!("timezone: {e}"))?,
             workload: workload_spec(raw.workload.unwrap_or_default(), &base_dir)?,
             policies,
             errors: error_entries(raw.errors.unwrap_or_default())?,
-            error_fallback: raw.error_fallback.map(|f| class_and_wait(&f.class, f.wait.as_deref(), "error_fallback")).transpose()?,
+            error_fallback: raw
+                .error_fallback
+                .map(|f| class_and_wait(&f.class, f.wait.as_deref(), "error_fallback"))
+                .transpose()?,
             warnings,
             document,
             base_dir,
@@ -183,7 +202,10 @@ impl Scenario {
         let s = |v: String| toml::Value::String(v);
         doc.insert("name".into(), s(self.name.clone()));
         doc.insert("seed".into(), toml::Value::Integer(self.seed as i64));
-        doc.insert("replications".into(), toml::Value::Integer(self.replications.into()));
+        doc.insert(
+            "replications".into(),
+            toml::Value::Integer(self.replications.into()),
+        );
         doc.insert("start".into(), s(self.start.to_string()));
         doc.insert("horizon".into(), s(self.horizon.to_string()));
         doc.insert("timezone".into(), s(self.zone.to_string()));
@@ -192,7 +214,10 @@ impl Scenario {
         }
         let mut policy = policy::to_table(&self.policies.email);
         if self.policies.sms != self.policies.email {
-            policy.insert("sms".into(), toml::Value::Table(policy::to_table(&self.policies.sms)));
+            policy.insert(
+                "sms".into(),
+                toml::Value::Table(policy::to_table(&self.policies.sms)),
+            );
         }
         doc.insert("policy".into(), toml::Value::Table(policy));
         for key in ["errors", "error_fallback", "sweep", "objective"] {
@@ -205,7 +230,10 @@ impl Scenario {
 }
 
 fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, String> {
-    let kind = table.get("kind").and_then(toml::Value::as_str).unwrap_or("csv");
+    let kind = table
+        .get("kind")
+        .and_then(toml::Value::as_str)
+        .unwrap_or("csv");
     let path = |key: &str| -> Result<Option<PathBuf>, String> {
         match table.get(key) {
             None => Ok(None),
@@ -217,18 +245,32 @@ fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, St
         "csv" => {
             for key in table.keys() {
                 if !matches!(key.as_str(), "kind" | "sends" | "failures" | "actions") {
-                    return Err(format!("workload.{key} is not a key of a csv workload (kind, sends, failures, actions)"));
+                    return Err(format!(
+                        "workload.{key} is not a key of a csv workload (kind, sends, failures, actions)"
+                    ));
                 }
             }
             let sends = path("sends")?.ok_or("workload.sends is required for kind = \"csv\"")?;
-            Ok(WorkloadSpec::Csv(TraceFiles { sends, failures: path("failures")?, actions: path("actions")? }))
+            Ok(WorkloadSpec::Csv(TraceFiles {
+                sends,
+                failures: path("failures")?,
+                actions: path("actions")?,
+            }))
         }
-        other => Err(format!("workload.kind must be csv or synthetic, got {other:?}")),
+        other => Err(format!(
+            "workload.kind must be csv or synthetic, got {other:?}"
+        )),
     }
 }
 
-fn class_and_wait(class: &str, wait: Option<&str>, key: &str) -> Result<(ErrorClass, Span), String> {
-    let class = class.parse::<ErrorClass>().map_err(|e| format!("{key}.class: {e}"))?;
+fn class_and_wait(
+    class: &str,
+    wait: Option<&str>,
+    key: &str,
+) -> Result<(ErrorClass, Span), String> {
+    let class = class
+        .parse::<ErrorClass>()
+        .map_err(|e| format!("{key}.class: {e}"))?;
     let wait = Span::parse(wait.unwrap_or("0s")).map_err(|e| format!("{key}.wait: {e}"))?;
     Ok((class, wait))
 }
@@ -240,8 +282,13 @@ fn error_entries(raw: Vec<RawError>) -> Result<Vec<ErrorInfo>, String> {
             if e.code.trim().is_empty() {
                 return Err(format!("errors[{i}].code must not be empty"));
             }
-            let (class, wait) = class_and_wait(&e.class, e.wait.as_deref(), &format!("errors[{i}]"))?;
-            Ok(ErrorInfo { code: e.code, class, wait })
+            let (class, wait) =
+                class_and_wait(&e.class, e.wait.as_deref(), &format!("errors[{i}]"))?;
+            Ok(ErrorInfo {
+                code: e.code,
+                class,
+                wait,
+            })
         })
         .collect()
 }

@@ -85,7 +85,13 @@ pub fn simulate(spec: &RunSpec<'_>) -> RunOutput {
     sim.schedule_first_jobs(&mut queue);
     for (index, action) in spec.workload.actions.iter().enumerate() {
         if action.at >= spec.start {
-            queue.schedule(action.at, rank::OPERATOR, Event::Operator { index: index as u32 });
+            queue.schedule(
+                action.at,
+                rank::OPERATOR,
+                Event::Operator {
+                    index: index as u32,
+                },
+            );
         }
     }
     let arrivals = spec

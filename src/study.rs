@@ -36,19 +36,34 @@ pub struct Replication {
 pub fn build_world(scenario: &Scenario, _replication: u32) -> anyhow::Result<World> {
     let mut errors = scenario.error_table();
     let workload = match &scenario.workload {
-        WorkloadSpec::Csv(files) => import::import(files, &mut errors).context("could not import the trace")?,
+        WorkloadSpec::Csv(files) => {
+            import::import(files, &mut errors).context("could not import the trace")?
+        }
     };
-    Ok(World { workload: Arc::new(workload), errors: Arc::new(errors) })
+    Ok(World {
+        workload: Arc::new(workload),
+        errors: Arc::new(errors),
+    })
 }
 
 /// Sends created outside the run's window, which the run ignores.
 pub fn sends_outside(scenario: &Scenario, world: &World) -> usize {
     let (start, end) = (scenario.start, scenario.end());
-    world.workload.sends.iter().filter(|s| s.created < start || s.created >= end).count()
+    world
+        .workload
+        .sends
+        .iter()
+        .filter(|s| s.created < start || s.created >= end)
+        .count()
 }
 
 /// Runs one replication in `world`.
-pub fn run_replication(scenario: &Scenario, world: &World, replication: u32, trace: bool) -> Replication {
+pub fn run_replication(
+    scenario: &Scenario,
+    world: &World,
+    replication: u32,
+    trace: bool,
+) -> Replication {
     let spec = RunSpec {
         workload: &world.workload,
         errors: &world.errors,
@@ -60,7 +75,11 @@ pub fn run_replication(scenario: &Scenario, world: &World, replication: u32, tra
         replication,
         trace,
     };
-    Replication { replication, world: world.clone(), output: sim::simulate(&spec) }
+    Replication {
+        replication,
+        world: world.clone(),
+        output: sim::simulate(&spec),
+    }
 }
 
 /// Runs every replication of the scenario's policy, in parallel, returned in

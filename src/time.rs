@@ -32,7 +32,9 @@ pub enum TimeError {
     #[error("expected a time of day such as 06:00, got {0:?}")]
     TimeOfDay(String),
     /// Not a time zone.
-    #[error("expected an IANA time zone such as Europe/Paris or an offset such as +02:00, got {0:?}")]
+    #[error(
+        "expected an IANA time zone such as Europe/Paris or an offset such as +02:00, got {0:?}"
+    )]
     Zone(String),
 }
 
@@ -181,7 +183,9 @@ impl Zone {
     pub fn parse(text: &str) -> Result<Zone, TimeError> {
         let t = text.trim();
         if t == "Z" {
-            return Ok(Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("zero offset")));
+            return Ok(Zone::Fixed(
+                chrono::FixedOffset::east_opt(0).expect("zero offset"),
+            ));
         }
         if t.starts_with('+') || t.starts_with('-') {
             return parse_offset(t)

@@ -102,13 +102,25 @@ impl RunMetrics {
     /// The metrics in `summary.csv` column order.
     pub fn metrics(&self) -> Vec<Metric> {
         let c = &self.counters;
-        let ratio = |a: f64, b: u64| if b == 0 { Value::Missing } else { Value::Real(a / b as f64) };
-        let quantile = |q| self.ttd_quantile(q).map_or(Value::Missing, |s| Value::Count(u64::from(s)));
+        let ratio = |a: f64, b: u64| {
+            if b == 0 {
+                Value::Missing
+            } else {
+                Value::Real(a / b as f64)
+            }
+        };
+        let quantile = |q| {
+            self.ttd_quantile(q)
+                .map_or(Value::Missing, |s| Value::Count(u64::from(s)))
+        };
         let mut out: Vec<(String, Value)> = vec![
             ("messages".into(), Value::Count(c.messages)),
             ("attempts".into(), Value::Count(c.attempts)),
             ("delivered".into(), Value::Count(c.delivered)),
-            ("delivery_rate".into(), ratio(c.delivered as f64, c.messages)),
+            (
+                "delivery_rate".into(),
+                ratio(c.delivered as f64, c.messages),
+            ),
         ];
         let counts = [
             ("first_attempt_delivered", c.first_attempt_delivered),
@@ -125,31 +137,55 @@ impl RunMetrics {
             ("attempts_to_dead", c.attempts_to_dead),
             ("lost_deliveries", c.lost_deliveries),
         ];
-        out.extend(counts.iter().map(|(n, v)| (n.to_string(), Value::Count(*v))));
+        out.extend(
+            counts
+                .iter()
+                .map(|(n, v)| (n.to_string(), Value::Count(*v))),
+        );
         out.push(("ttd_p50_s".into(), quantile(0.5)));
         out.push(("ttd_p90_s".into(), quantile(0.9)));
         out.push(("ttd_p99_s".into(), quantile(0.99)));
         out.push(("contacts".into(), Value::Count(c.contacts)));
-        out.push(("false_suppression_rate".into(), ratio(c.false_suppressions as f64, c.contacts)));
-        out.push(("attempts_per_delivered".into(), ratio(c.attempts as f64, c.delivered)));
+        out.push((
+            "false_suppression_rate".into(),
+            ratio(c.false_suppressions as f64, c.contacts),
+        ));
+        out.push((
+            "attempts_per_delivered".into(),
+            ratio(c.attempts as f64, c.delivered),
+        ));
         out.push(("cost_total".into(), Value::Real(c.cost_total)));
-        out.push(("cost_per_delivered".into(), ratio(c.cost_total, c.delivered)));
+        out.push((
+            "cost_per_delivered".into(),
+            ratio(c.cost_total, c.delivered),
+        ));
         out.push(("retry_queued".into(), Value::Count(c.retry_queued)));
         for (reason, n) in Refusal::ALL.iter().zip(c.retry_skipped) {
             out.push((format!("retry_skipped_{}", reason.name()), Value::Count(n)));
         }
-        out.into_iter().map(|(name, value)| Metric { name, value }).collect()
+        out.into_iter()
+            .map(|(name, value)| Metric { name, value })
+            .collect()
     }
 
     /// The names of [`RunMetrics::metrics`], in order.
     pub fn names() -> Vec<String> {
-        RunMetrics::default().metrics().into_iter().map(|m| m.name).collect()
+        RunMetrics::default()
+            .metrics()
+            .into_iter()
+            .map(|m| m.name)
+            .collect()
     }
 
     /// Final states add up to the number of messages (DESIGN.md, summary.csv).
     pub fn is_conserved(&self) -> bool {
         let c = &self.counters;
-        c.delivered + c.expired + c.hard_bounced + c.opted_out + c.failed + c.suppressed_messages
+        c.delivered
+            + c.expired
+            + c.hard_bounced
+            + c.opted_out
+            + c.failed
+            + c.suppressed_messages
             + c.skipped_suppressed
             + c.pending
             == c.messages
@@ -162,7 +198,10 @@ mod tests {
 
     #[test]
     fn quantiles_use_the_nearest_rank() {
-        let m = RunMetrics { ttd_sorted: (1..=10).collect(), ..Default::default() };
+        let m = RunMetrics {
+            ttd_sorted: (1..=10).collect(),
+            ..Default::default()
+        };
         assert_eq!(m.ttd_quantile(0.5), Some(5));
         assert_eq!(m.ttd_quantile(0.9), Some(9));
         assert_eq!(m.ttd_quantile(0.99), Some(10));

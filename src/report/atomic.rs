@@ -19,29 +19,48 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Starts writing `target`.
     pub fn create(target: &Path) -> anyhow::Result<AtomicFile> {
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let temp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let file = File::create(&temp).with_context(|| format!("could not create '{}'", temp.display()))?;
-        Ok(AtomicFile { target: target.to_path_buf(), temp, writer: Some(BufWriter::with_capacity(1 << 16, file)) })
+        let file = File::create(&temp)
+            .with_context(|| format!("could not create '{}'", temp.display()))?;
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp,
+            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+        })
     }
 
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> anyhow::Result<PathBuf> {
         let writer = self.writer.take().expect("writer present until commit");
-        let file = writer.into_inner().map_err(|e| e.into_error()).with_context(|| format!("could not write '{}'", self.target.display()))?;
-        file.sync_all().with_context(|| format!("could not write '{}'", self.target.display()))?;
-        std::fs::rename(&self.temp, &self.target).with_context(|| format!("could not create '{}'", self.target.display()))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("could not write '{}'", self.target.display()))?;
+        file.sync_all()
+            .with_context(|| format!("could not write '{}'", self.target.display()))?;
+        std::fs::rename(&self.temp, &self.target)
+            .with_context(|| format!("could not create '{}'", self.target.display()))?;
         Ok(self.target.clone())
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.writer.as_mut().expect("writer present until commit").write(buf)
+        self.writer
+            .as_mut()
+            .expect("writer present until commit")
+            .write(buf)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.writer.as_mut().expect("writer present until commit").flush()
+        self.writer
+            .as_mut()
+            .expect("writer present until commit")
+            .flush()
     }
 }
 
@@ -54,12 +73,16 @@ impl Drop for AtomicFile {
 }
 
 /// Writes a whole file atomically with `fill`.
-pub fn write_csv(target: &Path, fill: impl FnOnce(&mut csv::Writer<&mut AtomicFile>) -> anyhow::Result<()>) -> anyhow::Result<PathBuf> {
+pub fn write_csv(
+    target: &Path,
+    fill: impl FnOnce(&mut csv::Writer<&mut AtomicFile>) -> anyhow::Result<()>,
+) -> anyhow::Result<PathBuf> {
     let mut file = AtomicFile::create(target)?;
     {
         let mut w = csv::Writer::from_writer(&mut file);
         fill(&mut w).with_context(|| format!("could not write '{}'", target.display()))?;
-        w.flush().with_context(|| format!("could not write '{}'", target.display()))?;
+        w.flush()
+            .with_context(|| format!("could not write '{}'", target.display()))?;
     }
     file.commit()
 }

@@ -23,15 +23,45 @@ pub struct RunContext<'a> {
 }
 
 /// Header of `suppressions.csv`.
-pub const SUPPRESSIONS_HEADER: [&str; 6] = ["replication", "point", "contact", "suppressed_at", "reason", "counter"];
+pub const SUPPRESSIONS_HEADER: [&str; 6] = [
+    "replication",
+    "point",
+    "contact",
+    "suppressed_at",
+    "reason",
+    "counter",
+];
 /// Header of `attempts.csv`.
-pub const ATTEMPTS_HEADER: [&str; 11] =
-    ["replication", "point", "message_id", "contact", "attempt", "badge", "at", "trigger", "outcome", "error_code", "reason"];
+pub const ATTEMPTS_HEADER: [&str; 11] = [
+    "replication",
+    "point",
+    "message_id",
+    "contact",
+    "attempt",
+    "badge",
+    "at",
+    "trigger",
+    "outcome",
+    "error_code",
+    "reason",
+];
 /// Header of `operator.csv`.
-pub const OPERATOR_HEADER: [&str; 7] = ["replication", "point", "at", "action", "message_id", "result", "reason"];
+pub const OPERATOR_HEADER: [&str; 7] = [
+    "replication",
+    "point",
+    "at",
+    "action",
+    "message_id",
+    "result",
+    "reason",
+];
 
 /// Appends the suppressions of one run.
-pub fn suppressions<W: Write>(w: &mut csv::Writer<W>, run: RunContext<'_>, records: &[SuppressionRecord]) -> csv::Result<()> {
+pub fn suppressions<W: Write>(
+    w: &mut csv::Writer<W>,
+    run: RunContext<'_>,
+    records: &[SuppressionRecord],
+) -> csv::Result<()> {
     let mut name = String::new();
     for r in records {
         let contact = neutralise(run.workload.contacts.write(r.contact, &mut name)).into_owned();
@@ -48,10 +78,16 @@ pub fn suppressions<W: Write>(w: &mut csv::Writer<W>, run: RunContext<'_>, recor
 }
 
 /// Appends the attempts of one run (S7 badges, S8 history).
-pub fn attempts<W: Write>(w: &mut csv::Writer<W>, run: RunContext<'_>, records: &[AttemptRecord]) -> csv::Result<()> {
+pub fn attempts<W: Write>(
+    w: &mut csv::Writer<W>,
+    run: RunContext<'_>,
+    records: &[AttemptRecord],
+) -> csv::Result<()> {
     let (mut message, mut contact) = (String::new(), String::new());
     for r in records {
-        let note = r.note.map_or("", |i| run.workload.notes[i as usize].as_str());
+        let note = r
+            .note
+            .map_or("", |i| run.workload.notes[i as usize].as_str());
         w.write_record([
             run.replication.to_string().as_str(),
             run.point.to_string().as_str(),
@@ -61,7 +97,11 @@ pub fn attempts<W: Write>(w: &mut csv::Writer<W>, run: RunContext<'_>, records: 
             badge(r.attempt),
             r.at.to_string().as_str(),
             r.trigger.name(),
-            if r.error.is_some() { "failed" } else { "delivered" },
+            if r.error.is_some() {
+                "failed"
+            } else {
+                "delivered"
+            },
             &neutralise(r.error.map_or("", |c| run.errors.info(c).code.as_str())),
             &neutralise(note),
         ])?;
@@ -70,7 +110,11 @@ pub fn attempts<W: Write>(w: &mut csv::Writer<W>, run: RunContext<'_>, records: 
 }
 
 /// Appends the operator retry results of one run (S3, S4).
-pub fn operator<W: Write>(w: &mut csv::Writer<W>, run: RunContext<'_>, records: &[OperatorRecord]) -> csv::Result<()> {
+pub fn operator<W: Write>(
+    w: &mut csv::Writer<W>,
+    run: RunContext<'_>,
+    records: &[OperatorRecord],
+) -> csv::Result<()> {
     let mut message = String::new();
     for r in records {
         w.write_record([

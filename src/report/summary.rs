@@ -41,8 +41,17 @@ pub fn format_value(v: Value) -> String {
 
 /// The fields of one row, in header order.
 pub fn fields(row: &SummaryRow<'_>) -> Vec<String> {
-    let mut f = vec![row.point.to_string(), row.replication.to_string(), row.seed.to_string()];
-    f.extend(row.metrics.metrics().into_iter().map(|m| format_value(m.value)));
+    let mut f = vec![
+        row.point.to_string(),
+        row.replication.to_string(),
+        row.seed.to_string(),
+    ];
+    f.extend(
+        row.metrics
+            .metrics()
+            .into_iter()
+            .map(|m| format_value(m.value)),
+    );
     f.extend(row.swept.iter().map(|v| neutralise(v).into_owned()));
     f
 }

@@ -59,9 +59,14 @@ impl Jitter {
 
     /// Parses a scenario name.
     pub fn parse(s: &str) -> Option<Jitter> {
-        [Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated]
-            .into_iter()
-            .find(|j| j.name() == s)
+        [
+            Jitter::None,
+            Jitter::Full,
+            Jitter::Equal,
+            Jitter::Decorrelated,
+        ]
+        .into_iter()
+        .find(|j| j.name() == s)
     }
 }
 
@@ -192,8 +197,14 @@ mod tests {
 
     #[test]
     fn jitter_scales_by_the_draw_e7() {
-        assert_eq!(exponential(Jitter::Full).delay(2, None, 0.25), Some(Span(150)));
-        assert_eq!(exponential(Jitter::Equal).delay(2, None, 0.5), Some(Span(450)));
+        assert_eq!(
+            exponential(Jitter::Full).delay(2, None, 0.25),
+            Some(Span(150))
+        );
+        assert_eq!(
+            exponential(Jitter::Equal).delay(2, None, 0.5),
+            Some(Span(450))
+        );
         // Decorrelated: uniform in [300, 3 × 1000] at 0.5 is 1650, below the cap.
         let d = exponential(Jitter::Decorrelated).delay(3, Some(Span(1000)), 0.5);
         assert_eq!(d, Some(Span(1650)));

@@ -66,8 +66,15 @@ mod tests {
         assert!(c.record(Instant(0), 1, DAY));
         assert!(!c.record(Instant(3600), 2, DAY));
         assert_eq!(c.count, 1);
-        assert_eq!(c.last_counted, Some((Instant(0), 1)), "uncounted errors change nothing");
-        assert!(c.record(Instant(86_400), 2, DAY), "a full day later it counts");
+        assert_eq!(
+            c.last_counted,
+            Some((Instant(0), 1)),
+            "uncounted errors change nothing"
+        );
+        assert!(
+            c.record(Instant(86_400), 2, DAY),
+            "a full day later it counts"
+        );
         assert_eq!(c.count, 2);
     }
 
@@ -85,7 +92,10 @@ mod tests {
         c.record(Instant(0), 1, DAY);
         c.reset();
         assert_eq!(c, SoftBounceCounter::default());
-        assert!(c.record(Instant(10), 2, DAY), "after a reset any delivery counts");
+        assert!(
+            c.record(Instant(10), 2, DAY),
+            "after a reset any delivery counts"
+        );
     }
 
     #[test]

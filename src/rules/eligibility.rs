@@ -105,7 +105,10 @@ pub fn check(c: &Candidate, now: Instant, checks: Checks) -> Result<(), Refusal>
     if checks.portal_rules && now < c.ready_at {
         return Err(Refusal::WaitNotElapsed);
     }
-    if checks.max_auto_attempts.is_some_and(|max| c.auto_attempts >= max) {
+    if checks
+        .max_auto_attempts
+        .is_some_and(|max| c.auto_attempts >= max)
+    {
         return Err(Refusal::MaxAutoAttempts);
     }
     if !c.within_period {
@@ -148,17 +151,69 @@ mod tests {
     fn each_condition_has_its_reason_s2() {
         let at = Instant(100);
         let cases = [
-            (Candidate { contact_suppressed: true, ..eligible() }, Refusal::ContactSuppressed),
-            (Candidate { is_last_message: false, ..eligible() }, Refusal::NotLastMessage),
-            (Candidate { last_error: Some(ErrorClass::Hard), ..eligible() }, Refusal::NotRetryable),
-            (Candidate { last_error: Some(ErrorClass::OptOut), ..eligible() }, Refusal::NotRetryable),
-            (Candidate { ready_at: Instant(101), ..eligible() }, Refusal::WaitNotElapsed),
-            (Candidate { auto_attempts: 3, ..eligible() }, Refusal::MaxAutoAttempts),
-            (Candidate { last_error: None, ..eligible() }, Refusal::NotFailed),
-            (Candidate { within_period: false, ..eligible() }, Refusal::RetryPeriodEnded),
+            (
+                Candidate {
+                    contact_suppressed: true,
+                    ..eligible()
+                },
+                Refusal::ContactSuppressed,
+            ),
+            (
+                Candidate {
+                    is_last_message: false,
+                    ..eligible()
+                },
+                Refusal::NotLastMessage,
+            ),
+            (
+                Candidate {
+                    last_error: Some(ErrorClass::Hard),
+                    ..eligible()
+                },
+                Refusal::NotRetryable,
+            ),
+            (
+                Candidate {
+                    last_error: Some(ErrorClass::OptOut),
+                    ..eligible()
+                },
+                Refusal::NotRetryable,
+            ),
+            (
+                Candidate {
+                    ready_at: Instant(101),
+                    ..eligible()
+                },
+                Refusal::WaitNotElapsed,
+            ),
+            (
+                Candidate {
+                    auto_attempts: 3,
+                    ..eligible()
+                },
+                Refusal::MaxAutoAttempts,
+            ),
+            (
+                Candidate {
+                    last_error: None,
+                    ..eligible()
+                },
+                Refusal::NotFailed,
+            ),
+            (
+                Candidate {
+                    within_period: false,
+                    ..eligible()
+                },
+                Refusal::RetryPeriodEnded,
+            ),
         ];
         for (candidate, reason) in cases {
-            assert_eq!(check(&candidate, at, PORTAL_JOB), Err(reason), "{candidate:?}");
+            assert_eq!(
+                check(&candidate, at, PORTAL_JOB),
+                Err(reason),
+                "{candidate:?}"
+            );
         }
     }
 
@@ -172,27 +227,64 @@ mod tests {
             auto_attempts: 9,
             within_period: false,
         };
-        assert_eq!(check(&everything_wrong, Instant(0), PORTAL_JOB), Err(Refusal::ContactSuppressed));
-        let not_last = Candidate { contact_suppressed: false, ..everything_wrong };
-        assert_eq!(check(&not_last, Instant(0), PORTAL_JOB), Err(Refusal::NotLastMessage));
-        let hard = Candidate { is_last_message: true, ..not_last };
-        assert_eq!(check(&hard, Instant(0), PORTAL_JOB), Err(Refusal::NotRetryable));
-        let early = Candidate { last_error: Some(ErrorClass::Soft), ..hard };
-        assert_eq!(check(&early, Instant(0), PORTAL_JOB), Err(Refusal::WaitNotElapsed));
-        assert_eq!(check(&early, Instant(1000), PORTAL_JOB), Err(Refusal::MaxAutoAttempts));
+        assert_eq!(
+            check(&everything_wrong, Instant(0), PORTAL_JOB),
+            Err(Refusal::ContactSuppressed)
+        );
+        let not_last = Candidate {
+            contact_suppressed: false,
+            ..everything_wrong
+        };
+        assert_eq!(
+            check(&not_last, Instant(0), PORTAL_JOB),
+            Err(Refusal::NotLastMessage)
+        );
+        let hard = Candidate {
+            is_last_message: true,
+            ..not_last
+        };
+        assert_eq!(
+            check(&hard, Instant(0), PORTAL_JOB),
+            Err(Refusal::NotRetryable)
+        );
+        let early = Candidate {
+            last_error: Some(ErrorClass::Soft),
+            ..hard
+        };
+        assert_eq!(
+            check(&early, Instant(0), PORTAL_JOB),
+            Err(Refusal::WaitNotElapsed)
+        );
+        assert_eq!(
+            check(&early, Instant(1000), PORTAL_JOB),
+            Err(Refusal::MaxAutoAttempts)
+        );
     }
 
     #[test]
     fn manual_retries_ignore_the_automatic_cap_s6() {
-        let capped = Candidate { auto_attempts: 3, ..eligible() };
-        let manual = Checks { portal_rules: true, max_auto_attempts: None };
+        let capped = Candidate {
+            auto_attempts: 3,
+            ..eligible()
+        };
+        let manual = Checks {
+            portal_rules: true,
+            max_auto_attempts: None,
+        };
         assert_eq!(check(&capped, Instant(100), manual), Ok(()));
     }
 
     #[test]
     fn without_portal_rules_age_and_order_do_not_matter() {
-        let c = Candidate { is_last_message: false, ready_at: Instant(500), ..eligible() };
-        let email = Checks { portal_rules: false, max_auto_attempts: None };
+        let c = Candidate {
+            is_last_message: false,
+            ready_at: Instant(500),
+            ..eligible()
+        };
+        let email = Checks {
+            portal_rules: false,
+            max_auto_attempts: None,
+        };
         assert_eq!(check(&c, Instant(100), email), Ok(()));
     }
 }

@@ -173,7 +173,8 @@ impl ErrorTable {
         let (class, wait) = self
             .classify(code)
             .ok_or_else(|| UnknownCode(code.to_string()))?;
-        let id = ErrorCode(u16::try_from(self.infos.len()).map_err(|_| UnknownCode(code.to_string()))?);
+        let id =
+            ErrorCode(u16::try_from(self.infos.len()).map_err(|_| UnknownCode(code.to_string()))?);
         self.infos.push(ErrorInfo {
             code: code.to_string(),
             class,

@@ -11,7 +11,9 @@ pub fn apply(doc: &mut toml::Table, assignment: &str) -> Result<(), String> {
         .ok_or_else(|| format!("--set expects KEY=VALUE, got {assignment:?}"))?;
     let path = path.trim();
     if path.is_empty() || path.split('.').any(str::is_empty) {
-        return Err(format!("--set: {path:?} is not a dotted key path such as policy.retry_period"));
+        return Err(format!(
+            "--set: {path:?} is not a dotted key path such as policy.retry_period"
+        ));
     }
     set(doc, path, parse_value(text.trim()))
 }
@@ -35,7 +37,10 @@ pub fn set(doc: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), 
             .entry(part.to_string())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         table = entry.as_table_mut().ok_or_else(|| {
-            format!("cannot set {path}: {} is not a table", parts[..=i].join("."))
+            format!(
+                "cannot set {path}: {} is not a table",
+                parts[..=i].join(".")
+            )
         })?;
     }
     table.insert(last.to_string(), value);
@@ -61,8 +66,16 @@ mod tests {
     #[test]
     fn bad_assignments_are_explained() {
         let mut doc: toml::Table = "name = \"x\"".parse().unwrap();
-        assert!(apply(&mut doc, "no-equals-sign").unwrap_err().contains("KEY=VALUE"));
+        assert!(
+            apply(&mut doc, "no-equals-sign")
+                .unwrap_err()
+                .contains("KEY=VALUE")
+        );
         assert!(apply(&mut doc, "policy..x=1").is_err());
-        assert!(apply(&mut doc, "name.inner=1").unwrap_err().contains("name is not a table"));
+        assert!(
+            apply(&mut doc, "name.inner=1")
+                .unwrap_err()
+                .contains("name is not a table")
+        );
     }
 }

@@ -45,20 +45,31 @@ struct RawBackoff {
 
 /// Validates the `[policy]` table into the policy of each channel. Warnings (E2's
 /// deliverability risk) are appended to `warnings`.
-pub fn channel_policies(policy: &toml::Table, warnings: &mut Vec<String>) -> Result<ChannelPolicies, String> {
+pub fn channel_policies(
+    policy: &toml::Table,
+    warnings: &mut Vec<String>,
+) -> Result<ChannelPolicies, String> {
     Ok(ChannelPolicies {
         email: channel_policy(policy, Channel::Email, warnings)?,
         sms: channel_policy(policy, Channel::Sms, warnings)?,
     })
 }
 
-fn channel_policy(policy: &toml::Table, channel: Channel, warnings: &mut Vec<String>) -> Result<Policy, String> {
+fn channel_policy(
+    policy: &toml::Table,
+    channel: Channel,
+    warnings: &mut Vec<String>,
+) -> Result<Policy, String> {
     let overlay = match policy.get(channel.name()) {
         None => None,
         Some(toml::Value::Table(t)) => Some(t),
         Some(_) => return Err(format!("policy.{channel} must be a table of policy keys")),
     };
-    let prefix = if overlay.is_some() { format!("policy.{channel}") } else { "policy".to_string() };
+    let prefix = if overlay.is_some() {
+        format!("policy.{channel}")
+    } else {
+        "policy".to_string()
+    };
     let merged = merged_table(policy, overlay)?;
     let raw: RawPolicy = toml::Value::Table(merged)
         .try_into()
@@ -67,7 +78,10 @@ fn channel_policy(policy: &toml::Table, channel: Channel, warnings: &mut Vec<Str
 }
 
 /// Preset, then the base keys, then the channel's overlay.
-fn merged_table(policy: &toml::Table, overlay: Option<&toml::Table>) -> Result<toml::Table, String> {
+fn merged_table(
+    policy: &toml::Table,
+    overlay: Option<&toml::Table>,
+) -> Result<toml::Table, String> {
     let preset_of = |t: &toml::Table, path: &str| -> Result<Option<String>, String> {
         match t.get("preset") {
             None => Ok(None),
@@ -82,7 +96,10 @@ fn merged_table(policy: &toml::Table, overlay: Option<&toml::Table>) -> Result<t
     .or(preset_of(policy, "policy")?)
     .unwrap_or_else(|| "email".to_string());
     let mut merged = presets::table(&name).ok_or_else(|| {
-        format!("policy.preset must be one of {}, got {name:?}", presets::NAMES.join(", "))
+        format!(
+            "policy.preset must be one of {}, got {name:?}",
+            presets::NAMES.join(", ")
+        )
     })?;
     let base: toml::Table = policy
         .iter()
@@ -91,7 +108,11 @@ fn merged_table(policy: &toml::Table, overlay: Option<&toml::Table>) -> Result<t
         .collect();
     lay_over(&mut merged, &base);
     if let Some(o) = overlay {
-        let o: toml::Table = o.iter().filter(|(k, _)| *k != "preset").map(|(k, v)| (k.clone(), v.clone())).collect();
+        let o: toml::Table = o
+            .iter()
+            .filter(|(k, _)| *k != "preset")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         lay_over(&mut merged, &o);
     }
     Ok(merged)
@@ -110,7 +131,9 @@ fn lay_over(base: &mut toml::Table, top: &toml::Table) {
             _ => value.clone(),
         };
         match (base.get_mut(key), &value) {
-            (Some(toml::Value::Table(old)), toml::Value::Table(new)) if !new.contains_key("kind") => {
+            (Some(toml::Value::Table(old)), toml::Value::Table(new))
+                if !new.contains_key("kind") =>
+            {
                 for (k, v) in new {
                     old.insert(k.clone(), v.clone());
                 }
@@ -127,27 +150,40 @@ fn span(prefix: &str, key: &str, text: &str) -> Result<Span, String> {
 }
 
 fn optional_span(prefix: &str, key: &str, text: &str) -> Result<Option<Span>, String> {
-    if text == "none" { Ok(None) } else { span(prefix, key, text).map(Some) }
+    if text == "none" {
+        Ok(None)
+    } else {
+        span(prefix, key, text).map(Some)
+    }
 }
 
 fn validate(raw: RawPolicy, prefix: &str, warnings: &mut Vec<String>) -> Result<Policy, String> {
     let soft_bounce_threshold = threshold(&raw.soft_bounce_threshold, prefix, warnings)?;
     let retry_period = retry_periods(&raw, prefix)?;
     if raw.max_auto_attempts < 0 || raw.max_auto_attempts > 1000 {
-        return Err(format!("{prefix}.max_auto_attempts must be 0..=1000, got {}", raw.max_auto_attempts));
+        return Err(format!(
+            "{prefix}.max_auto_attempts must be 0..=1000, got {}",
+            raw.max_auto_attempts
+        ));
     }
     if !(raw.cost_per_attempt.is_finite() && raw.cost_per_attempt >= 0.0) {
-        return Err(format!("{prefix}.cost_per_attempt must be a number ≥ 0, got {}", raw.cost_per_attempt));
+        return Err(format!(
+            "{prefix}.cost_per_attempt must be a number ≥ 0, got {}",
+            raw.cost_per_attempt
+        ));
     }
     let every = span(prefix, "auto_retry_every", &raw.auto_retry_every)?;
     if every < Span::minutes(1) {
-        return Err(format!("{prefix}.auto_retry_every must be at least 1m, got {every}"));
+        return Err(format!(
+            "{prefix}.auto_retry_every must be at least 1m, got {every}"
+        ));
     }
     let auto_retry = raw
         .auto_retry
         .then(|| -> Result<AutoRetry, String> {
             Ok(AutoRetry {
-                at: TimeOfDay::parse(&raw.auto_retry_at).map_err(|e| format!("{prefix}.auto_retry_at: {e}"))?,
+                at: TimeOfDay::parse(&raw.auto_retry_at)
+                    .map_err(|e| format!("{prefix}.auto_retry_at: {e}"))?,
                 every,
                 max_attempts: raw.max_auto_attempts as u32,
             })
@@ -168,7 +204,11 @@ fn validate(raw: RawPolicy, prefix: &str, warnings: &mut Vec<String>) -> Result<
 }
 
 /// E2: 1..=20, a warning above 10, or `"none"` for no counter.
-fn threshold(value: &toml::Value, prefix: &str, warnings: &mut Vec<String>) -> Result<Option<u8>, String> {
+fn threshold(
+    value: &toml::Value,
+    prefix: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Option<u8>, String> {
     let key = format!("{prefix}.soft_bounce_threshold");
     match value {
         toml::Value::String(s) if s == "none" => Ok(None),
@@ -181,7 +221,9 @@ fn threshold(value: &toml::Value, prefix: &str, warnings: &mut Vec<String>) -> R
             Ok(Some(*n as u8))
         }
         toml::Value::Integer(n) => Err(format!("{key} must be 1..=20, got {n}")),
-        other => Err(format!("{key} must be an integer 1..=20 or \"none\", got {other}")),
+        other => Err(format!(
+            "{key} must be an integer 1..=20 or \"none\", got {other}"
+        )),
     }
 }
 
@@ -195,19 +237,29 @@ fn retry_periods(raw: &RawPolicy, prefix: &str) -> Result<RetryPeriods, String> 
         }
     };
     let (m_key, marketing) = pick("retry_period_marketing", &raw.retry_period_marketing)?;
-    let (t_key, transactional) = pick("retry_period_transactional", &raw.retry_period_transactional)?;
+    let (t_key, transactional) = pick(
+        "retry_period_transactional",
+        &raw.retry_period_transactional,
+    )?;
     check_period(&m_key, marketing, "marketing", Span::hours(6))?;
     check_period(&t_key, transactional, "transactional", Span::minutes(10))?;
-    Ok(RetryPeriods { marketing, transactional })
+    Ok(RetryPeriods {
+        marketing,
+        transactional,
+    })
 }
 
 fn check_period(key: &str, period: Option<Span>, kind: &str, min: Span) -> Result<(), String> {
     let Some(p) = period else { return Ok(()) };
     if p > Span::hours(84) {
-        return Err(format!("{key} must be at most 84h for {kind} messages (E6), got {p}"));
+        return Err(format!(
+            "{key} must be at most 84h for {kind} messages (E6), got {p}"
+        ));
     }
     if p < min {
-        return Err(format!("{key} must be at least {min} for {kind} messages (E6), got {p}"));
+        return Err(format!(
+            "{key} must be at least {min} for {kind} messages (E6), got {p}"
+        ));
     }
     Ok(())
 }
@@ -216,7 +268,9 @@ fn check_period(key: &str, period: Option<Span>, kind: &str, min: Span) -> Resul
 fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String> {
     let p = format!("{prefix}.backoff");
     let need = |key: &str, v: &Option<String>| -> Result<Span, String> {
-        let text = v.as_deref().ok_or_else(|| format!("{p}.{key} is required for kind = {:?}", raw.kind))?;
+        let text = v
+            .as_deref()
+            .ok_or_else(|| format!("{p}.{key} is required for kind = {:?}", raw.kind))?;
         let s = span(&p, key, text)?;
         if s <= Span::ZERO {
             return Err(format!("{p}.{key} must be longer than 0s, got {s}"));
@@ -225,7 +279,9 @@ fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String> {
     };
     let schedule = match raw.kind.as_str() {
         "none" => Schedule::None,
-        "fixed" => Schedule::Fixed { interval: need("interval", &raw.interval)? },
+        "fixed" => Schedule::Fixed {
+            interval: need("interval", &raw.interval)?,
+        },
         "exponential" => {
             let initial = need("initial", &raw.initial)?;
             let cap = need("cap", &raw.cap)?;
@@ -234,20 +290,38 @@ fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String> {
                 return Err(format!("{p}.factor must be 1..=100, got {factor}"));
             }
             if cap < initial {
-                return Err(format!("{p}.cap ({cap}) must be at least initial ({initial})"));
+                return Err(format!(
+                    "{p}.cap ({cap}) must be at least initial ({initial})"
+                ));
             }
-            Schedule::Exponential { initial, factor, cap }
+            Schedule::Exponential {
+                initial,
+                factor,
+                cap,
+            }
         }
         "list" => {
-            let delays = raw.delays.as_ref().filter(|d| !d.is_empty()).ok_or_else(|| format!("{p}.delays must list at least one delay"))?;
-            let delays = delays.iter().map(|d| need("delays", &Some(d.clone()))).collect::<Result<_, _>>()?;
+            let delays = raw
+                .delays
+                .as_ref()
+                .filter(|d| !d.is_empty())
+                .ok_or_else(|| format!("{p}.delays must list at least one delay"))?;
+            let delays = delays
+                .iter()
+                .map(|d| need("delays", &Some(d.clone())))
+                .collect::<Result<_, _>>()?;
             Schedule::List { delays }
         }
-        other => return Err(format!("{p}.kind must be one of none, fixed, exponential, list, got {other:?}")),
+        other => {
+            return Err(format!(
+                "{p}.kind must be one of none, fixed, exponential, list, got {other:?}"
+            ));
+        }
     };
     let jitter_name = raw.jitter.as_deref().unwrap_or("none");
-    let jitter = Jitter::parse(jitter_name)
-        .ok_or_else(|| format!("{p}.jitter must be one of none, full, equal, decorrelated, got {jitter_name:?}"))?;
+    let jitter = Jitter::parse(jitter_name).ok_or_else(|| {
+        format!("{p}.jitter must be one of none, full, equal, decorrelated, got {jitter_name:?}")
+    })?;
     Ok(Backoff { schedule, jitter })
 }
 
@@ -259,20 +333,39 @@ pub fn to_table(p: &Policy) -> toml::Table {
     };
     let text = |s: String| toml::Value::String(s);
     let opt_span = |s: Option<Span>| text(s.map_or("none".to_string(), |s| s.to_string()));
-    put("soft_bounce_threshold", p.soft_bounce_threshold.map_or(text("none".into()), |n| toml::Value::Integer(n.into())));
+    put(
+        "soft_bounce_threshold",
+        p.soft_bounce_threshold
+            .map_or(text("none".into()), |n| toml::Value::Integer(n.into())),
+    );
     put("cross_delivery_gap", text(p.cross_delivery_gap.to_string()));
     put("retry_period_marketing", opt_span(p.retry_period.marketing));
-    put("retry_period_transactional", opt_span(p.retry_period.transactional));
+    put(
+        "retry_period_transactional",
+        opt_span(p.retry_period.transactional),
+    );
     put("backoff", toml::Value::Table(backoff_table(&p.backoff)));
-    put("hard_bounce_suppresses", toml::Value::Boolean(p.hard_bounce_suppresses));
-    put("opt_out_suppresses", toml::Value::Boolean(p.opt_out_suppresses));
+    put(
+        "hard_bounce_suppresses",
+        toml::Value::Boolean(p.hard_bounce_suppresses),
+    );
+    put(
+        "opt_out_suppresses",
+        toml::Value::Boolean(p.opt_out_suppresses),
+    );
     put("suppression_ttl", opt_span(p.suppression_ttl));
-    put("eligibility_checks", toml::Value::Boolean(p.eligibility_checks));
+    put(
+        "eligibility_checks",
+        toml::Value::Boolean(p.eligibility_checks),
+    );
     put("auto_retry", toml::Value::Boolean(p.auto_retry.is_some()));
     if let Some(job) = p.auto_retry {
         put("auto_retry_at", text(job.at.to_string()));
         put("auto_retry_every", text(job.every.to_string()));
-        put("max_auto_attempts", toml::Value::Integer(job.max_attempts.into()));
+        put(
+            "max_auto_attempts",
+            toml::Value::Integer(job.max_attempts.into()),
+        );
     }
     put("cost_per_attempt", toml::Value::Float(p.cost_per_attempt));
     t
@@ -287,14 +380,21 @@ fn backoff_table(b: &Backoff) -> toml::Table {
             t.insert("interval".into(), s(*interval));
             "fixed"
         }
-        Schedule::Exponential { initial, factor, cap } => {
+        Schedule::Exponential {
+            initial,
+            factor,
+            cap,
+        } => {
             t.insert("initial".into(), s(*initial));
             t.insert("factor".into(), toml::Value::Float(*factor));
             t.insert("cap".into(), s(*cap));
             "exponential"
         }
         Schedule::List { delays } => {
-            t.insert("delays".into(), toml::Value::Array(delays.iter().map(|d| s(*d)).collect()));
+            t.insert(
+                "delays".into(),
+                toml::Value::Array(delays.iter().map(|d| s(*d)).collect()),
+            );
             "list"
         }
     };

@@ -23,7 +23,12 @@ impl<'a> Simulation<'a> {
 
     /// A send enters the queue: it becomes its contact's latest message and is attempted
     /// at once, unless the contact is suppressed (E3, E9).
-    pub(super) fn create(&mut self, now: Instant, message: MessageId, queue: &mut EventQueue<Event>) {
+    pub(super) fn create(
+        &mut self,
+        now: Instant,
+        message: MessageId,
+        queue: &mut EventQueue<Event>,
+    ) {
         let contact = self.send(message).contact;
         self.out.metrics.counters.messages += 1;
         let c = &mut self.contacts[contact as usize];
@@ -104,11 +109,23 @@ impl<'a> Simulation<'a> {
         counters.cost_total += cost;
         let failures = &self.spec.workload.failures;
         let error = failures.outcome(send.contact, now);
-        if error.is_some() && failures.next_available_after(send.contact, now).is_none_or(|t| t >= self.spec.end) {
+        if error.is_some()
+            && failures
+                .next_available_after(send.contact, now)
+                .is_none_or(|t| t >= self.spec.end)
+        {
             counters.attempts_to_dead += 1;
         }
         if self.spec.trace {
-            self.out.attempts.push(AttemptRecord { message, contact: send.contact, attempt, at: now, trigger, error, note });
+            self.out.attempts.push(AttemptRecord {
+                message,
+                contact: send.contact,
+                attempt,
+                at: now,
+                trigger,
+                error,
+                note,
+            });
         }
         match error {
             None => self.delivered(now, message, attempt),
@@ -131,7 +148,13 @@ impl<'a> Simulation<'a> {
         self.ttd.push(ttd as u32);
     }
 
-    fn failed(&mut self, now: Instant, message: MessageId, code: ErrorCode, queue: &mut EventQueue<Event>) {
+    fn failed(
+        &mut self,
+        now: Instant,
+        message: MessageId,
+        code: ErrorCode,
+        queue: &mut EventQueue<Event>,
+    ) {
         let send = self.send(message);
         let m = &mut self.messages[message as usize];
         if m.last_error.is_none() {
@@ -141,7 +164,8 @@ impl<'a> Simulation<'a> {
         m.last_fail_at = now;
         m.status = Status::Failed;
         let policy = self.policy(message);
-        let (hard_suppresses, opt_out_suppresses) = (policy.hard_bounce_suppresses, policy.opt_out_suppresses);
+        let (hard_suppresses, opt_out_suppresses) =
+            (policy.hard_bounce_suppresses, policy.opt_out_suppresses);
         match self.spec.errors.class(code) {
             ErrorClass::Hard => {
                 self.messages[message as usize].status = Status::HardBounced;
@@ -159,7 +183,9 @@ impl<'a> Simulation<'a> {
             ErrorClass::Soft if self.threshold_reached(now, message) => {
                 self.suppress(now, send.contact, SuppressionReason::SoftBounceThreshold);
             }
-            ErrorClass::Soft | ErrorClass::BusinessRetryable => self.schedule_retry(now, message, queue),
+            ErrorClass::Soft | ErrorClass::BusinessRetryable => {
+                self.schedule_retry(now, message, queue)
+            }
         }
     }
 
@@ -186,10 +212,17 @@ impl<'a> Simulation<'a> {
             crate::rules::backoff::Jitter::None => 0.0,
             _ => self.jitter.unit(u64::from(message), u64::from(m.attempts)),
         };
-        let Some(delay) = policy.backoff.delay(u32::from(m.attempts), m.last_delay, unit) else {
+        let Some(delay) = policy
+            .backoff
+            .delay(u32::from(m.attempts), m.last_delay, unit)
+        else {
             if m.attempts == 1 {
                 if let Some(p) = period {
-                    queue.schedule(send.created.plus(p), rank::PERIOD_END, Event::PeriodEnd { message });
+                    queue.schedule(
+                        send.created.plus(p),
+                        rank::PERIOD_END,
+                        Event::PeriodEnd { message },
+                    );
                 }
             }
             return;
@@ -199,7 +232,14 @@ impl<'a> Simulation<'a> {
         if within_period(send.created, period, next) {
             m.status = Status::Retrying;
             m.last_delay = Some(delay);
-            queue.schedule(next, rank::RETRY, Event::Retry { message, attempt: m.attempts + 1 });
+            queue.schedule(
+                next,
+                rank::RETRY,
+                Event::Retry {
+                    message,
+                    attempt: m.attempts + 1,
+                },
+            );
         } else {
             m.status = Status::Expired;
         }
@@ -215,11 +255,18 @@ impl<'a> Simulation<'a> {
         let c = &mut self.contacts[contact as usize];
         c.suppressed_until = Some(policy_ttl.map_or(Instant::NEVER, |ttl| now.plus(ttl)));
         c.ever_suppressed = true;
-        let record = SuppressionRecord { contact, at: now, reason, counter: c.counter.count };
+        let record = SuppressionRecord {
+            contact,
+            at: now,
+            reason,
+            counter: c.counter.count,
+        };
         self.out.suppressions.push(record);
         let failures = &self.spec.workload.failures;
         if reason == SuppressionReason::SoftBounceThreshold
-            && failures.next_available_after(contact, now).is_some_and(|t| t < self.spec.end)
+            && failures
+                .next_available_after(contact, now)
+                .is_some_and(|t| t < self.spec.end)
         {
             self.out.metrics.counters.false_suppressions += 1;
         }
@@ -236,6 +283,10 @@ impl<'a> Simulation<'a> {
     /// Whether a message may be attempted at `now` under E6.
     pub(super) fn within_period(&self, now: Instant, message: MessageId) -> bool {
         let send = self.send(message);
-        within_period(send.created, self.policy(message).retry_period.of(send.kind), now)
+        within_period(
+            send.created,
+            self.policy(message).retry_period.of(send.kind),
+            now,
+        )
     }
 }

@@ -24,7 +24,12 @@ impl Simulation<'_> {
 
     /// S5: retries every eligible failed message of `channel` that has had fewer than
     /// the maximum automatic attempts, then schedules the next run.
-    pub(super) fn auto_job(&mut self, now: Instant, channel: Channel, queue: &mut EventQueue<Event>) {
+    pub(super) fn auto_job(
+        &mut self,
+        now: Instant,
+        channel: Channel,
+        queue: &mut EventQueue<Event>,
+    ) {
         let policy = self.spec.policies.of(channel);
         let Some(job) = policy.auto_retry else { return };
         let checks = Checks {
@@ -47,7 +52,12 @@ impl Simulation<'_> {
     }
 
     /// S3, S4: an operator retries one message or a selection.
-    pub(super) fn operator_action(&mut self, now: Instant, index: usize, queue: &mut EventQueue<Event>) {
+    pub(super) fn operator_action(
+        &mut self,
+        now: Instant,
+        index: usize,
+        queue: &mut EventQueue<Event>,
+    ) {
         let action = self.spec.workload.actions[index];
         let selection = match action.kind {
             ActionKind::Manual(m) | ActionKind::Bulk(Some(m)) => vec![m],
@@ -58,7 +68,11 @@ impl Simulation<'_> {
         };
         for message in selection {
             let checks = Checks {
-                portal_rules: self.spec.policies.of(self.send_channel(message)).eligibility_checks,
+                portal_rules: self
+                    .spec
+                    .policies
+                    .of(self.send_channel(message))
+                    .eligibility_checks,
                 max_auto_attempts: None,
             };
             let result = match (self.eligibility(now, message, checks), action.kind) {
@@ -69,11 +83,23 @@ impl Simulation<'_> {
             let counters = &mut self.out.metrics.counters;
             match result.refusal() {
                 None => counters.retry_queued += 1,
-                Some(r) => counters.retry_skipped[Refusal::ALL.iter().position(|x| *x == r).unwrap_or(0)] += 1,
+                Some(r) => {
+                    counters.retry_skipped
+                        [Refusal::ALL.iter().position(|x| *x == r).unwrap_or(0)] += 1
+                }
             }
-            self.out.operator.push(OperatorRecord { at: now, action: action.kind.name(), message, result });
+            self.out.operator.push(OperatorRecord {
+                at: now,
+                action: action.kind.name(),
+                message,
+                result,
+            });
             if result == OperatorResult::Queued {
-                let trigger = if matches!(action.kind, ActionKind::Manual(_)) { Trigger::Manual } else { Trigger::Bulk };
+                let trigger = if matches!(action.kind, ActionKind::Manual(_)) {
+                    Trigger::Manual
+                } else {
+                    Trigger::Bulk
+                };
                 self.attempt(now, message, trigger, action.note, queue);
             }
         }
@@ -87,12 +113,18 @@ impl Simulation<'_> {
     /// order in which the job and bulk retries visit messages.
     fn compact_failed(&mut self) {
         let messages = &self.messages;
-        self.failed.retain(|&m| messages[m as usize].status != Status::Delivered);
+        self.failed
+            .retain(|&m| messages[m as usize].status != Status::Delivered);
         self.failed.sort_unstable();
     }
 
     /// S1, S2 for one message at `now`.
-    fn eligibility(&mut self, now: Instant, message: MessageId, checks: Checks) -> Result<(), Refusal> {
+    fn eligibility(
+        &mut self,
+        now: Instant,
+        message: MessageId,
+        checks: Checks,
+    ) -> Result<(), Refusal> {
         let send = self.spec.workload.sends[message as usize];
         let contact_suppressed = self.is_suppressed(send.contact, now);
         let m = self.messages[message as usize];
@@ -106,7 +138,9 @@ impl Simulation<'_> {
                 Status::Unborn | Status::Delivered | Status::Skipped => None,
                 _ => m.last_error.map(|code| errors.class(code)),
             },
-            ready_at: m.last_error.map_or(m.last_fail_at, |code| m.last_fail_at.plus(errors.info(code).wait)),
+            ready_at: m.last_error.map_or(m.last_fail_at, |code| {
+                m.last_fail_at.plus(errors.info(code).wait)
+            }),
             auto_attempts: u32::from(m.auto_attempts),
             within_period: m.status != Status::Expired && self.within_period(now, message),
         };

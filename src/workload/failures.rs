@@ -73,7 +73,8 @@ impl FailureModel {
 
     /// Every window with its contact, in (contact, start) order.
     pub fn iter(&self) -> impl Iterator<Item = (ContactId, &Window)> + '_ {
-        (0..self.contacts() as u32).flat_map(move |c| self.windows_of(c).iter().map(move |w| (c, w)))
+        (0..self.contacts() as u32)
+            .flat_map(move |c| self.windows_of(c).iter().map(move |w| (c, w)))
     }
 
     /// What an attempt to `c` at `at` returns: `None` for delivered, else the error.
@@ -116,7 +117,11 @@ mod tests {
     fn window(start: i64, end: i64, code: u16, permanent: bool) -> Window {
         Window {
             start: Instant(start),
-            end: if end < 0 { Instant::NEVER } else { Instant(end) },
+            end: if end < 0 {
+                Instant::NEVER
+            } else {
+                Instant(end)
+            },
             code: ErrorCode(code),
             permanent,
         }
@@ -157,7 +162,11 @@ mod tests {
         let m = model();
         assert_eq!(m.next_available_after(1, Instant(12)), Some(Instant(20)));
         assert_eq!(m.next_available_after(1, Instant(25)), Some(Instant(25)));
-        assert_eq!(m.next_available_after(0, Instant(60)), None, "the open window never ends");
+        assert_eq!(
+            m.next_available_after(0, Instant(60)),
+            None,
+            "the open window never ends"
+        );
         assert_eq!(m.next_available_after(0, Instant(0)), Some(Instant(0)));
     }
 

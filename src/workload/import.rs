@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use crate::rules::errors::ErrorTable;
 use crate::time::Instant;
 use crate::workload::actions::{Action, ActionKind};
-use crate::workload::{Channel, ContactId, FailureModel, MessageType, Names, Send, Window, Workload};
+use crate::workload::{
+    Channel, ContactId, FailureModel, MessageType, Names, Send, Window, Workload,
+};
 
 /// A located problem in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +55,14 @@ pub struct TraceFiles {
     pub actions: Option<PathBuf>,
 }
 
-const SENDS_COLUMNS: [&str; 6] = ["message_id", "contact", "created_at", "delivery_id", "channel", "message_type"];
+const SENDS_COLUMNS: [&str; 6] = [
+    "message_id",
+    "contact",
+    "created_at",
+    "delivery_id",
+    "channel",
+    "message_type",
+];
 const FAILURES_COLUMNS: [&str; 4] = ["contact", "error_code", "start", "end"];
 const ACTIONS_COLUMNS: [&str; 4] = ["at", "action", "message_id", "reason"];
 
@@ -121,23 +130,37 @@ impl<'p> CsvFile<'p> {
         let mut reader = csv::ReaderBuilder::new()
             .from_path(path)
             .map_err(|e| whole(format!("cannot open: {}", csv_io_message(&e))))?;
-        let header = reader.headers().map_err(|e| whole(csv_message(&e)))?.clone();
+        let header = reader
+            .headers()
+            .map_err(|e| whole(csv_message(&e)))?
+            .clone();
         if header.is_empty() || header.iter().all(str::is_empty) {
-            return Err(whole(format!("empty file; expected a header row {}", names.join(","))));
+            return Err(whole(format!(
+                "empty file; expected a header row {}",
+                names.join(",")
+            )));
         }
         let columns = names
             .iter()
             .map(|name| {
-                header.iter().position(|h| h.trim() == *name).ok_or_else(|| {
-                    whole(format!(
-                        "missing column {name}; expected a header row {}, got {}",
-                        names.join(","),
-                        header.iter().collect::<Vec<_>>().join(",")
-                    ))
-                })
+                header
+                    .iter()
+                    .position(|h| h.trim() == *name)
+                    .ok_or_else(|| {
+                        whole(format!(
+                            "missing column {name}; expected a header row {}, got {}",
+                            names.join(","),
+                            header.iter().collect::<Vec<_>>().join(",")
+                        ))
+                    })
             })
             .collect::<Result<_, _>>()?;
-        Ok(CsvFile { path, reader, columns, names })
+        Ok(CsvFile {
+            path,
+            reader,
+            columns,
+            names,
+        })
     }
 
     /// Calls `each` with every record's line number and required fields, in file order.
@@ -147,12 +170,15 @@ impl<'p> CsvFile<'p> {
     ) -> Result<(), ImportError> {
         let mut record = csv::StringRecord::new();
         loop {
-            let more = self.reader.read_record(&mut record).map_err(|e| ImportError {
-                file: self.path.to_path_buf(),
-                line: e.position().map_or(0, |p| p.line()),
-                column: None,
-                message: csv_message(&e),
-            })?;
+            let more = self
+                .reader
+                .read_record(&mut record)
+                .map_err(|e| ImportError {
+                    file: self.path.to_path_buf(),
+                    line: e.position().map_or(0, |p| p.line()),
+                    column: None,
+                    message: csv_message(&e),
+                })?;
             if !more {
                 return Ok(());
             }
@@ -161,7 +187,11 @@ impl<'p> CsvFile<'p> {
             for (slot, &i) in fields.iter_mut().zip(&self.columns) {
                 *slot = record.get(i).unwrap_or("").trim();
             }
-            let at = Located { path: self.path, line, names: self.names };
+            let at = Located {
+                path: self.path,
+                line,
+                names: self.names,
+            };
             each(&at, &fields[..self.columns.len()])?;
         }
     }
@@ -199,7 +229,9 @@ impl Located<'_> {
 
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("expected {expected_len} fields like the header, got {len}")
         }
         csv::ErrorKind::Utf8 { .. } => "expected UTF-8 text".to_string(),
@@ -224,16 +256,32 @@ fn read_sends(
     CsvFile::open(path, &SENDS_COLUMNS)?.for_each(|at, f| {
         let id = at.non_empty(0, f[0])?;
         if let Some(first) = seen.insert(id.to_string(), at.line) {
-            return Err(at.error(0, format!("duplicate message_id {id:?}, first seen on line {first}")));
+            return Err(at.error(
+                0,
+                format!("duplicate message_id {id:?}, first seen on line {first}"),
+            ));
         }
         let contact = contacts.id(at.non_empty(1, f[1])?);
         let created = at.time(2, f[2])?;
         let delivery = deliveries.id(at.non_empty(3, f[3])?);
         let channel = Channel::parse(f[4])
             .ok_or_else(|| at.error(4, format!("expected email or sms, got {:?}", f[4])))?;
-        let kind = MessageType::parse(f[5])
-            .ok_or_else(|| at.error(5, format!("expected marketing or transactional, got {:?}", f[5])))?;
-        rows.push((Send { created, contact, delivery, channel, kind }, id.to_string()));
+        let kind = MessageType::parse(f[5]).ok_or_else(|| {
+            at.error(
+                5,
+                format!("expected marketing or transactional, got {:?}", f[5]),
+            )
+        })?;
+        rows.push((
+            Send {
+                created,
+                contact,
+                delivery,
+                channel,
+                kind,
+            },
+            id.to_string(),
+        ));
         Ok(())
     })?;
     rows.sort_by_key(|(s, _)| s.created);
@@ -252,18 +300,37 @@ fn read_failures(
             .resolve(at.non_empty(1, f[1])?)
             .map_err(|e| at.error(1, e.to_string()))?;
         let start = at.time(2, f[2])?;
-        let end = if f[3].is_empty() { Instant::NEVER } else { at.time(3, f[3])? };
+        let end = if f[3].is_empty() {
+            Instant::NEVER
+        } else {
+            at.time(3, f[3])?
+        };
         if end <= start {
             return Err(at.error(3, format!("expected an end after start {start}, got {end}")));
         }
-        windows.push((contact, Window { start, end, code, permanent: false }));
+        windows.push((
+            contact,
+            Window {
+                start,
+                end,
+                code,
+                permanent: false,
+            },
+        ));
         Ok(())
     })?;
     Ok(windows)
 }
 
-fn read_actions(path: &Path, messages: &[String]) -> Result<(Vec<Action>, Vec<String>), ImportError> {
-    let ids: HashMap<&str, u32> = messages.iter().enumerate().map(|(i, m)| (m.as_str(), i as u32)).collect();
+fn read_actions(
+    path: &Path,
+    messages: &[String],
+) -> Result<(Vec<Action>, Vec<String>), ImportError> {
+    let ids: HashMap<&str, u32> = messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.as_str(), i as u32))
+        .collect();
     let mut actions = Vec::new();
     let mut notes = Vec::new();
     CsvFile::open(path, &ACTIONS_COLUMNS)?.for_each(|at, f| {
@@ -271,20 +338,29 @@ fn read_actions(path: &Path, messages: &[String]) -> Result<(Vec<Action>, Vec<St
         let message = match f[2] {
             "" => None,
             id => Some(*ids.get(id).ok_or_else(|| {
-                at.error(2, format!("expected a message_id from sends.csv, got {id:?}"))
+                at.error(
+                    2,
+                    format!("expected a message_id from sends.csv, got {id:?}"),
+                )
             })?),
         };
         let kind = match (f[1], message) {
             ("manual", Some(m)) => ActionKind::Manual(m),
             ("manual", None) => return Err(at.error(2, "a manual retry needs a message_id")),
             ("bulk", m) => ActionKind::Bulk(m),
-            (other, _) => return Err(at.error(1, format!("expected manual or bulk, got {other:?}"))),
+            (other, _) => {
+                return Err(at.error(1, format!("expected manual or bulk, got {other:?}")));
+            }
         };
         let note = (!f[3].is_empty()).then(|| {
             notes.push(f[3].to_string());
             notes.len() as u32 - 1
         });
-        actions.push(Action { at: when, kind, note });
+        actions.push(Action {
+            at: when,
+            kind,
+            note,
+        });
         Ok(())
     })?;
     actions.sort_by_key(|a| a.at);
@@ -298,13 +374,20 @@ mod tests {
 
     fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
         let path = dir.path().join(name);
-        std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
         path
     }
 
     fn import_sends(text: &str) -> Result<Workload, ImportError> {
         let dir = tempfile::tempdir().unwrap();
-        let files = TraceFiles { sends: file(&dir, "sends.csv", text), failures: None, actions: None };
+        let files = TraceFiles {
+            sends: file(&dir, "sends.csv", text),
+            failures: None,
+            actions: None,
+        };
         import(&files, &mut ErrorTable::new(&[], None))
     }
 
@@ -326,7 +409,11 @@ mod tests {
         let e = import_sends(&format!("{HEADER}m1,a,yesterday,d1,email,marketing\n")).unwrap_err();
         assert_eq!(e.line, 2);
         assert_eq!(e.column, Some("created_at"));
-        assert!(e.to_string().contains("sends.csv line 2, column created_at: expected an RFC 3339 time"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("sends.csv line 2, column created_at: expected an RFC 3339 time"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -350,14 +437,34 @@ mod tests {
     #[test]
     fn unknown_codes_and_inverted_windows_are_located() {
         let dir = tempfile::tempdir().unwrap();
-        let sends = file(&dir, "s.csv", &format!("{HEADER}m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n"));
-        let bad_code = file(&dir, "f.csv", "contact,error_code,start,end\na,9.9.9,2026-01-05T10:00:00Z,\n");
-        let files = TraceFiles { sends: sends.clone(), failures: Some(bad_code), actions: None };
+        let sends = file(
+            &dir,
+            "s.csv",
+            &format!("{HEADER}m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n"),
+        );
+        let bad_code = file(
+            &dir,
+            "f.csv",
+            "contact,error_code,start,end\na,9.9.9,2026-01-05T10:00:00Z,\n",
+        );
+        let files = TraceFiles {
+            sends: sends.clone(),
+            failures: Some(bad_code),
+            actions: None,
+        };
         let e = import(&files, &mut ErrorTable::new(&[], None)).unwrap_err();
         assert_eq!((e.line, e.column), (2, Some("error_code")));
         assert!(e.message.contains("unknown error code \"9.9.9\""), "{e}");
-        let inverted = file(&dir, "g.csv", "contact,error_code,start,end\na,4.2.2,2026-01-05T10:00:00Z,2026-01-05T09:00:00Z\n");
-        let files = TraceFiles { sends, failures: Some(inverted), actions: None };
+        let inverted = file(
+            &dir,
+            "g.csv",
+            "contact,error_code,start,end\na,4.2.2,2026-01-05T10:00:00Z,2026-01-05T09:00:00Z\n",
+        );
+        let files = TraceFiles {
+            sends,
+            failures: Some(inverted),
+            actions: None,
+        };
         let e = import(&files, &mut ErrorTable::new(&[], None)).unwrap_err();
         assert_eq!(e.column, Some("end"));
     }

@@ -9,7 +9,11 @@ fn retrysim() -> Command {
 #[test]
 fn run_on_the_default_scenario_prints_a_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let out = retrysim().args(["run", "--out"]).arg(dir.path()).assert().success();
+    let out = retrysim()
+        .args(["run", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("delivered"), "{stdout}");
     assert!(dir.path().join("summary.csv").exists());

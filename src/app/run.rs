@@ -1,0 +1,143 @@
+//! `retrysim run`: one policy point, every replication, and its result files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{load_scenario, output_dir, with_threads, write_resolved};
+use crate::cli::RunArgs;
+use crate::report::records::{self, RunContext};
+use crate::report::{atomic, summary};
+use crate::scenario::Scenario;
+use crate::study::{self, Replication};
+
+pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
+    let scenario = load_scenario(&args.scenario)?;
+    let dir = output_dir(args.out.as_deref(), &scenario)?;
+    let runs = with_threads(args.threads, || study::run_all(&scenario, args.trace))??;
+    if let Some(first) = runs.first() {
+        let outside = study::sends_outside(&scenario, &first.world);
+        if outside > 0 {
+            eprintln!(
+                "warning: {outside} sends fall outside the run ({} + {}) and were ignored",
+                scenario.start, scenario.horizon
+            );
+        }
+    }
+    let mut written = vec![write_resolved(&dir, &scenario)?];
+    written.extend(write_run_files(&dir, &scenario, &runs, args.trace)?);
+    print_summary(&scenario, &runs, &written)?;
+    Ok(())
+}
+
+/// Writes summary.csv, suppressions.csv, and the trace files of a single point.
+fn write_run_files(
+    dir: &Path,
+    scenario: &Scenario,
+    runs: &[Replication],
+    trace: bool,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let rows: Vec<summary::SummaryRow<'_>> = runs
+        .iter()
+        .map(|r| summary::SummaryRow {
+            point: 0,
+            replication: r.replication,
+            seed: scenario.seed,
+            metrics: &r.output.metrics,
+            swept: &[],
+        })
+        .collect();
+    let mut written = vec![summary::write(&dir.join("summary.csv"), &[], &rows)?];
+    written.push(atomic::write_csv(&dir.join("suppressions.csv"), |w| {
+        w.write_record(records::SUPPRESSIONS_HEADER)?;
+        runs.iter()
+            .try_for_each(|r| records::suppressions(w, context(r), &r.output.suppressions))?;
+        Ok(())
+    })?);
+    if trace {
+        written.push(atomic::write_csv(&dir.join("attempts.csv"), |w| {
+            w.write_record(records::ATTEMPTS_HEADER)?;
+            runs.iter()
+                .try_for_each(|r| records::attempts(w, context(r), &r.output.attempts))?;
+            Ok(())
+        })?);
+    }
+    if runs.iter().any(|r| !r.output.operator.is_empty()) {
+        written.push(atomic::write_csv(&dir.join("operator.csv"), |w| {
+            w.write_record(records::OPERATOR_HEADER)?;
+            runs.iter()
+                .try_for_each(|r| records::operator(w, context(r), &r.output.operator))?;
+            Ok(())
+        })?);
+    }
+    Ok(written)
+}
+
+fn print_summary(
+    scenario: &Scenario,
+    runs: &[Replication],
+    written: &[PathBuf],
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}: {} replication(s), {} from {}",
+        scenario.name,
+        runs.len(),
+        scenario.horizon,
+        scenario.start
+    )?;
+    writeln!(
+        out,
+        "{:>4} {:>10} {:>10} {:>8} {:>8} {:>9} {:>10} {:>8} {:>10} {:>9}",
+        "rep",
+        "messages",
+        "delivered",
+        "rate",
+        "expired",
+        "suppr.c",
+        "false_sup",
+        "dead_att",
+        "skipped",
+        "ttd_p50"
+    )?;
+    for r in runs {
+        let c = &r.output.metrics.counters;
+        let rate = if c.messages == 0 {
+            0.0
+        } else {
+            100.0 * c.delivered as f64 / c.messages as f64
+        };
+        let p50 = r
+            .output
+            .metrics
+            .ttd_quantile(0.5)
+            .map_or("-".to_string(), |s| crate::time::Span(s.into()).to_string());
+        writeln!(
+            out,
+            "{:>4} {:>10} {:>10} {:>7.2}% {:>8} {:>9} {:>10} {:>8} {:>10} {:>9}",
+            r.replication,
+            c.messages,
+            c.delivered,
+            rate,
+            c.expired,
+            c.suppressed_contacts,
+            c.false_suppressions,
+            c.attempts_to_dead,
+            c.skipped_suppressed,
+            p50
+        )?;
+    }
+    for path in written {
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    Ok(())
+}
+
+fn context(r: &Replication) -> RunContext<'_> {
+    RunContext {
+        point: 0,
+        replication: r.replication,
+        workload: &r.world.workload,
+        errors: &r.world.errors,
+    }
+}
