@@ -12,6 +12,7 @@ use crate::report::atomic;
 use crate::scenario::Scenario;
 
 mod check;
+mod plot;
 mod run;
 
 /// Runs one parsed command line.
@@ -19,6 +20,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Plot(args) => plot::plot(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -28,6 +28,8 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario and print it with every default filled in.
     Check(CheckArgs),
+    /// Redraw the charts (PNG and SVG) and report.html from the CSV files in DIR.
+    Plot(PlotArgs),
 }
 
 /// Options shared by commands that read a scenario.
@@ -67,6 +69,13 @@ pub struct CheckArgs {
     /// The scenario.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+}
+
+/// Options of `plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// A folder written by `retrysim sweep` or `retrysim run`.
+    pub dir: PathBuf,
 }
 
 #[cfg(test)]

@@ -1,9 +1,17 @@
-//! Writing results: CSV files, each written to a temporary file and renamed into place,
-//! so an interrupted run never leaves a half-written file behind.
+//! Writing results: CSV files, each written to a temporary file and renamed into place
+//! so an interrupted run never leaves a half-written file behind, and the charts and
+//! HTML report drawn from those files alone.
+//!
+//! [`charts::draw_all`] redraws every chart from the CSV files in a directory and writes
+//! `report.html` through [`html::write_report`]; both read only files, so they serve
+//! `retrysim plot DIR` as well as the end of a sweep.
 
 pub mod atomic;
+pub mod charts;
+pub mod html;
 pub mod records;
 pub mod summary;
+pub mod table;
 
 use std::borrow::Cow;
 

@@ -1,0 +1,136 @@
+//! A legend drawn in its own column beside the plot.
+//!
+//! Plotters' built-in legend sits inside the plotting area, where it can hide data; a
+//! separate column avoids that and lets long labels wrap onto a second line.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::frame::{TICK_SIZE, text};
+
+/// How an entry's sample is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A line with a dot, for line series.
+    Line,
+    /// A translucent box, for confidence bands.
+    Band,
+    /// A filled circle, for scatter points.
+    Dot,
+    /// A filled triangle, for the highlighted recommendation.
+    Triangle,
+}
+
+/// One row of a legend.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Text shown beside the sample; `", "` separated parts may wrap.
+    pub label: String,
+    /// Colour of the sample.
+    pub colour: RGBColor,
+    /// Shape of the sample.
+    pub mark: Mark,
+}
+
+impl Entry {
+    /// A legend entry.
+    pub fn new(label: impl Into<String>, colour: RGBColor, mark: Mark) -> Entry {
+        Entry {
+            label: label.into(),
+            colour,
+            mark,
+        }
+    }
+}
+
+const ROW: i32 = 26;
+const SAMPLE: i32 = 36;
+
+/// Draws `entries` top-down in `area`, under an optional `heading`.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    heading: Option<&str>,
+    entries: &[Entry],
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let mut y = 40;
+    if let Some(heading) = heading {
+        area.draw_text(heading, &text(TICK_SIZE + 2), (10, y))?;
+        y += ROW + 6;
+    }
+    for entry in entries {
+        draw_sample(area, entry, y + TICK_SIZE as i32 / 2)?;
+        for line in wrap(&entry.label, 24) {
+            area.draw_text(&line, &text(TICK_SIZE), (10 + SAMPLE + 10, y))?;
+            y += ROW - 4;
+        }
+        y += 8;
+    }
+    Ok(())
+}
+
+fn draw_sample<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entry: &Entry,
+    y: i32,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let (x0, x1, mid) = (10, 10 + SAMPLE, 10 + SAMPLE / 2);
+    let colour = entry.colour;
+    match entry.mark {
+        Mark::Line => {
+            area.draw(&PathElement::new(
+                vec![(x0, y), (x1, y)],
+                colour.stroke_width(3),
+            ))?;
+            area.draw(&Circle::new((mid, y), 4, colour.filled()))?;
+        }
+        Mark::Band => {
+            area.draw(&Rectangle::new(
+                [(x0, y - 8), (x1, y + 8)],
+                colour.mix(0.2).filled(),
+            ))?;
+        }
+        Mark::Dot => area.draw(&Circle::new((mid, y), 6, colour.filled()))?,
+        Mark::Triangle => area.draw(&TriangleMarker::new((mid, y), 10, colour.filled()))?,
+    }
+    Ok(())
+}
+
+/// Splits `label` into lines of about `width` characters, preferring breaks after
+/// commas so that `key=value` pairs stay whole.
+fn wrap(label: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for part in label.split(", ") {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 2 + part.chars().count() <= width => {
+                line.push_str(", ");
+                line.push_str(part);
+            }
+            Some(line) => {
+                line.push(',');
+                lines.push(part.to_owned());
+            }
+            None => lines.push(part.to_owned()),
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn long_labels_wrap_between_pairs() {
+        assert_eq!(
+            wrap("soft_bounce_threshold=5, retry_period=24h", 24),
+            ["soft_bounce_threshold=5,", "retry_period=24h"]
+        );
+        assert_eq!(wrap("a=1, b=2", 24), ["a=1, b=2"]);
+    }
+}

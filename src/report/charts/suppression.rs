@@ -1,0 +1,91 @@
+//! Chart `suppressions`: suppressed contacts and false suppressions (means) against the
+//! soft-bounce threshold, or the first swept key when the threshold was not swept.
+//!
+//! The two counts differ by orders of magnitude, so each gets its own panel and scale.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::frame;
+use super::input::Input;
+use super::legend::{self, Entry, Mark};
+use super::lines::{self, Panel, XScale};
+use super::output::Chart;
+use super::palette::MUTED;
+use super::series::{MetricLines, metric_lines};
+
+/// The key this chart prefers on its horizontal axis.
+const THRESHOLD_KEY: &str = "policy.soft_bounce_threshold";
+
+/// Metrics shown, with the caption of their panel.
+const METRICS: [(&str, &str); 2] = [
+    ("suppressed_contacts", "suppressed contacts"),
+    ("false_suppressions", "false suppressions"),
+];
+
+/// The two-panel suppression chart, ready to draw.
+pub struct SuppressionChart {
+    title: String,
+    panels: Vec<(&'static str, MetricLines)>,
+    line_key: Option<String>,
+}
+
+impl SuppressionChart {
+    /// Builds the chart, or says why it cannot be drawn.
+    pub fn new(input: &Input) -> Result<SuppressionChart, String> {
+        let keys = &input.keys;
+        let x_key = match keys.iter().find(|k| *k == THRESHOLD_KEY) {
+            Some(key) => key,
+            None => keys.first().ok_or("no swept key")?,
+        };
+        let line_key = keys.iter().find(|k| *k != x_key).map(String::as_str);
+        let panels: Vec<_> = METRICS
+            .iter()
+            .filter_map(|(metric, caption)| {
+                metric_lines(input, x_key, line_key, metric, 1.0).map(|l| (*caption, l))
+            })
+            .collect();
+        if panels.is_empty() {
+            return Err("aggregate.csv has neither suppressed_contacts_mean nor \
+                        false_suppressions_mean"
+                .to_owned());
+        }
+        let mut title = format!("{}: suppressions by {x_key}", input.name);
+        if input.keys.len() > 2 {
+            title.push_str(" (other keys at baseline)");
+        }
+        Ok(SuppressionChart {
+            title,
+            panels,
+            line_key: line_key.map(str::to_owned),
+        })
+    }
+}
+
+impl Chart for SuppressionChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let (plot, side) = frame::with_legend(root, &self.title)?;
+        let areas = plot.split_evenly((1, self.panels.len()));
+        for ((caption, lines), area) in self.panels.iter().zip(&areas) {
+            let panel = Panel {
+                caption: (*caption).to_owned(),
+                x: XScale::for_key(&lines.axis),
+                y_label: "contacts (mean per run)".to_owned(),
+                y_range: lines::fit_range(&lines.series, 0.0..f64::INFINITY),
+                series: lines.series.clone(),
+            };
+            lines::draw(area, &panel)?;
+        }
+        let mut entries: Vec<Entry> = self.panels[0]
+            .1
+            .series
+            .iter()
+            .map(|s| Entry::new(s.label.clone(), s.colour, Mark::Line))
+            .collect();
+        entries.push(Entry::new("shaded: 95% interval", MUTED, Mark::Band));
+        legend::draw(&side, self.line_key.as_deref(), &entries)
+    }
+}

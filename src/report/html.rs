@@ -1,0 +1,322 @@
+//! `report.html`: one self-contained page with the scenario, the policy, a results
+//! table, every chart inlined as SVG, and the recommendation.
+//!
+//! The page needs no network, no JavaScript and no files beside it, so it can be mailed
+//! or attached to a ticket as is. Every piece of text taken from the inputs is escaped.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::charts::CHART_NAMES;
+use super::charts::output::write_atomically;
+use super::table::{Table, parse_f64};
+
+/// Metrics shown in the aggregate table, with their heading and a scale for display.
+const HEADLINE: [(&str, &str, f64); 6] = [
+    ("delivery_rate", "delivery rate (%)", 100.0),
+    ("suppressed_contacts", "suppressed contacts", 1.0),
+    ("false_suppressions", "false suppressions", 1.0),
+    ("attempts", "attempts", 1.0),
+    ("expired", "expired", 1.0),
+    ("ttd_p90_s", "time to deliver p90 (h)", 1.0 / 3600.0),
+];
+
+const STYLE: &str = "body{font-family:sans-serif;max-width:1250px;margin:2em auto;\
+padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0}\
+td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}\
+th{background:#f3f3f3}td.text,th.text{text-align:left}\
+tr.recommended{background:#fde6d2;font-weight:bold}\
+pre{background:#f6f6f6;padding:1em;overflow:auto}\
+figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}";
+
+/// Writes `dir/report.html` from the files in `dir` and returns its path.
+pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
+    let scenario = std::fs::read_to_string(dir.join("scenario.toml")).ok();
+    let parsed = scenario
+        .as_deref()
+        .and_then(|t| t.parse::<toml::Table>().ok());
+    let name = parsed
+        .as_ref()
+        .and_then(|t| t.get("name")?.as_str().map(str::to_owned));
+    let name = name.unwrap_or_else(|| "retrysim".to_owned());
+    let aggregate = Table::load_optional(&dir.join("aggregate.csv"))?;
+    let recommendation = Table::load_optional(&dir.join("recommendation.csv"))?;
+
+    let mut page = String::new();
+    let title = format!("retrysim report: {}", escape(&name));
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+    );
+    scenario_section(&mut page, scenario.as_deref());
+    policy_section(&mut page, parsed.as_ref());
+    aggregate_section(&mut page, aggregate.as_ref());
+    charts_section(&mut page, dir);
+    recommendation_section(&mut page, recommendation.as_ref());
+    page.push_str("</body>\n</html>\n");
+
+    let path = dir.join("report.html");
+    write_atomically(&path, page.as_bytes())?;
+    Ok(path)
+}
+
+/// Escapes text for use in HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn scenario_section(page: &mut String, text: Option<&str>) {
+    page.push_str("<section id=\"scenario\">\n<h2>Scenario</h2>\n");
+    match text {
+        Some(text) => {
+            let _ = writeln!(page, "<pre>{}</pre>", escape(text));
+        }
+        None => page.push_str("<p>No scenario.toml in this directory.</p>\n"),
+    }
+    page.push_str("</section>\n");
+}
+
+fn policy_section(page: &mut String, scenario: Option<&toml::Table>) {
+    page.push_str("<section id=\"policy\">\n<h2>Policy</h2>\n");
+    match scenario.and_then(|t| t.get("policy")?.as_table()) {
+        Some(policy) => {
+            let mut rows = Vec::new();
+            flatten("", policy, &mut rows);
+            page.push_str(
+                "<table>\n<tr><th class=\"text\">key</th><th class=\"text\">value</th></tr>\n",
+            );
+            for (key, value) in rows {
+                let (key, value) = (escape(&key), escape(&value));
+                let _ = writeln!(
+                    page,
+                    "<tr><td class=\"text\">{key}</td><td class=\"text\">{value}</td></tr>"
+                );
+            }
+            page.push_str("</table>\n");
+        }
+        None => page.push_str("<p>The scenario has no [policy] table.</p>\n"),
+    }
+    page.push_str("</section>\n");
+}
+
+/// Lists a TOML table's leaves as dotted keys, so nested settings read as one row each.
+fn flatten(prefix: &str, table: &toml::Table, rows: &mut Vec<(String, String)>) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(inner) => flatten(&path, inner, rows),
+            toml::Value::String(text) => rows.push((path, text.clone())),
+            other => rows.push((path, other.to_string())),
+        }
+    }
+}
+
+fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
+    page.push_str("<section id=\"aggregate\">\n<h2>Results by policy point</h2>\n");
+    let Some(table) = aggregate else {
+        page.push_str("<p>No aggregate.csv in this directory.</p>\n</section>\n");
+        return;
+    };
+    page.push_str("<p>Mean ± 95% confidence half-width across replications.</p>\n<table>\n<tr>");
+    let keys = table.swept_keys();
+    let metrics: Vec<_> = HEADLINE
+        .iter()
+        .filter(|m| table.column(&format!("{}_mean", m.0)).is_some())
+        .collect();
+    let mut headings = vec!["point".to_owned()];
+    headings.extend(keys.iter().cloned());
+    headings.extend(metrics.iter().map(|m| m.1.to_owned()));
+    for heading in &headings {
+        let _ = write!(page, "<th>{}</th>", escape(heading));
+    }
+    page.push_str("</tr>\n");
+    for row in &table.rows {
+        page.push_str("<tr>");
+        for column in std::iter::once("point").chain(keys.iter().map(String::as_str)) {
+            let _ = write!(
+                page,
+                "<td>{}</td>",
+                escape(table.cell(row, column).unwrap_or(""))
+            );
+        }
+        for (metric, _, scale) in &metrics {
+            let mean = table.f64(row, &format!("{metric}_mean"));
+            let ci = table.f64(row, &format!("{metric}_ci95"));
+            let _ = write!(page, "<td>{}</td>", mean_ci(mean, ci, *scale));
+        }
+        page.push_str("</tr>\n");
+    }
+    page.push_str("</table>\n</section>\n");
+}
+
+/// `mean ± ci` at a precision that suits the size of the numbers.
+fn mean_ci(mean: Option<f64>, ci: Option<f64>, scale: f64) -> String {
+    let Some(mean) = mean else {
+        return "–".to_owned();
+    };
+    let digits = if (mean * scale).abs() >= 1000.0 { 0 } else { 2 };
+    match ci {
+        Some(ci) => format!("{:.*} ± {:.*}", digits, mean * scale, digits, ci * scale),
+        None => format!("{:.*}", digits, mean * scale),
+    }
+}
+
+fn charts_section(page: &mut String, dir: &Path) {
+    page.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    let mut any = false;
+    for name in CHART_NAMES {
+        let path = dir.join(format!("{name}.svg"));
+        let Ok(svg) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        // Anything before the root element (an XML declaration) is invalid inside HTML.
+        let start = svg.find("<svg").unwrap_or(0);
+        let _ = writeln!(
+            page,
+            "<figure id=\"chart-{name}\">\n{}<figcaption>{name}.svg (also {name}.png)</figcaption>\n</figure>",
+            &svg[start..]
+        );
+        any = true;
+    }
+    if !any {
+        page.push_str("<p>No charts were drawn for this directory.</p>\n");
+    }
+    page.push_str("</section>\n");
+}
+
+fn recommendation_section(page: &mut String, recommendation: Option<&Table>) {
+    page.push_str("<section id=\"recommendation\">\n<h2>Recommendation</h2>\n");
+    let Some(table) = recommendation else {
+        page.push_str("<p>No recommendation.csv in this directory.</p>\n</section>\n");
+        return;
+    };
+    let keys = table.swept_keys();
+    let chosen = table
+        .rows
+        .iter()
+        .find(|r| table.cell(r, "status") == Some("recommended"));
+    match chosen {
+        Some(row) => {
+            let values: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{k} = {}", table.cell(row, k).unwrap_or("")))
+                .collect();
+            let _ = writeln!(
+                page,
+                "<p>Recommended: <strong>{}</strong>.</p>",
+                escape(&values.join(", "))
+            );
+        }
+        None => page.push_str("<p>No point met the constraints; nothing is recommended.</p>\n"),
+    }
+    page.push_str("<table>\n<tr>");
+    for heading in &table.headers {
+        let _ = write!(page, "<th>{}</th>", escape(heading));
+    }
+    page.push_str("</tr>\n");
+    for row in &table.rows {
+        let class = match table.cell(row, "status") {
+            Some("recommended") => " class=\"recommended\"",
+            _ => "",
+        };
+        let _ = write!(page, "<tr{class}>");
+        for cell in row {
+            let shown = parse_f64(cell).map_or_else(|| cell.clone(), |v| trim_number(v, cell));
+            let _ = write!(page, "<td>{}</td>", escape(&shown));
+        }
+        page.push_str("</tr>\n");
+    }
+    page.push_str("</table>\n</section>\n");
+}
+
+/// Rounds long decimals to four places but leaves short numbers as written.
+fn trim_number(value: f64, original: &str) -> String {
+    if original.len() <= 8 {
+        original.to_owned()
+    } else {
+        format!("{value:.4}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::charts::draw_all;
+    use crate::report::charts::fixtures::{self, Fixture};
+
+    #[test]
+    fn report_has_every_section_and_inlines_the_charts() {
+        let dir = tempfile::tempdir().unwrap();
+        fixtures::write(
+            dir.path(),
+            &Fixture {
+                keys: 2,
+                ttd: true,
+                recommendation: true,
+            },
+        );
+        draw_all(dir.path()).unwrap();
+        let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+        for id in [
+            "scenario",
+            "policy",
+            "aggregate",
+            "charts",
+            "recommendation",
+        ] {
+            assert!(
+                html.contains(&format!("<section id=\"{id}\">")),
+                "section {id}"
+            );
+        }
+        assert_eq!(html.matches("<svg").count(), 5);
+        assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="));
+        assert!(
+            html.contains(
+                "<td class=\"text\">backoff.kind</td><td class=\"text\">exponential</td>"
+            )
+        );
+        assert!(html.contains("<th>delivery rate (%)</th>"));
+        assert!(html.contains("93.29 ± 1.20"));
+        assert!(html.contains("<tr class=\"recommended\">"));
+        assert!(html.contains("policy.soft_bounce_threshold = 20, policy.retry_period = 84h"));
+    }
+
+    #[test]
+    fn text_from_the_inputs_is_escaped() {
+        let dir = tempfile::tempdir().unwrap();
+        let scenario = "name = \"a<b & c\"\n[policy]\nnote = \"<i>x</i>\"\n";
+        std::fs::write(dir.path().join("scenario.toml"), scenario).unwrap();
+        let aggregate = "point,replications,policy.kind,delivery_rate_mean\n0,1,<script>,0.5\n";
+        std::fs::write(dir.path().join("aggregate.csv"), aggregate).unwrap();
+        let html = std::fs::read_to_string(write_report(dir.path()).unwrap()).unwrap();
+        assert!(html.contains("<title>retrysim report: a&lt;b &amp; c</title>"));
+        assert!(html.contains("&lt;script&gt;") && !html.contains("<script>"));
+        assert!(html.contains("&lt;i&gt;x&lt;/i&gt;"));
+        assert!(html.contains("No recommendation.csv"));
+        assert!(html.contains("No charts were drawn"));
+    }
+
+    #[test]
+    fn mean_and_interval_use_sensible_precision() {
+        assert_eq!(mean_ci(Some(0.9), Some(0.01), 100.0), "90.00 ± 1.00");
+        assert_eq!(mean_ci(Some(12_345.4), None, 1.0), "12345");
+        assert_eq!(mean_ci(None, Some(1.0), 1.0), "–");
+    }
+}
