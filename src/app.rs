@@ -12,6 +12,7 @@ use crate::report::atomic;
 use crate::scenario::Scenario;
 
 mod check;
+mod generate;
 mod plot;
 mod run;
 
@@ -20,6 +21,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Generate(args) => generate::generate(args),
         Command::Plot(args) => plot::plot(args),
     }
     .map(|()| ExitCode::SUCCESS)

@@ -28,6 +28,9 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario and print it with every default filled in.
     Check(CheckArgs),
+    /// Write the synthetic workload of a scenario as sends.csv and failures.csv, in the
+    /// import format, so it can be inspected or replayed with `kind = "csv"`.
+    Generate(GenerateArgs),
     /// Redraw the charts (PNG and SVG) and report.html from the CSV files in DIR.
     Plot(PlotArgs),
 }
@@ -69,6 +72,20 @@ pub struct CheckArgs {
     /// The scenario.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+}
+
+/// Options of `generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Folder for sends.csv and failures.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Which replication's world to write (each replication draws its own) [default: 0].
+    #[arg(long, default_value_t = 0)]
+    pub replication: u32,
 }
 
 /// Options of `plot`.

@@ -18,6 +18,7 @@ use crate::rules::errors::{ErrorClass, ErrorInfo, ErrorTable};
 use crate::rules::policy::ChannelPolicies;
 use crate::time::{Instant, Span, Zone};
 use crate::workload::import::TraceFiles;
+use crate::workload::synthetic::SyntheticSpec;
 
 /// The built-in default scenario, compiled into the binary.
 pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/default.toml");
@@ -70,6 +71,8 @@ struct RawFallback {
 pub enum WorkloadSpec {
     /// Imported CSV files.
     Csv(TraceFiles),
+    /// A generated list and sending program.
+    Synthetic(Box<SyntheticSpec>),
 }
 
 /// A validated scenario.
@@ -123,7 +126,7 @@ impl Scenario {
             None => (
                 "built-in default scenario".to_string(),
                 DEFAULT_SCENARIO.to_string(),
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")),
+                PathBuf::from("."),
             ),
         };
         let fail = |message: String| ScenarioError {
@@ -257,6 +260,9 @@ fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, St
                 actions: path("actions")?,
             }))
         }
+        "synthetic" => Ok(WorkloadSpec::Synthetic(Box::new(
+            SyntheticSpec::from_table(&table)?,
+        ))),
         other => Err(format!(
             "workload.kind must be csv or synthetic, got {other:?}"
         )),

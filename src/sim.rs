@@ -136,7 +136,11 @@ impl<'a> Simulation<'a> {
     /// Counts every created message by its final state.
     fn finish(mut self) -> RunOutput {
         let c = &mut self.out.metrics.counters;
-        c.contacts = self.contacts.len() as u64;
+        c.contacts = self
+            .contacts
+            .iter()
+            .filter(|c| c.last_message != state::NO_MESSAGE)
+            .count() as u64;
         c.suppressed_contacts = self.contacts.iter().filter(|c| c.ever_suppressed).count() as u64;
         for m in &self.messages {
             let slot = match m.status {

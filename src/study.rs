@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::rules::errors::ErrorTable;
 use crate::scenario::{Scenario, WorkloadSpec};
 use crate::sim::{self, RunOutput, RunSpec};
+use crate::workload::synthetic::{self, Frame};
 use crate::workload::{Workload, import};
 
 /// A workload with the classification table its codes were resolved in.
@@ -32,12 +33,23 @@ pub struct Replication {
 }
 
 /// Builds the world of replication `replication`. An imported trace is the same in every
-/// replication; only jitter streams differ.
-pub fn build_world(scenario: &Scenario, _replication: u32) -> anyhow::Result<World> {
+/// replication (only jitter streams differ); a synthetic world is drawn anew for each.
+pub fn build_world(scenario: &Scenario, replication: u32) -> anyhow::Result<World> {
     let mut errors = scenario.error_table();
     let workload = match &scenario.workload {
         WorkloadSpec::Csv(files) => {
             import::import(files, &mut errors).context("could not import the trace")?
+        }
+        WorkloadSpec::Synthetic(spec) => {
+            let frame = Frame {
+                seed: scenario.seed,
+                replication,
+                start: scenario.start,
+                end: scenario.end(),
+                zone: scenario.zone,
+            };
+            synthetic::generate(spec, frame, &mut errors)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", scenario.origin))?
         }
     };
     Ok(World {
@@ -87,6 +99,7 @@ pub fn run_replication(
 pub fn run_all(scenario: &Scenario, trace: bool) -> anyhow::Result<Vec<Replication>> {
     let shared = match scenario.workload {
         WorkloadSpec::Csv(_) => Some(build_world(scenario, 0)?),
+        WorkloadSpec::Synthetic(_) => None,
     };
     (0..scenario.replications)
         .into_par_iter()

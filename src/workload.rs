@@ -5,9 +5,11 @@
 //! live here and are used only when writing outputs.
 
 pub mod actions;
+pub mod export;
 pub mod failures;
 pub mod import;
 pub mod names;
+pub mod synthetic;
 
 use std::fmt;
 

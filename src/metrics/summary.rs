@@ -6,7 +6,7 @@ use crate::rules::eligibility::Refusal;
 /// Raw counts kept during a run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counters {
-    /// Contacts in the workload.
+    /// Contacts sent at least one message in the run.
     pub contacts: u64,
     /// Messages created inside the run.
     pub messages: u64,

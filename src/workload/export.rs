@@ -1,0 +1,58 @@
+//! CSV export of a workload in the import format (`sends.csv`, `failures.csv`), so a
+//! generated world can be inspected, edited, or replayed by `kind = "csv"`.
+
+use std::path::{Path, PathBuf};
+
+use crate::report::{atomic, neutralise};
+use crate::rules::errors::ErrorTable;
+use crate::time::Instant;
+use crate::workload::Workload;
+
+/// Writes `sends.csv` and `failures.csv` into `dir`; returns the files written.
+pub fn export(
+    workload: &Workload,
+    errors: &ErrorTable,
+    dir: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let sends = atomic::write_csv(&dir.join("sends.csv"), |w| {
+        w.write_record([
+            "message_id",
+            "contact",
+            "created_at",
+            "delivery_id",
+            "channel",
+            "message_type",
+        ])?;
+        let (mut m, mut c, mut d) = (String::new(), String::new(), String::new());
+        for (id, s) in workload.sends.iter().enumerate() {
+            w.write_record([
+                &*neutralise(workload.messages.write(id as u32, &mut m)),
+                &*neutralise(workload.contacts.write(s.contact, &mut c)),
+                &s.created.to_string(),
+                &*neutralise(workload.deliveries.write(s.delivery, &mut d)),
+                s.channel.name(),
+                s.kind.name(),
+            ])?;
+        }
+        Ok(())
+    })?;
+    let failures = atomic::write_csv(&dir.join("failures.csv"), |w| {
+        w.write_record(["contact", "error_code", "start", "end"])?;
+        let mut c = String::new();
+        for (contact, window) in workload.failures.iter() {
+            let end = if window.end == Instant::NEVER {
+                String::new()
+            } else {
+                window.end.to_string()
+            };
+            w.write_record([
+                &*neutralise(workload.contacts.write(contact, &mut c)),
+                &*neutralise(&errors.info(window.code).code),
+                &window.start.to_string(),
+                &end,
+            ])?;
+        }
+        Ok(())
+    })?;
+    Ok(vec![sends, failures])
+}

@@ -1,0 +1,66 @@
+//! Synthetic workloads: a contact list with latent types and a sending program, drawn
+//! from seeded streams so that the same seed gives the same world under every policy.
+//!
+//! Each contact draws its channel, provider, latent type and whole failure timeline from
+//! its own stream (seed, replication, `ContactWorld`, contact): the world never depends
+//! on the policy, so every point of a sweep sees the same failures (common random
+//! numbers). The sending program draws from `Sends` streams, one per campaign occurrence
+//! and one per transactional stream. The result is an ordinary [`Workload`]: failure
+//! windows and a send stream, exactly what `failures.csv` and `sends.csv` hold.
+
+pub mod config;
+mod population;
+mod program;
+
+pub use config::SyntheticSpec;
+
+use crate::rules::errors::{ErrorCode, ErrorTable};
+use crate::time::{Instant, Zone};
+use crate::workload::{FailureModel, Names, Workload};
+
+/// The run a workload is generated for.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    /// Scenario seed.
+    pub seed: u64,
+    /// Replication: each one is a different world.
+    pub replication: u32,
+    /// First instant of the run.
+    pub start: Instant,
+    /// First instant after the run.
+    pub end: Instant,
+    /// Time zone of the campaign calendar.
+    pub zone: Zone,
+}
+
+/// Generates the workload of one replication. Error codes are resolved in `errors`.
+pub fn generate(
+    spec: &SyntheticSpec,
+    frame: Frame,
+    errors: &mut ErrorTable,
+) -> Result<Workload, String> {
+    let people = population::draw(spec, frame);
+    let program = program::draw(spec, frame, &people);
+    let mut windows = people.windows(spec, errors)?;
+    population::greylisting(spec, &people, &program.sends, errors, &mut windows)?;
+    let mut failures = FailureModel::new(people.len(), windows);
+    failures.classify(errors);
+    Ok(Workload {
+        messages: Names::Numbered {
+            prefix: "m".into(),
+            suffix: String::new(),
+            count: program.sends.len(),
+        },
+        contacts: Names::Listed(people.names(spec)),
+        deliveries: Names::Listed(program.deliveries),
+        sends: program.sends,
+        failures,
+        actions: Vec::new(),
+        notes: Vec::new(),
+    })
+}
+
+/// Resolves a code named in the workload settings.
+fn code(errors: &mut ErrorTable, key: &str, text: &str) -> Result<ErrorCode, String> {
+    errors.resolve(text).map_err(|e| format!("{key}: {e}"))
+}

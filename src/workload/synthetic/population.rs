@@ -1,0 +1,285 @@
+//! The contact list: each contact's channel, provider, latent type and failure timeline,
+//! drawn from its own random stream.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp, LogNormal};
+use rayon::prelude::*;
+
+use super::config::{ChannelModel, SyntheticSpec};
+use super::{Frame, code};
+use crate::random::{Purpose, stream};
+use crate::rules::errors::ErrorTable;
+use crate::time::{Instant, Span};
+use crate::workload::{Channel, ContactId, Send, Window};
+
+/// What a contact is, underneath what the platform sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Latent {
+    /// Rare, short transient failures only.
+    Healthy,
+    /// Recurring episodes of hours to days.
+    Flaky,
+    /// Fails softly forever from some moment on.
+    Dead,
+    /// Hard-bounces from the start.
+    Invalid,
+    /// Opts out at some moment.
+    OptOut,
+}
+
+const LATENTS: [Latent; 5] = [
+    Latent::Healthy,
+    Latent::Flaky,
+    Latent::Dead,
+    Latent::Invalid,
+    Latent::OptOut,
+];
+
+/// Which code a window uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    Transient,
+    Flaky,
+    Dead,
+    Invalid,
+    OptOut,
+}
+
+/// One contact's draws.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    /// Email or SMS.
+    pub channel: Channel,
+    /// Index of its provider (email only).
+    pub domain: u16,
+    /// Its provider greylists first contact.
+    pub greylisted: bool,
+    windows: Vec<(Instant, Instant, Cause)>,
+}
+
+/// The whole list, in contact id order.
+#[derive(Debug, Clone)]
+pub struct People {
+    /// Contacts by id.
+    pub contacts: Vec<Contact>,
+}
+
+/// Draws every contact. Contacts are independent, so they are drawn in parallel and
+/// collected in id order: the result does not depend on the thread count.
+pub fn draw(spec: &SyntheticSpec, frame: Frame) -> People {
+    let contacts = (0..spec.contacts)
+        .into_par_iter()
+        .map(|c| draw_contact(spec, frame, c))
+        .collect();
+    People { contacts }
+}
+
+fn pick(cdf: &[f64], u: f64) -> usize {
+    cdf.iter().position(|&p| u < p).unwrap_or(cdf.len() - 1)
+}
+
+fn draw_contact(spec: &SyntheticSpec, frame: Frame, id: ContactId) -> Contact {
+    let mut rng = stream(
+        frame.seed,
+        frame.replication,
+        Purpose::ContactWorld,
+        u64::from(id),
+    );
+    let channel = if rng.random::<f64>() < spec.sms_share {
+        Channel::Sms
+    } else {
+        Channel::Email
+    };
+    let domain = pick(&spec.domain_cdf, rng.random::<f64>()) as u16;
+    let model = spec.model(channel);
+    let latent = LATENTS[pick(&model.mix, rng.random::<f64>())];
+    let greylisted = rng.random::<f64>() < model.greylisting;
+    let windows = timeline(model, latent, frame, &mut rng);
+    Contact {
+        channel,
+        domain,
+        greylisted,
+        windows,
+    }
+}
+
+/// The failure windows of one contact.
+fn timeline(
+    model: &ChannelModel,
+    latent: Latent,
+    frame: Frame,
+    rng: &mut ChaCha8Rng,
+) -> Vec<(Instant, Instant, Cause)> {
+    let mut out = Vec::new();
+    let (start, end) = (frame.start, frame.end);
+    if model.transient_rate > 0.0 {
+        let gaps = Exp::new(model.transient_rate).expect("positive rate");
+        let lengths = LogNormal::new(model.transient_mu, model.sigma).expect("valid lognormal");
+        let mut t = start.0 as f64;
+        loop {
+            t += gaps.sample(rng);
+            if t >= end.0 as f64 {
+                break;
+            }
+            let from = Instant(t as i64);
+            out.push((
+                from,
+                from.plus(Span(lengths.sample(rng).ceil() as i64)),
+                Cause::Transient,
+            ));
+        }
+    }
+    let horizon = end.since(start).0 as f64;
+    match latent {
+        Latent::Healthy => {}
+        Latent::Flaky => {
+            let gaps = LogNormal::new(model.gap_mu, model.sigma).expect("valid lognormal");
+            let lengths = LogNormal::new(model.episode_mu, model.sigma).expect("valid lognormal");
+            // Start one median gap early so the first episode can already be running.
+            let mut t = start.0 as f64 - rng.random::<f64>() * model.gap_mu.exp();
+            loop {
+                t += gaps.sample(rng);
+                if t >= end.0 as f64 {
+                    break;
+                }
+                let from = Instant(t as i64);
+                let length = lengths.sample(rng).ceil() as i64;
+                out.push((from, from.plus(Span(length)), Cause::Flaky));
+                t += length as f64;
+            }
+        }
+        Latent::Dead => {
+            // Died some time in the horizon before the run or during it.
+            let at = start.0 as f64 - horizon + rng.random::<f64>() * 2.0 * horizon;
+            out.push((Instant(at as i64), Instant::NEVER, Cause::Dead));
+        }
+        Latent::Invalid => out.push((start.plus(Span(-86_400)), Instant::NEVER, Cause::Invalid)),
+        Latent::OptOut => {
+            let at = start.0 as f64 + rng.random::<f64>() * horizon;
+            out.push((Instant(at as i64), Instant::NEVER, Cause::OptOut));
+        }
+    }
+    out
+}
+
+#[allow(clippy::len_without_is_empty)]
+impl People {
+    /// Number of contacts.
+    pub fn len(&self) -> usize {
+        self.contacts.len()
+    }
+
+    /// Contact names: `c<id>@<domain>` for email, a fictional `+1555…` number for SMS.
+    pub fn names(&self, spec: &SyntheticSpec) -> Vec<String> {
+        self.contacts
+            .iter()
+            .enumerate()
+            .map(|(id, c)| match c.channel {
+                Channel::Email => format!("c{id}@{}", spec.domains[c.domain as usize]),
+                Channel::Sms => format!("+1555{id:07}"),
+            })
+            .collect()
+    }
+
+    /// Every window of every contact, with provider outages, codes resolved.
+    pub fn windows(
+        &self,
+        spec: &SyntheticSpec,
+        errors: &mut ErrorTable,
+    ) -> Result<Vec<(ContactId, Window)>, String> {
+        let mut codes = Vec::new();
+        for (channel, key) in [
+            (Channel::Email, "workload.email"),
+            (Channel::Sms, "workload.sms"),
+        ] {
+            let c = &spec.model(channel).codes;
+            let mut one = |k: &str, text: &str| code(errors, &format!("{key}.{k}"), text);
+            codes.push([
+                one("transient_code", &c.transient)?,
+                one("flaky_code", &c.flaky)?,
+                one("dead_code", &c.dead)?,
+                one("invalid_code", &c.invalid)?,
+                one("opt_out_code", &c.opt_out)?,
+            ]);
+        }
+        let mut out = Vec::new();
+        for (id, contact) in self.contacts.iter().enumerate() {
+            let table = codes[contact.channel as usize];
+            for &(start, end, cause) in &contact.windows {
+                let code = table[cause as usize];
+                out.push((
+                    id as ContactId,
+                    Window {
+                        start,
+                        end,
+                        code,
+                        permanent: false,
+                    },
+                ));
+            }
+        }
+        for (i, o) in spec.outages.iter().enumerate() {
+            let code = code(errors, &format!("workload.outages[{i}].code"), &o.code)?;
+            let members = self
+                .contacts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.channel == Channel::Email && c.domain as usize == o.domain);
+            out.extend(members.map(|(id, _)| {
+                (
+                    id as ContactId,
+                    Window {
+                        start: o.start,
+                        end: o.end,
+                        code,
+                        permanent: false,
+                    },
+                )
+            }));
+        }
+        Ok(out)
+    }
+}
+
+/// Greylisting defers the first message a greylisted contact receives in the run.
+pub fn greylisting(
+    spec: &SyntheticSpec,
+    people: &People,
+    sends: &[Send],
+    errors: &mut ErrorTable,
+    windows: &mut Vec<(ContactId, Window)>,
+) -> Result<(), String> {
+    let codes = [
+        code(
+            errors,
+            "workload.email.greylisting_code",
+            &spec.email.codes.greylisting,
+        )?,
+        code(
+            errors,
+            "workload.sms.greylisting_code",
+            &spec.sms.codes.greylisting,
+        )?,
+    ];
+    let mut seen = vec![false; people.len()];
+    for s in sends {
+        let c = s.contact as usize;
+        let contact = &people.contacts[c];
+        if contact.greylisted && !seen[c] {
+            seen[c] = true;
+            let delay = spec.model(contact.channel).greylisting_delay;
+            let code = codes[contact.channel as usize];
+            windows.push((
+                s.contact,
+                Window {
+                    start: s.created,
+                    end: s.created.plus(delay),
+                    code,
+                    permanent: false,
+                },
+            ));
+        }
+    }
+    Ok(())
+}
