@@ -1,1 +1,82 @@
-fn main() {}
+//! Benchmarks: the event queue's hold operation, one simulated run, and CSV import.
+//!
+//! `cargo bench --bench engine` runs them; `docs/PERFORMANCE.md` records the figures.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use retrysim::engine::EventQueue;
+use retrysim::scenario::Scenario;
+use retrysim::study;
+use retrysim::time::Instant;
+
+/// Hold: pop the earliest event and schedule one a pseudo-random delay later, the
+/// classic priority-queue benchmark, at a fixed queue size.
+fn hold(c: &mut Criterion) {
+    let mut group = c.benchmark_group("queue_hold");
+    for size in [1_000u64, 100_000, 1_000_000] {
+        let mut queue = EventQueue::new();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % 10_000
+        };
+        for i in 0..size {
+            queue.schedule(Instant(next() as i64), 0, i as u32);
+        }
+        group.throughput(Throughput::Elements(1));
+        group.bench_with_input(BenchmarkId::from_parameter(size), &size, |b, _| {
+            b.iter(|| {
+                let (at, payload) = queue.pop().expect("queue is never empty");
+                queue.schedule(Instant(at.0 + next() as i64), 0, black_box(payload));
+            })
+        });
+    }
+    group.finish();
+}
+
+fn scenario(contacts: u32) -> Scenario {
+    let sets = vec![
+        "replications=1".to_string(),
+        format!("workload.contacts={contacts}"),
+    ];
+    Scenario::load(None, &sets).expect("default scenario is valid")
+}
+
+/// One run of the default scenario cut to about 100,000 messages.
+fn one_run(c: &mut Criterion) {
+    let s = scenario(11_000);
+    let world = study::build_world(&s, 0).expect("world builds");
+    let mut group = c.benchmark_group("run");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(world.workload.sends.len() as u64));
+    group.bench_function("default_100k_messages", |b| {
+        b.iter(|| study::run_replication(&s, &world, 0, false))
+    });
+    group.finish();
+}
+
+/// CSV import of about 1,000,000 send rows with their failure windows.
+fn import(c: &mut Criterion) {
+    let s = scenario(110_000);
+    let world = study::build_world(&s, 0).expect("world builds");
+    let dir = tempfile::tempdir().expect("temp dir");
+    retrysim::workload::export::export(&world.workload, &world.errors, dir.path()).expect("export");
+    let files = retrysim::workload::import::TraceFiles {
+        sends: dir.path().join("sends.csv"),
+        failures: Some(dir.path().join("failures.csv")),
+        actions: None,
+    };
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(world.workload.sends.len() as u64));
+    group.bench_function("sends_and_failures", |b| {
+        b.iter(|| retrysim::workload::import::import(&files, &mut s.error_table()).expect("import"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, hold, one_run, import);
+criterion_main!(benches);

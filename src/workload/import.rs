@@ -5,7 +5,9 @@
 //! not be sorted: they are sorted by creation time (ties keep file order) and numbered in
 //! that order, which is documented in `docs/FORMATS.md`.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -95,7 +97,7 @@ pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, I
 /// Assigns dense ids to names in order of first appearance.
 #[derive(Debug, Default)]
 struct Interner {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     names: Vec<String>,
 }
 
@@ -252,15 +254,10 @@ fn read_sends(
     deliveries: &mut Interner,
 ) -> Result<(Vec<Send>, Vec<String>), ImportError> {
     let mut rows: Vec<(Send, String)> = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut lines: Vec<u64> = Vec::new();
     CsvFile::open(path, &SENDS_COLUMNS)?.for_each(|at, f| {
         let id = at.non_empty(0, f[0])?;
-        if let Some(first) = seen.insert(id.to_string(), at.line) {
-            return Err(at.error(
-                0,
-                format!("duplicate message_id {id:?}, first seen on line {first}"),
-            ));
-        }
+        lines.push(at.line);
         let contact = contacts.id(at.non_empty(1, f[1])?);
         let created = at.time(2, f[2])?;
         let delivery = deliveries.id(at.non_empty(3, f[3])?);
@@ -284,8 +281,43 @@ fn read_sends(
         ));
         Ok(())
     })?;
+    if let Some((first, second)) = first_duplicate(rows.iter().map(|(_, id)| id.as_str())) {
+        return Err(ImportError {
+            file: path.to_path_buf(),
+            line: lines[second],
+            column: Some("message_id"),
+            message: format!(
+                "duplicate message_id {:?}, first seen on line {}",
+                rows[second].1, lines[first]
+            ),
+        });
+    }
     rows.sort_by_key(|(s, _)| s.created);
     Ok(rows.into_iter().unzip())
+}
+
+/// The positions of the first repeated name (earlier, later), found by sorting 64-bit
+/// hashes rather than by keeping a set of a million strings.
+fn first_duplicate<'s>(names: impl Iterator<Item = &'s str>) -> Option<(usize, usize)> {
+    let names: Vec<&str> = names.collect();
+    let mut hashed: Vec<(u64, usize)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (FxBuildHasher.hash_one(n), i))
+        .collect();
+    hashed.sort_unstable();
+    let mut best: Option<(usize, usize)> = None;
+    for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        for (k, &(_, later)) in run.iter().enumerate() {
+            if let Some(&(_, earlier)) = run[..k].iter().find(|(_, e)| names[*e] == names[later]) {
+                let pair = (earlier.min(later), earlier.max(later));
+                if best.is_none_or(|b| pair.1 < b.1) {
+                    best = Some(pair);
+                }
+            }
+        }
+    }
+    best
 }
 
 fn read_failures(
@@ -326,7 +358,7 @@ fn read_actions(
     path: &Path,
     messages: &[String],
 ) -> Result<(Vec<Action>, Vec<String>), ImportError> {
-    let ids: HashMap<&str, u32> = messages
+    let ids: FxHashMap<&str, u32> = messages
         .iter()
         .enumerate()
         .map(|(i, m)| (m.as_str(), i as u32))

@@ -50,7 +50,10 @@ fn summary_field(dir: &Path, column: &str) -> String {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let i = header.iter().position(|h| *h == column).unwrap_or_else(|| panic!("no column {column}"));
+    let i = header
+        .iter()
+        .position(|h| *h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
     row[i].to_string()
 }
 
@@ -59,17 +62,39 @@ fn an_exported_world_replays_to_the_same_summary() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), "small.toml", SMALL);
     let trace = dir.path().join("trace");
-    retrysim().arg("generate").arg(&scenario).arg("--out").arg(&trace).assert().success();
+    retrysim()
+        .arg("generate")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&trace)
+        .assert()
+        .success();
     let replay = SMALL.replace(
         "kind = \"synthetic\"\ncontacts = 2000\nsms_share = 0.25",
         "kind = \"csv\"\nsends = \"trace/sends.csv\"\nfailures = \"trace/failures.csv\"",
     );
-    let replay = replay.split("[[workload.outages]]").next().unwrap().to_string()
+    let replay = replay
+        .split("[[workload.outages]]")
+        .next()
+        .unwrap()
+        .to_string()
         + "[policy]\npreset = \"email\"\n\n[policy.sms]\npreset = \"sms_portal\"\n";
     let replay = write(dir.path(), "replay.toml", &replay);
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    retrysim().arg("run").arg(&scenario).arg("--out").arg(&a).assert().success();
-    retrysim().arg("run").arg(&replay).arg("--out").arg(&b).assert().success();
+    retrysim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&a)
+        .assert()
+        .success();
+    retrysim()
+        .arg("run")
+        .arg(&replay)
+        .arg("--out")
+        .arg(&b)
+        .assert()
+        .success();
     assert_eq!(read(&a.join("summary.csv")), read(&b.join("summary.csv")));
     assert_ne!(summary_field(&a, "messages"), "0");
 }
@@ -90,17 +115,45 @@ fn the_world_does_not_depend_on_the_policy() {
             .assert()
             .success();
     }
-    assert_eq!(read(&strict.join("failures.csv")), read(&lenient.join("failures.csv")));
-    assert_eq!(read(&strict.join("sends.csv")), read(&lenient.join("sends.csv")));
+    assert_eq!(
+        read(&strict.join("failures.csv")),
+        read(&lenient.join("failures.csv"))
+    );
+    assert_eq!(
+        read(&strict.join("sends.csv")),
+        read(&lenient.join("sends.csv"))
+    );
     let other_seed = dir.path().join("other");
-    retrysim().arg("generate").arg(&scenario).arg("--seed").arg("8").arg("--out").arg(&other_seed).assert().success();
-    assert_ne!(read(&strict.join("failures.csv")), read(&other_seed.join("failures.csv")));
+    retrysim()
+        .arg("generate")
+        .arg(&scenario)
+        .arg("--seed")
+        .arg("8")
+        .arg("--out")
+        .arg(&other_seed)
+        .assert()
+        .success();
+    assert_ne!(
+        read(&strict.join("failures.csv")),
+        read(&other_seed.join("failures.csv"))
+    );
 }
 
 #[test]
 fn the_default_scenario_shows_false_suppressions_and_dead_attempts() {
     let dir = tempfile::tempdir().unwrap();
-    retrysim().args(["run", "--set", "replications=1", "--set", "workload.contacts=5000", "--out"]).arg(dir.path()).assert().success();
+    retrysim()
+        .args([
+            "run",
+            "--set",
+            "replications=1",
+            "--set",
+            "workload.contacts=5000",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
     assert_ne!(summary_field(dir.path(), "false_suppressions"), "0");
     assert_ne!(summary_field(dir.path(), "attempts_to_dead"), "0");
 }
@@ -111,12 +164,22 @@ const SENDS_HEADER: &str = "message_id,contact,created_at,delivery_id,channel,me
 fn run_trace(sends: &str, failures: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "sends.csv", &format!("{SENDS_HEADER}{sends}"));
-    write(dir.path(), "failures.csv", &format!("contact,error_code,start,end\n{failures}"));
+    write(
+        dir.path(),
+        "failures.csv",
+        &format!("contact,error_code,start,end\n{failures}"),
+    );
     let scenario = "name = \"gt\"\nstart = \"2026-01-05T00:00:00Z\"\nhorizon = \"2d\"\n\
         [workload]\nkind = \"csv\"\nsends = \"sends.csv\"\nfailures = \"failures.csv\"\n\
         [policy]\nsoft_bounce_threshold = 2\n";
     let path = write(dir.path(), "s.toml", scenario);
-    retrysim().arg("run").arg(&path).arg("--out").arg(dir.path()).assert().success();
+    retrysim()
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
     dir
 }
 
