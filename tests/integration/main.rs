@@ -1,3 +1,5 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod cli;
+mod rules_email;
+mod support;
