@@ -2,4 +2,5 @@
 
 mod cli;
 mod rules_email;
+mod rules_portal;
 mod support;
