@@ -121,6 +121,12 @@ impl Trace {
         self
     }
 
+    /// Later sends are marketing.
+    pub fn marketing(mut self) -> Trace {
+        self.kind = MessageType::Marketing;
+        self
+    }
+
     /// Message `message` of delivery `delivery` to `contact` enters the queue at `created`.
     pub fn send(mut self, message: &str, contact: &str, created: &str, delivery: &str) -> Trace {
         self.sends.push(PlannedSend {
