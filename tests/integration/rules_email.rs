@@ -501,6 +501,7 @@ fn transactional_period_of_five_minutes_is_rejected_e6() {
 fn period_of_eighty_five_hours_is_rejected_e6() {
     let err = scenario(&email("retry_period = \"85h\"")).unwrap_err();
     assert!(err.contains("84h"), "{err}");
+    assert!(err.contains("marketing"), "{err}");
     assert!(err.contains("retry_period"), "{err}");
 }
 
@@ -826,4 +827,35 @@ fn scheduled_retry_of_a_suppressed_contact_is_not_made_e9() {
     assert_eq!(run.attempt_times("m1"), ["2026-01-05T09:00:00Z"]);
     assert_eq!(run.attempt_times("m2"), ["2026-01-05T09:02:00Z"]);
     assert_eq!(run.final_counts(), [("suppressed", 2)]);
+}
+
+/// E3 through the CSV importer: the suppression trace replays identically from files.
+#[test]
+fn csv_trace_suppresses_like_the_in_memory_trace_e3() {
+    let trace = Trace::email()
+        .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
+        .send("m2", "alice", "2026-01-05T09:01:00Z", "d2")
+        .send("m3", "alice", "2026-01-05T11:00:00Z", "d3")
+        .send("b1", "bob", "2026-01-05T09:00:00Z", "d1")
+        .fails_from("alice", "4.4.1", "2026-01-05T00:00:00Z")
+        .fails(
+            "bob",
+            "5.1.1",
+            "2026-01-05T00:00:00Z",
+            "2026-01-05T08:00:00Z",
+        );
+    let memory = trace.run(&email(""));
+    let csv = trace.run_via_csv(&email(""));
+    for m in ["m1", "m2", "m3", "b1"] {
+        assert_eq!(memory.history(m), csv.history(m), "{m}");
+    }
+    assert_eq!(memory.suppressions(), csv.suppressions());
+    assert_eq!(
+        csv.final_counts(),
+        [
+            ("delivered", 1),
+            ("suppressed", 2),
+            ("skipped_suppressed", 1)
+        ]
+    );
 }

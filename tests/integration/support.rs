@@ -14,6 +14,7 @@ use retrysim::rules::eligibility::Refusal;
 use retrysim::rules::errors::ErrorTable;
 use retrysim::scenario::Scenario;
 use retrysim::sim::{RunOutput, RunSpec, simulate};
+use retrysim::study;
 use retrysim::time::Instant;
 use retrysim::workload::actions::{Action, ActionKind};
 use retrysim::workload::{Channel, FailureModel, MessageType, Names, Send, Window, Workload};
@@ -217,6 +218,74 @@ impl Trace {
             output,
             workload,
             errors,
+            scenario,
+        }
+    }
+
+    /// Runs the trace through the CSV importer instead: writes `sends.csv`,
+    /// `failures.csv` and `actions.csv` and a scenario file naming them into a temporary
+    /// folder, then loads and runs it as the `run` command does (replication 0, traced).
+    pub fn run_via_csv(&self, scenario_toml: &str) -> Run {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut sends =
+            String::from("message_id,contact,created_at,delivery_id,channel,message_type\n");
+        for s in &self.sends {
+            sends.push_str(&format!(
+                "{},{},{},{},{},{}\n",
+                s.message,
+                s.contact,
+                text(s.created),
+                s.delivery,
+                s.channel.name(),
+                s.kind.name()
+            ));
+        }
+        let mut failures = String::from("contact,error_code,start,end\n");
+        for f in &self.failures {
+            let end = if f.end == Instant::NEVER {
+                String::new()
+            } else {
+                text(f.end)
+            };
+            failures.push_str(&format!(
+                "{},{},{},{end}\n",
+                f.contact,
+                f.code,
+                text(f.start)
+            ));
+        }
+        let mut actions = String::from("at,action,message_id,reason\n");
+        for a in &self.actions {
+            let (action, message) = match &a.kind {
+                PlannedKind::Manual(m) => ("manual", m.as_str()),
+                PlannedKind::BulkOne(m) => ("bulk", m.as_str()),
+                PlannedKind::BulkAll => ("bulk", ""),
+            };
+            let note = a.note.as_deref().unwrap_or("");
+            actions.push_str(&format!("{},{action},{message},{note}\n", text(a.at)));
+        }
+        let files = [
+            ("sends.csv", sends),
+            ("failures.csv", failures),
+            ("actions.csv", actions),
+            (
+                "scenario.toml",
+                format!(
+                    "{scenario_toml}\n[workload]\nkind = \"csv\"\nsends = \"sends.csv\"\nfailures = \"failures.csv\"\nactions = \"actions.csv\"\n"
+                ),
+            ),
+        ];
+        for (name, body) in files {
+            std::fs::write(dir.path().join(name), body).expect("write a trace file");
+        }
+        let scenario = Scenario::load(Some(&dir.path().join("scenario.toml")), &[])
+            .unwrap_or_else(|e| panic!("bad scenario: {e}"));
+        let world = study::build_world(&scenario, 0).unwrap_or_else(|e| panic!("{e:#}"));
+        let replication = study::run_replication(&scenario, &world, 0, true);
+        Run {
+            output: replication.output,
+            workload: (*world.workload).clone(),
+            errors: (*world.errors).clone(),
             scenario,
         }
     }
