@@ -155,6 +155,10 @@ impl Case {
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 96,
+        // Keep shrunk failures beside this file rather than in a folder of their own.
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
+        )),
         ..ProptestConfig::default()
     }
 }

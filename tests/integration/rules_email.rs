@@ -859,3 +859,34 @@ fn csv_trace_suppresses_like_the_in_memory_trace_e3() {
         ]
     );
 }
+
+/// E3, E9: when two messages' retries fall due at the same instant and the first one
+/// reaches the threshold, the second retry is not made.
+#[test]
+fn same_instant_retry_after_the_suppressing_one_is_not_made_e9() {
+    // Threshold 3, gap 0s, alice always fails. m1 (d1) and m2 (d2) both created at
+    // 09:00: counts 1 and 2. Both retries fall due at 09:05: m1's first (scheduled
+    // first) counts 3 and suppresses at 09:05; m2's retry at 09:05 is then not made.
+    let run = Trace::email()
+        .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
+        .send("m2", "alice", "2026-01-05T09:00:00Z", "d2")
+        .fails_from("alice", "4.4.1", "2026-01-05T00:00:00Z")
+        .run(&email(
+            "soft_bounce_threshold = 3\ncross_delivery_gap = \"0s\"",
+        ));
+    assert_eq!(
+        run.attempt_times("m1"),
+        ["2026-01-05T09:00:00Z", "2026-01-05T09:05:00Z"]
+    );
+    assert_eq!(run.attempt_times("m2"), ["2026-01-05T09:00:00Z"]);
+    assert_eq!(
+        run.suppressions(),
+        [(
+            "alice".into(),
+            "2026-01-05T09:05:00Z".into(),
+            "soft_bounce_threshold",
+            3
+        )]
+    );
+    assert_eq!(run.final_counts(), [("suppressed", 2)]);
+}

@@ -612,3 +612,73 @@ fn csv_trace_replays_like_the_in_memory_trace_s3_s4_s8() {
     assert_eq!(memory.final_counts(), csv.final_counts());
     assert_eq!(memory.suppressions(), csv.suppressions());
 }
+
+/// S7, S8 in the files the `run` command writes: `attempts.csv` carries each attempt's
+/// number, badge, trigger and the operator's reason, and `operator.csv` the results.
+#[test]
+fn attempts_csv_carries_numbers_badges_and_notes_s7_s8() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = Trace::sms()
+        .send("m1", "p1", "2026-01-05T09:00:00Z", "b1")
+        .fails_from("p1", "30003", "2026-01-05T00:00:00Z")
+        .manual_with_note("2026-01-09T12:00:00Z", "m1", "customer asked")
+        .write_csv(dir.path(), &portal(""));
+    assert_cmd::Command::cargo_bin("retrysim")
+        .unwrap()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--trace")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let attempts = std::fs::read_to_string(out.join("attempts.csv")).unwrap();
+    let mut lines = attempts.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let pick = |row: &Vec<String>| {
+        (
+            row[column("attempt")].clone(),
+            row[column("badge")].clone(),
+            row[column("trigger")].clone(),
+            row[column("reason")].clone(),
+        )
+    };
+    let got: Vec<_> = rows.iter().map(pick).collect();
+    let want = [
+        ("1", "", "initial", ""),
+        ("2", "Attempt #2", "auto", ""),
+        ("3", "Attempt #3+", "auto", ""),
+        ("4", "Attempt #3+", "auto", ""),
+        ("5", "Attempt #3+", "manual", "customer asked"),
+    ];
+    let want: Vec<_> = want
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect();
+    assert_eq!(got, want, "{attempts}");
+    let operator = std::fs::read_to_string(out.join("operator.csv")).unwrap();
+    assert!(operator.contains("manual,m1,queued"), "{operator}");
+}
+
+/// E6 with the portal's job: a retry period also bounds the automatic job, and the
+/// message ends `expired` when its period ends.
+#[test]
+fn retry_period_bounds_the_automatic_job_e6_s5() {
+    // Period 24h. m1 01-05 09:00 fails 30003 (ready 13:00). Job 01-06 06:00 is inside
+    // the period (ends 01-06 09:00): retried. Job 01-07 06:00 is past it: not retried.
+    // m1 expires at the end of its period.
+    let run = Trace::sms()
+        .send("m1", "p1", "2026-01-05T09:00:00Z", "b1")
+        .fails_from("p1", "30003", "2026-01-05T00:00:00Z")
+        .run(&portal("retry_period = \"24h\""));
+    assert_eq!(
+        run.attempt_times("m1"),
+        ["2026-01-05T09:00:00Z", "2026-01-06T06:00:00Z"]
+    );
+    assert_eq!(run.final_counts(), [("expired", 1)]);
+}

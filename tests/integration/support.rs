@@ -227,6 +227,23 @@ impl Trace {
     /// folder, then loads and runs it as the `run` command does (replication 0, traced).
     pub fn run_via_csv(&self, scenario_toml: &str) -> Run {
         let dir = tempfile::tempdir().expect("temporary folder");
+        let path = self.write_csv(dir.path(), scenario_toml);
+        let scenario =
+            Scenario::load(Some(&path), &[]).unwrap_or_else(|e| panic!("bad scenario: {e}"));
+        let world = study::build_world(&scenario, 0).unwrap_or_else(|e| panic!("{e:#}"));
+        let replication = study::run_replication(&scenario, &world, 0, true);
+        Run {
+            output: replication.output,
+            workload: (*world.workload).clone(),
+            errors: (*world.errors).clone(),
+            scenario,
+        }
+    }
+
+    /// Writes the trace as `sends.csv`, `failures.csv` and `actions.csv` into `dir`, with
+    /// `scenario.toml` (the given scenario plus a `[workload]` table naming the files),
+    /// and returns the scenario's path.
+    pub fn write_csv(&self, dir: &std::path::Path, scenario_toml: &str) -> PathBuf {
         let mut sends =
             String::from("message_id,contact,created_at,delivery_id,channel,message_type\n");
         for s in &self.sends {
@@ -276,18 +293,9 @@ impl Trace {
             ),
         ];
         for (name, body) in files {
-            std::fs::write(dir.path().join(name), body).expect("write a trace file");
+            std::fs::write(dir.join(name), body).expect("write a trace file");
         }
-        let scenario = Scenario::load(Some(&dir.path().join("scenario.toml")), &[])
-            .unwrap_or_else(|e| panic!("bad scenario: {e}"));
-        let world = study::build_world(&scenario, 0).unwrap_or_else(|e| panic!("{e:#}"));
-        let replication = study::run_replication(&scenario, &world, 0, true);
-        Run {
-            output: replication.output,
-            workload: (*world.workload).clone(),
-            errors: (*world.errors).clone(),
-            scenario,
-        }
+        dir.join("scenario.toml")
     }
 
     /// The in-memory workload: sends sorted by creation time (ties keep their order, as
