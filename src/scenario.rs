@@ -47,7 +47,11 @@ struct RawScenario {
     policy: Option<toml::Table>,
     errors: Option<Vec<RawError>>,
     error_fallback: Option<RawFallback>,
+    /// Read by the sweep from [`Scenario::document`]; declared so the key is allowed.
+    #[allow(dead_code)]
     sweep: Option<toml::Table>,
+    /// Read by the sweep's recommendation; declared so the key is allowed.
+    #[allow(dead_code)]
     objective: Option<toml::Table>,
 }
 

@@ -164,7 +164,7 @@ fn unit_seconds(unit: &str) -> Option<f64> {
 }
 
 fn seconds_to_span(secs: f64) -> Option<Span> {
-    (secs.is_finite() && secs >= 0.0 && secs < 1e15).then(|| Span(secs.round() as i64))
+    (secs.is_finite() && (0.0..1e15).contains(&secs)).then(|| Span(secs.round() as i64))
 }
 
 impl fmt::Display for Span {
@@ -231,14 +231,14 @@ impl Zone {
 
     /// The first instant at or after `after` whose local time of day is `at`.
     pub fn next_local_time(&self, after: Instant, at: TimeOfDay) -> Instant {
-        let local = self.to_local(after);
+        let local = self.local_reading(after);
         let same_day = local.date().and_time(at.0);
-        let candidate = self.from_local(same_day);
+        let candidate = self.instant_of(same_day);
         if candidate >= after {
             candidate
         } else {
             let next_day = same_day + chrono::Duration::days(1);
-            self.from_local(next_day)
+            self.instant_of(next_day)
         }
     }
 
@@ -247,11 +247,11 @@ impl Zone {
     /// A daily job keeps its local hour across daylight-saving changes this way: 06:00
     /// plus 24 h of wall clock is 06:00 the next day, whatever the UTC offset did.
     pub fn add_wall_clock(&self, from: Instant, span: Span) -> Instant {
-        let local = self.to_local(from) + chrono::Duration::seconds(span.0);
-        self.from_local(local)
+        let local = self.local_reading(from) + chrono::Duration::seconds(span.0);
+        self.instant_of(local)
     }
 
-    fn to_local(&self, t: Instant) -> NaiveDateTime {
+    fn local_reading(&self, t: Instant) -> NaiveDateTime {
         let utc = DateTime::<Utc>::from_timestamp(t.0, 0).unwrap_or_default();
         match self {
             Zone::Named(tz) => utc.with_timezone(tz).naive_local(),
@@ -261,7 +261,7 @@ impl Zone {
 
     /// Converts a local reading to an instant. A reading skipped by a spring-forward gap
     /// moves forward by the gap; an ambiguous autumn reading takes the earlier instant.
-    fn from_local(&self, local: NaiveDateTime) -> Instant {
+    fn instant_of(&self, local: NaiveDateTime) -> Instant {
         match self {
             Zone::Named(tz) => resolve_local(tz, local),
             Zone::Fixed(off) => resolve_local(off, local),

@@ -118,7 +118,7 @@ pub struct ErrorTable {
 fn rfc3463_wait(subject: u16) -> Span {
     match subject {
         7 => Span::minutes(5),
-        4 | 3 | 5 => Span::minutes(15),
+        3..=5 => Span::minutes(15),
         2 => Span::hours(1),
         _ => Span::minutes(30),
     }

@@ -1,4 +1,8 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod cli;
+mod properties;
+mod rules_email;
+mod rules_portal;
+mod support;
 mod synthetic;

@@ -1,0 +1,529 @@
+//! A small harness for rule tests: a trace is written as data (sends, failure windows,
+//! operator actions), the policy as scenario TOML, and the outcome is read back as short
+//! strings, so that a test reads as "this trace, this policy, this outcome".
+//!
+//! Times are RFC 3339 strings such as `"2026-01-05T09:00:00Z"` everywhere, in and out.
+
+#![allow(dead_code)] // Each test module uses a different part of the harness.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use retrysim::metrics::trace::badge;
+use retrysim::rules::eligibility::Refusal;
+use retrysim::rules::errors::ErrorTable;
+use retrysim::scenario::Scenario;
+use retrysim::sim::{RunOutput, RunSpec, simulate};
+use retrysim::study;
+use retrysim::time::Instant;
+use retrysim::workload::actions::{Action, ActionKind};
+use retrysim::workload::{Channel, FailureModel, MessageType, Names, Send, Window, Workload};
+
+/// Parses an RFC 3339 time, panicking with the text when it is not one.
+pub fn at(text: &str) -> Instant {
+    Instant::parse_rfc3339(text).unwrap_or_else(|e| panic!("bad time in a test: {e}"))
+}
+
+/// Formats an instant the way tests write them.
+pub fn text(t: Instant) -> String {
+    t.to_string()
+}
+
+/// Loads a scenario from TOML text. A `[workload]` table is added when the text has
+/// none, because a scenario needs one even though these tests build the workload
+/// themselves.
+pub fn scenario(toml_text: &str) -> Result<Scenario, String> {
+    let mut document: toml::Table = toml_text
+        .parse()
+        .map_err(|e: toml::de::Error| format!("test scenario is not TOML: {e}"))?;
+    document.entry("workload").or_insert_with(|| {
+        let mut w = toml::Table::new();
+        w.insert("kind".into(), "csv".into());
+        w.insert("sends".into(), "unused-sends.csv".into());
+        toml::Value::Table(w)
+    });
+    Scenario::from_document(document, PathBuf::from("."), "test scenario".to_string())
+}
+
+/// The common head of the test scenarios: a Monday start, a ten-day run, UTC.
+const HEAD: &str =
+    "seed = 7\nstart = \"2026-01-05T00:00:00Z\"\nhorizon = \"10d\"\ntimezone = \"UTC\"\n";
+
+/// A scenario with the `email` preset and the given extra `[policy]` lines.
+pub fn email(policy_lines: &str) -> String {
+    format!("{HEAD}[policy]\npreset = \"email\"\n{policy_lines}\n")
+}
+
+/// A scenario with the `sms_portal` preset and the given extra `[policy]` lines.
+pub fn portal(policy_lines: &str) -> String {
+    format!("{HEAD}[policy]\npreset = \"sms_portal\"\n{policy_lines}\n")
+}
+
+struct PlannedSend {
+    message: String,
+    contact: String,
+    created: Instant,
+    delivery: String,
+    channel: Channel,
+    kind: MessageType,
+}
+
+struct PlannedFailure {
+    contact: String,
+    code: String,
+    start: Instant,
+    end: Instant,
+}
+
+struct PlannedAction {
+    at: Instant,
+    kind: PlannedKind,
+    note: Option<String>,
+}
+
+enum PlannedKind {
+    Manual(String),
+    BulkOne(String),
+    BulkAll,
+}
+
+/// A trace under construction: sends, failure windows and operator actions.
+pub struct Trace {
+    channel: Channel,
+    kind: MessageType,
+    sends: Vec<PlannedSend>,
+    failures: Vec<PlannedFailure>,
+    actions: Vec<PlannedAction>,
+}
+
+impl Trace {
+    /// A trace whose sends are marketing email, until told otherwise.
+    pub fn email() -> Trace {
+        Trace {
+            channel: Channel::Email,
+            kind: MessageType::Marketing,
+            sends: Vec::new(),
+            failures: Vec::new(),
+            actions: Vec::new(),
+        }
+    }
+
+    /// A trace whose sends are marketing SMS, until told otherwise.
+    pub fn sms() -> Trace {
+        Trace {
+            channel: Channel::Sms,
+            ..Trace::email()
+        }
+    }
+
+    /// Later sends are transactional.
+    pub fn transactional(mut self) -> Trace {
+        self.kind = MessageType::Transactional;
+        self
+    }
+
+    /// Later sends are marketing.
+    pub fn marketing(mut self) -> Trace {
+        self.kind = MessageType::Marketing;
+        self
+    }
+
+    /// Message `message` of delivery `delivery` to `contact` enters the queue at `created`.
+    pub fn send(mut self, message: &str, contact: &str, created: &str, delivery: &str) -> Trace {
+        self.sends.push(PlannedSend {
+            message: message.into(),
+            contact: contact.into(),
+            created: at(created),
+            delivery: delivery.into(),
+            channel: self.channel,
+            kind: self.kind,
+        });
+        self
+    }
+
+    /// Every attempt to `contact` in [`from`, `until`) fails with `code`.
+    pub fn fails(mut self, contact: &str, code: &str, from: &str, until: &str) -> Trace {
+        self.failures.push(PlannedFailure {
+            contact: contact.into(),
+            code: code.into(),
+            start: at(from),
+            end: at(until),
+        });
+        self
+    }
+
+    /// Every attempt to `contact` from `from` on fails with `code`.
+    pub fn fails_from(mut self, contact: &str, code: &str, from: &str) -> Trace {
+        self.failures.push(PlannedFailure {
+            contact: contact.into(),
+            code: code.into(),
+            start: at(from),
+            end: Instant::NEVER,
+        });
+        self
+    }
+
+    /// An operator retries one message by hand (S3).
+    pub fn manual(self, when: &str, message: &str) -> Trace {
+        self.action(when, PlannedKind::Manual(message.into()), None)
+    }
+
+    /// An operator retries one message by hand, giving a reason (S3, S8).
+    pub fn manual_with_note(self, when: &str, message: &str, note: &str) -> Trace {
+        self.action(when, PlannedKind::Manual(message.into()), Some(note))
+    }
+
+    /// An operator bulk-retries every failed message (S4).
+    pub fn bulk(self, when: &str) -> Trace {
+        self.action(when, PlannedKind::BulkAll, None)
+    }
+
+    /// An operator bulk-retries a selection of one message (S4).
+    pub fn bulk_one(self, when: &str, message: &str) -> Trace {
+        self.action(when, PlannedKind::BulkOne(message.into()), None)
+    }
+
+    fn action(mut self, when: &str, kind: PlannedKind, note: Option<&str>) -> Trace {
+        self.actions.push(PlannedAction {
+            at: at(when),
+            kind,
+            note: note.map(str::to_string),
+        });
+        self
+    }
+
+    /// Runs the trace under a scenario (replication 0), recording every attempt.
+    pub fn run(&self, scenario_toml: &str) -> Run {
+        self.run_replication(scenario_toml, 0)
+    }
+
+    /// Runs the trace under a scenario as replication `replication`.
+    pub fn run_replication(&self, scenario_toml: &str, replication: u32) -> Run {
+        let scenario = scenario(scenario_toml).unwrap_or_else(|e| panic!("bad scenario: {e}"));
+        let mut errors = scenario.error_table();
+        let workload = self.workload(&mut errors);
+        let spec = RunSpec {
+            workload: &workload,
+            errors: &errors,
+            policies: &scenario.policies,
+            start: scenario.start,
+            end: scenario.end(),
+            zone: scenario.zone,
+            seed: scenario.seed,
+            replication,
+            trace: true,
+        };
+        let output = simulate(&spec);
+        Run {
+            output,
+            workload,
+            errors,
+            scenario,
+        }
+    }
+
+    /// Runs the trace through the CSV importer instead: writes `sends.csv`,
+    /// `failures.csv` and `actions.csv` and a scenario file naming them into a temporary
+    /// folder, then loads and runs it as the `run` command does (replication 0, traced).
+    pub fn run_via_csv(&self, scenario_toml: &str) -> Run {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = self.write_csv(dir.path(), scenario_toml);
+        let scenario =
+            Scenario::load(Some(&path), &[]).unwrap_or_else(|e| panic!("bad scenario: {e}"));
+        let world = study::build_world(&scenario, 0).unwrap_or_else(|e| panic!("{e:#}"));
+        let replication = study::run_replication(&scenario, &world, 0, true);
+        Run {
+            output: replication.output,
+            workload: (*world.workload).clone(),
+            errors: (*world.errors).clone(),
+            scenario,
+        }
+    }
+
+    /// Writes the trace as `sends.csv`, `failures.csv` and `actions.csv` into `dir`, with
+    /// `scenario.toml` (the given scenario plus a `[workload]` table naming the files),
+    /// and returns the scenario's path.
+    pub fn write_csv(&self, dir: &std::path::Path, scenario_toml: &str) -> PathBuf {
+        let mut sends =
+            String::from("message_id,contact,created_at,delivery_id,channel,message_type\n");
+        for s in &self.sends {
+            sends.push_str(&format!(
+                "{},{},{},{},{},{}\n",
+                s.message,
+                s.contact,
+                text(s.created),
+                s.delivery,
+                s.channel.name(),
+                s.kind.name()
+            ));
+        }
+        let mut failures = String::from("contact,error_code,start,end\n");
+        for f in &self.failures {
+            let end = if f.end == Instant::NEVER {
+                String::new()
+            } else {
+                text(f.end)
+            };
+            failures.push_str(&format!(
+                "{},{},{},{end}\n",
+                f.contact,
+                f.code,
+                text(f.start)
+            ));
+        }
+        let mut actions = String::from("at,action,message_id,reason\n");
+        for a in &self.actions {
+            let (action, message) = match &a.kind {
+                PlannedKind::Manual(m) => ("manual", m.as_str()),
+                PlannedKind::BulkOne(m) => ("bulk", m.as_str()),
+                PlannedKind::BulkAll => ("bulk", ""),
+            };
+            let note = a.note.as_deref().unwrap_or("");
+            actions.push_str(&format!("{},{action},{message},{note}\n", text(a.at)));
+        }
+        let files = [
+            ("sends.csv", sends),
+            ("failures.csv", failures),
+            ("actions.csv", actions),
+            (
+                "scenario.toml",
+                format!(
+                    "{scenario_toml}\n[workload]\nkind = \"csv\"\nsends = \"sends.csv\"\nfailures = \"failures.csv\"\nactions = \"actions.csv\"\n"
+                ),
+            ),
+        ];
+        for (name, body) in files {
+            std::fs::write(dir.join(name), body).expect("write a trace file");
+        }
+        dir.join("scenario.toml")
+    }
+
+    /// The in-memory workload: sends sorted by creation time (ties keep their order, as
+    /// the CSV importer does), names interned in order of first appearance.
+    pub fn workload(&self, errors: &mut ErrorTable) -> Workload {
+        let mut order: Vec<&PlannedSend> = self.sends.iter().collect();
+        order.sort_by_key(|s| s.created);
+        let mut contacts = Interner::default();
+        let mut deliveries = Interner::default();
+        let sends: Vec<Send> = order
+            .iter()
+            .map(|s| Send {
+                created: s.created,
+                contact: contacts.id(&s.contact),
+                delivery: deliveries.id(&s.delivery),
+                channel: s.channel,
+                kind: s.kind,
+            })
+            .collect();
+        let message_names: Vec<String> = order.iter().map(|s| s.message.clone()).collect();
+        let windows: Vec<_> = self
+            .failures
+            .iter()
+            .map(|f| {
+                let code = errors
+                    .resolve(&f.code)
+                    .unwrap_or_else(|e| panic!("test uses an unknown code: {e}"));
+                let window = Window {
+                    start: f.start,
+                    end: f.end,
+                    code,
+                    permanent: false,
+                };
+                (contacts.id(&f.contact), window)
+            })
+            .collect();
+        let mut failures = FailureModel::new(contacts.names.len(), windows);
+        failures.classify(errors);
+        let id_of = |name: &str| {
+            message_names
+                .iter()
+                .position(|m| m == name)
+                .unwrap_or_else(|| panic!("action names unknown message {name}")) as u32
+        };
+        let mut notes = Vec::new();
+        let mut planned: Vec<&PlannedAction> = self.actions.iter().collect();
+        planned.sort_by_key(|a| a.at);
+        let actions = planned
+            .iter()
+            .map(|a| Action {
+                at: a.at,
+                kind: match &a.kind {
+                    PlannedKind::Manual(m) => ActionKind::Manual(id_of(m)),
+                    PlannedKind::BulkOne(m) => ActionKind::Bulk(Some(id_of(m))),
+                    PlannedKind::BulkAll => ActionKind::Bulk(None),
+                },
+                note: a.note.as_ref().map(|n| {
+                    notes.push(n.clone());
+                    (notes.len() - 1) as u32
+                }),
+            })
+            .collect();
+        Workload {
+            sends,
+            messages: Names::Listed(message_names),
+            contacts: Names::Listed(contacts.names),
+            deliveries: Names::Listed(deliveries.names),
+            failures,
+            actions,
+            notes,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(name.to_string(), id);
+        self.names.push(name.to_string());
+        id
+    }
+}
+
+/// A finished run with the names needed to read it.
+pub struct Run {
+    /// What the simulator returned.
+    pub output: RunOutput,
+    /// The workload it ran on.
+    pub workload: Workload,
+    /// The table the workload's codes were resolved in.
+    pub errors: ErrorTable,
+    /// The validated scenario.
+    pub scenario: Scenario,
+}
+
+impl Run {
+    fn message_id(&self, message: &str) -> u32 {
+        let Names::Listed(names) = &self.workload.messages else {
+            unreachable!("the harness lists message names")
+        };
+        names
+            .iter()
+            .position(|m| m == message)
+            .unwrap_or_else(|| panic!("no message named {message}")) as u32
+    }
+
+    /// The times of every attempt of `message`, in order.
+    pub fn attempt_times(&self, message: &str) -> Vec<String> {
+        let id = self.message_id(message);
+        self.output
+            .attempts
+            .iter()
+            .filter(|a| a.message == id)
+            .map(|a| text(a.at))
+            .collect()
+    }
+
+    /// The retry history of `message` (S8), one line per attempt:
+    /// `"<time> #<attempt> <trigger> <outcome>"`, plus `note=<reason>` when the
+    /// operator gave one. The outcome is `delivered` or the error code.
+    pub fn history(&self, message: &str) -> Vec<String> {
+        let id = self.message_id(message);
+        self.output
+            .attempts
+            .iter()
+            .filter(|a| a.message == id)
+            .map(|a| {
+                let outcome = a.error.map_or("delivered".to_string(), |c| {
+                    self.errors.info(c).code.clone()
+                });
+                let mut line = format!(
+                    "{} #{} {} {}",
+                    text(a.at),
+                    a.attempt,
+                    a.trigger.name(),
+                    outcome
+                );
+                if let Some(n) = a.note {
+                    line.push_str(&format!(" note={}", self.workload.notes[n as usize]));
+                }
+                line
+            })
+            .collect()
+    }
+
+    /// The S7 badge of every attempt of `message`, in order.
+    pub fn badges(&self, message: &str) -> Vec<&'static str> {
+        let id = self.message_id(message);
+        self.output
+            .attempts
+            .iter()
+            .filter(|a| a.message == id)
+            .map(|a| badge(a.attempt))
+            .collect()
+    }
+
+    /// Every final state with a non-zero count, in the DESIGN.md column order.
+    pub fn final_counts(&self) -> Vec<(&'static str, u64)> {
+        let c = &self.output.metrics.counters;
+        [
+            ("delivered", c.delivered),
+            ("expired", c.expired),
+            ("hard_bounced", c.hard_bounced),
+            ("opted_out", c.opted_out),
+            ("failed", c.failed),
+            ("suppressed", c.suppressed_messages),
+            ("skipped_suppressed", c.skipped_suppressed),
+            ("pending", c.pending),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect()
+    }
+
+    /// Every suppression as (contact, time, reason, counter), in time order.
+    pub fn suppressions(&self) -> Vec<(String, String, &'static str, u8)> {
+        self.output
+            .suppressions
+            .iter()
+            .map(|s| {
+                (
+                    self.workload.contacts.get(s.contact),
+                    text(s.at),
+                    s.reason.name(),
+                    s.counter,
+                )
+            })
+            .collect()
+    }
+
+    /// Every operator result as (time, action, message, result, reason), with an empty
+    /// reason for a queued retry.
+    pub fn operator(&self) -> Vec<(String, &'static str, String, &'static str, &'static str)> {
+        self.output
+            .operator
+            .iter()
+            .map(|o| {
+                (
+                    text(o.at),
+                    o.action,
+                    self.workload.messages.get(o.message),
+                    o.result.name(),
+                    o.result.refusal().map_or("", Refusal::name),
+                )
+            })
+            .collect()
+    }
+
+    /// Operator retries queued, then each refusal reason with a non-zero count.
+    pub fn retry_counts(&self) -> Vec<(&'static str, u64)> {
+        let c = &self.output.metrics.counters;
+        let mut out = vec![("queued", c.retry_queued)];
+        out.extend(
+            Refusal::ALL
+                .iter()
+                .zip(c.retry_skipped)
+                .filter(|(_, n)| *n > 0)
+                .map(|(r, n)| (r.name(), n)),
+        );
+        out
+    }
+}
