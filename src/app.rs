@@ -12,13 +12,17 @@ use crate::report::atomic;
 use crate::scenario::Scenario;
 
 mod check;
+mod merge;
 mod run;
+mod sweep;
 
 /// Runs one parsed command line.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => merge::merge(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -46,7 +46,11 @@ struct RawScenario {
     policy: Option<toml::Table>,
     errors: Option<Vec<RawError>>,
     error_fallback: Option<RawFallback>,
+    // Read here only so that serde checks they are tables; the sweep reads them from
+    // `Scenario::document`.
+    #[allow(dead_code)]
     sweep: Option<toml::Table>,
+    #[allow(dead_code)]
     objective: Option<toml::Table>,
 }
 
