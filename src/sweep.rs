@@ -26,6 +26,7 @@ pub mod shard;
 pub mod stats;
 pub mod store;
 
+use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::metrics::RunMetrics;
@@ -215,7 +216,8 @@ pub fn run_points(
                 .map(|r| {
                     let world = match &shared {
                         Some(worlds) => worlds[r as usize].clone(),
-                        None => study::build_world(scenario, r)?,
+                        None => study::build_world(scenario, r)
+                            .with_context(|| format!("point {index}, replication {r}"))?,
                     };
                     let out = study::run_replication(scenario, &world, r, false);
                     done_run();

@@ -181,6 +181,7 @@ pub fn prepare(dir: &Path, manifest: &Manifest, resume: bool) -> anyhow::Result<
     }
     std::fs::create_dir_all(&points)
         .with_context(|| format!("could not create '{}'", points.display()))?;
+    remove_leftovers(&points)?;
     manifest.write(dir)?;
     Ok((0..manifest.points.len())
         .map(|i| resume && point_path(dir, i).exists())
@@ -217,6 +218,21 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> anyhow::Result<Assembled> {
         }
     }
     assemble(out, &manifest)
+}
+
+/// Removes the temporary files of points that were in flight when a run was killed.
+fn remove_leftovers(points: &Path) -> anyhow::Result<()> {
+    let entries = std::fs::read_dir(points)
+        .with_context(|| format!("could not read '{}'", points.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.starts_with(".point-") && name.contains(".tmp-") {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("could not remove '{}'", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn copy(from: &Path, to: &Path) -> anyhow::Result<()> {

@@ -193,3 +193,20 @@ fn a_point_that_fails_validation_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_latin_hypercube_sweep_is_reproducible() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario(tmp.path());
+    let text = std::fs::read_to_string(&s).unwrap();
+    let grid = text.find("[sweep]").unwrap();
+    let lhs = "[sweep]\ndesign = \"lhs\"\nsamples = 4\n\
+        \"policy.soft_bounce_threshold\" = { min = 1, max = 20 }\n\
+        \"policy.retry_period\" = { min = \"6h\", max = \"84h\" }\n";
+    std::fs::write(&s, format!("{}{lhs}", &text[..grid])).unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    sweep(&s, &a, &["--threads", "1"]);
+    sweep(&s, &b, &["--threads", "2"]);
+    assert_eq!(lines(&a, "aggregate.csv").len(), 1 + 4);
+    assert!(final_files(&a) == final_files(&b));
+}
