@@ -13,8 +13,10 @@ use crate::scenario::Scenario;
 
 mod check;
 mod generate;
+mod merge;
 mod plot;
 mod run;
+mod sweep;
 
 /// Runs one parsed command line.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -23,6 +25,8 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::check(args),
         Command::Generate(args) => generate::generate(args),
         Command::Plot(args) => plot::plot(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => merge::merge(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -33,6 +33,14 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Redraw the charts (PNG and SVG) and report.html from the CSV files in DIR.
     Plot(PlotArgs),
+    /// Run every point of the scenario's sweep table (grid or Latin hypercube) × its replications in parallel,
+    /// with a progress bar on stderr, and write summary.csv, aggregate.csv, ttd.csv,
+    /// recommendation.csv and scenario.toml. Each finished point is kept under DIR/points/,
+    /// so an interrupted sweep continues with --resume.
+    Sweep(SweepArgs),
+    /// Join the output folders of a sharded sweep (--shard) into the files an unsharded
+    /// sweep writes.
+    Merge(MergeArgs),
 }
 
 /// Options shared by commands that read a scenario.
@@ -55,7 +63,7 @@ pub struct RunArgs {
     /// The scenario.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Folder for the result files [default: output/<scenario name>/].
+    /// Folder for the result files [default: output/NAME/, NAME being the scenario's name].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Also write attempts.csv: every attempt with its number, badge, trigger and outcome.
@@ -93,6 +101,45 @@ pub struct GenerateArgs {
 pub struct PlotArgs {
     /// A folder written by `retrysim sweep` or `retrysim run`.
     pub dir: PathBuf,
+}
+
+/// Options of `sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Folder for the result files [default: output/NAME/, NAME being the scenario's name].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores]. The files written do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// The point differences are measured against, e.g.
+    /// --baseline policy.soft_bounce_threshold=5,policy.retry_period=84h [default: the
+    /// point with the scenario's own values outside the sweep table, else point 0].
+    #[arg(long, value_name = "KEY=VALUE,...")]
+    pub baseline: Option<String>,
+    /// Skip the points already finished in DIR/points/ by an earlier, interrupted run of
+    /// the same sweep.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard K of N (points whose number modulo N is K-1, K from 1). "auto" reads
+    /// SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT (and SLURM_ARRAY_TASK_MIN), or
+    /// JOB_COMPLETION_INDEX and RETRYSIM_SHARD_COUNT [default: every point].
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<String>,
+}
+
+/// Options of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The output folders of the shards, each written by `sweep --shard K/N`.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the joined files; it may be one of the shard folders.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@
 //! - [`sim`]: one run, the rules applied in engine order.
 //! - [`metrics`]: counters, quantiles and records of one run.
 //! - [`report`]: CSV files (written atomically).
+//! - [`sweep`]: parameter grids and Latin hypercubes × replications, in parallel, with
+//!   replication statistics and a recommendation.
 //! - [`time`] and [`random`]: simulated time and seeded random streams.
 
 #![deny(missing_docs)]
@@ -30,5 +32,6 @@ pub mod rules;
 pub mod scenario;
 pub mod sim;
 pub mod study;
+pub mod sweep;
 pub mod time;
 pub mod workload;

@@ -339,11 +339,16 @@ pub fn to_table(p: &Policy) -> toml::Table {
             .map_or(text("none".into()), |n| toml::Value::Integer(n.into())),
     );
     put("cross_delivery_gap", text(p.cross_delivery_gap.to_string()));
-    put("retry_period_marketing", opt_span(p.retry_period.marketing));
-    put(
-        "retry_period_transactional",
-        opt_span(p.retry_period.transactional),
-    );
+    // One period for both types reads back as the single key users write.
+    if p.retry_period.marketing == p.retry_period.transactional {
+        put("retry_period", opt_span(p.retry_period.marketing));
+    } else {
+        put("retry_period_marketing", opt_span(p.retry_period.marketing));
+        put(
+            "retry_period_transactional",
+            opt_span(p.retry_period.transactional),
+        );
+    }
     put("backoff", toml::Value::Table(backoff_table(&p.backoff)));
     put(
         "hard_bounce_suppresses",

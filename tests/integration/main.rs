@@ -5,4 +5,5 @@ mod properties;
 mod rules_email;
 mod rules_portal;
 mod support;
+mod sweep;
 mod synthetic;

@@ -1,0 +1,24 @@
+//! `retrysim merge`: joins the point files of shard folders and writes the same final
+//! files an unsharded sweep writes.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use crate::cli::MergeArgs;
+use crate::sweep::store;
+
+pub(super) fn merge(args: MergeArgs) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("could not create '{}'", args.out.display()))?;
+    let assembled = store::merge(&args.dirs, &args.out)?;
+    let mut out = std::io::stdout().lock();
+    for line in &assembled.report {
+        writeln!(out, "{line}")?;
+    }
+    let charts = crate::report::charts::draw_all(&args.out)?;
+    for path in assembled.written.iter().chain(&charts) {
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! `aggregate.csv`: one row per point, `point,replications,<swept keys...>`, then for each
+//! metric `m` of [`RunMetrics::names`]: `m_mean,m_ci95,m_diff_mean,m_diff_ci95`. The
+//! difference is paired by replication against the baseline point (common random numbers
+//! make it much tighter than the difference of two means).
+
+use std::path::{Path, PathBuf};
+
+use super::stats::{self, Estimate};
+use super::store::{Manifest, PointRecord};
+use crate::metrics::{RunMetrics, Value};
+use crate::report::{atomic, neutralise, real};
+
+/// One metric at one point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetricStats {
+    /// Mean and half-width across replications.
+    pub mean: Estimate,
+    /// Mean and half-width of the paired difference to the baseline.
+    pub diff: Estimate,
+}
+
+/// Every metric at one point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointStats {
+    /// Point number.
+    pub index: usize,
+    /// Replications run.
+    pub replications: usize,
+    /// In [`RunMetrics::names`] order.
+    pub metrics: Vec<MetricStats>,
+}
+
+/// The values of metric `m` in each replication of a point.
+fn column(record: &PointRecord, m: usize) -> Vec<Option<f64>> {
+    record
+        .values
+        .iter()
+        .map(|run| run.get(m).copied().and_then(Value::as_f64))
+        .collect()
+}
+
+/// Reduces the points, in order, against the point numbered `baseline`.
+pub fn compute(records: &[PointRecord], baseline: usize) -> Vec<PointStats> {
+    let names = RunMetrics::names().len();
+    let base = &records[baseline];
+    records
+        .iter()
+        .map(|record| PointStats {
+            index: record.index,
+            replications: record.values.len(),
+            metrics: (0..names)
+                .map(|m| {
+                    let values = column(record, m);
+                    MetricStats {
+                        mean: stats::estimate(values.iter().copied()),
+                        diff: stats::paired_difference(&values, &column(base, m)),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The header of `aggregate.csv`.
+pub fn header(keys: &[String]) -> Vec<String> {
+    let mut h = vec!["point".to_string(), "replications".to_string()];
+    h.extend(keys.iter().cloned());
+    for m in RunMetrics::names() {
+        for suffix in ["mean", "ci95", "diff_mean", "diff_ci95"] {
+            h.push(format!("{m}_{suffix}"));
+        }
+    }
+    h
+}
+
+fn text(x: Option<f64>) -> String {
+    x.map_or(String::new(), real)
+}
+
+/// Writes `aggregate.csv` at `path`.
+pub fn write(path: &Path, manifest: &Manifest, points: &[PointStats]) -> anyhow::Result<PathBuf> {
+    atomic::write_csv(path, |w| {
+        w.write_record(header(&manifest.keys))?;
+        for p in points {
+            let mut row = vec![p.index.to_string(), p.replications.to_string()];
+            row.extend(
+                manifest.points[p.index]
+                    .iter()
+                    .map(|v| neutralise(v).into_owned()),
+            );
+            for m in &p.metrics {
+                row.extend([m.mean.mean, m.mean.ci95, m.diff.mean, m.diff.ci95].map(text));
+            }
+            w.write_record(&row)?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_has_four_columns_per_metric_in_order() {
+        let h = header(&["policy.x".to_string()]);
+        assert_eq!(h[..3], ["point", "replications", "policy.x"]);
+        assert_eq!(
+            h[3..7],
+            [
+                "messages_mean",
+                "messages_ci95",
+                "messages_diff_mean",
+                "messages_diff_ci95"
+            ]
+        );
+        assert_eq!(h.len(), 3 + 4 * RunMetrics::names().len());
+    }
+}

@@ -1,0 +1,245 @@
+//! The sweep's files on disk. Each finished point is written at once to its own small file
+//! `DIR/points/point-NNNNNN.csv` (atomically), beside `DIR/points/sweep.toml`, the manifest
+//! that says which sweep the points belong to. `--resume` skips points whose file exists;
+//! `merge` copies the point files of several shard folders into one. The final files
+//! (`summary.csv`, `aggregate.csv`, `ttd.csv`, `recommendation.csv`) are always assembled
+//! from the point files alone, so they are the same bytes however the points were run.
+//!
+//! A point file is a headerless CSV: `run,<replication>,<metric values...>` per
+//! replication, in order, then `ttd,<100 quantiles>`. Reals keep every digit (Rust's
+//! shortest round-trip form), so a point read back gives exactly the values computed.
+
+mod assemble;
+mod manifest;
+
+pub use assemble::{Assembled, assemble};
+pub use manifest::Manifest;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::metrics::{RunMetrics, Value};
+use crate::report::atomic;
+
+/// The quantiles of time to deliver kept per point: 0.01, 0.02, ..., 1.00.
+pub const TTD_QUANTILES: usize = 100;
+
+/// What one finished point produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointRecord {
+    /// Point number.
+    pub index: usize,
+    /// Per replication, the value of every metric of [`RunMetrics::names`].
+    pub values: Vec<Vec<Value>>,
+    /// Time to deliver in seconds at quantile k/100 (k = 1..=100), pooled over
+    /// replications; `None` when nothing was delivered.
+    pub ttd: Vec<Option<u32>>,
+}
+
+impl PointRecord {
+    /// Summarises the replications of point `index`.
+    pub fn from_runs(index: usize, runs: &[RunMetrics]) -> PointRecord {
+        let values = runs
+            .iter()
+            .map(|m| m.metrics().into_iter().map(|m| m.value).collect())
+            .collect();
+        let mut pooled: Vec<u32> = runs.iter().flat_map(|m| m.ttd_sorted.clone()).collect();
+        pooled.sort_unstable();
+        let n = pooled.len();
+        let ttd = (1..=TTD_QUANTILES)
+            .map(|k| {
+                let rank = (k * n).div_ceil(TTD_QUANTILES).clamp(1, n.max(1));
+                pooled.get(rank - 1).copied()
+            })
+            .collect();
+        PointRecord { index, values, ttd }
+    }
+}
+
+/// `DIR/points`.
+pub fn points_dir(dir: &Path) -> PathBuf {
+    dir.join("points")
+}
+
+/// The file of point `index`.
+pub fn point_path(dir: &Path, index: usize) -> PathBuf {
+    points_dir(dir).join(format!("point-{index:06}.csv"))
+}
+
+fn value_text(v: Value) -> String {
+    match v {
+        Value::Count(n) => n.to_string(),
+        Value::Real(x) => format!("{x:?}"),
+        Value::Missing => String::new(),
+    }
+}
+
+fn parse_value(text: &str) -> Option<Value> {
+    if text.is_empty() {
+        return Some(Value::Missing);
+    }
+    text.parse::<u64>()
+        .map(Value::Count)
+        .ok()
+        .or_else(|| text.parse::<f64>().ok().map(Value::Real))
+}
+
+/// Writes a finished point.
+pub fn write_point(dir: &Path, record: &PointRecord) -> anyhow::Result<PathBuf> {
+    let mut file = atomic::AtomicFile::create(&point_path(dir, record.index))?;
+    {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(&mut file);
+        for (r, run) in record.values.iter().enumerate() {
+            let mut row = vec!["run".to_string(), r.to_string()];
+            row.extend(run.iter().map(|v| value_text(*v)));
+            w.write_record(&row)?;
+        }
+        let mut row = vec!["ttd".to_string()];
+        row.extend(
+            record
+                .ttd
+                .iter()
+                .map(|q| q.map_or(String::new(), |s| s.to_string())),
+        );
+        w.write_record(&row)?;
+        w.flush()?;
+    }
+    file.commit()
+}
+
+/// Reads point `index`, checking it has `replications` runs of every metric.
+pub fn read_point(dir: &Path, index: usize, replications: u32) -> anyhow::Result<PointRecord> {
+    let path = point_path(dir, index);
+    let bad = |what: &str| anyhow::anyhow!("'{}': {what}", path.display());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(&path)
+        .with_context(|| format!("could not read '{}'", path.display()))?;
+    let metrics = RunMetrics::names().len();
+    let (mut values, mut ttd) = (Vec::new(), None);
+    for row in reader.records() {
+        let row = row.with_context(|| format!("could not read '{}'", path.display()))?;
+        match row.get(0) {
+            Some("run") if row.len() == metrics + 2 => values.push(
+                row.iter()
+                    .skip(2)
+                    .map(parse_value)
+                    .collect::<Option<Vec<Value>>>()
+                    .ok_or_else(|| bad("a metric value is not a number"))?,
+            ),
+            Some("ttd") if row.len() == TTD_QUANTILES + 1 => {
+                let parsed: Result<Vec<Option<u32>>, _> = row
+                    .iter()
+                    .skip(1)
+                    .map(|s| (!s.is_empty()).then(|| s.parse::<u32>()).transpose())
+                    .collect();
+                ttd = Some(parsed.map_err(|_| bad("a ttd quantile is not a number"))?);
+            }
+            _ => return Err(bad("not a point file of this version; delete it to rerun")),
+        }
+    }
+    anyhow::ensure!(
+        values.len() == replications as usize,
+        bad("wrong number of replications")
+    );
+    let ttd = ttd.ok_or_else(|| bad("no ttd row"))?;
+    Ok(PointRecord { index, values, ttd })
+}
+
+/// Points of the manifest whose file is missing from `dir`.
+pub fn missing(dir: &Path, manifest: &Manifest) -> Vec<usize> {
+    (0..manifest.points.len())
+        .filter(|&i| !point_path(dir, i).exists())
+        .collect()
+}
+
+/// Makes `dir` ready for `manifest`'s sweep and returns the points already finished
+/// (only with `resume`). Without `resume`, point files of a different sweep are removed;
+/// with it, a different sweep is an error.
+pub fn prepare(dir: &Path, manifest: &Manifest, resume: bool) -> anyhow::Result<Vec<bool>> {
+    let points = points_dir(dir);
+    match Manifest::read(dir)? {
+        Some(old) if old != *manifest => {
+            anyhow::ensure!(
+                !resume,
+                "cannot resume: '{}' holds a different sweep (other keys, values, seed or \
+                 replications); remove it or choose another --out",
+                points.display()
+            );
+            eprintln!(
+                "note: removing the points of a different sweep in '{}'",
+                points.display()
+            );
+            std::fs::remove_dir_all(&points)
+                .with_context(|| format!("could not remove '{}'", points.display()))?;
+        }
+        _ => {}
+    }
+    std::fs::create_dir_all(&points)
+        .with_context(|| format!("could not create '{}'", points.display()))?;
+    remove_leftovers(&points)?;
+    manifest.write(dir)?;
+    Ok((0..manifest.points.len())
+        .map(|i| resume && point_path(dir, i).exists())
+        .collect())
+}
+
+/// Joins the point files of shard folders `inputs` into `out` and assembles the final
+/// files there. Every input must hold the same sweep.
+pub fn merge(inputs: &[PathBuf], out: &Path) -> anyhow::Result<Assembled> {
+    let first = inputs.first().context("merge needs at least one folder")?;
+    let manifest = Manifest::read(first)?.with_context(|| {
+        format!(
+            "'{}' holds no sweep (no points/sweep.toml)",
+            first.display()
+        )
+    })?;
+    for dir in inputs {
+        let other = Manifest::read(dir)?;
+        anyhow::ensure!(
+            other.as_ref() == Some(&manifest),
+            "'{}' holds a different sweep from '{}'",
+            dir.display(),
+            first.display()
+        );
+    }
+    prepare(out, &manifest, true)?;
+    if first.as_path() != out {
+        copy(&first.join("scenario.toml"), &out.join("scenario.toml"))?;
+    }
+    for index in 0..manifest.points.len() {
+        let source = inputs.iter().find(|d| point_path(d, index).exists());
+        if let Some(dir) = source.filter(|d| d.as_path() != out) {
+            copy(&point_path(dir, index), &point_path(out, index))?;
+        }
+    }
+    assemble(out, &manifest)
+}
+
+/// Removes the temporary files of points that were in flight when a run was killed.
+fn remove_leftovers(points: &Path) -> anyhow::Result<()> {
+    let entries = std::fs::read_dir(points)
+        .with_context(|| format!("could not read '{}'", points.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.starts_with(".point-") && name.contains(".tmp-") {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("could not remove '{}'", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn copy(from: &Path, to: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let bytes =
+        std::fs::read(from).with_context(|| format!("could not read '{}'", from.display()))?;
+    let mut f = atomic::AtomicFile::create(to)?;
+    f.write_all(&bytes)?;
+    f.commit().map(drop)
+}

@@ -1,0 +1,142 @@
+//! The final files of a sweep, read from the point files in point order:
+//! `summary.csv`, `ttd.csv`, `aggregate.csv` and `recommendation.csv`.
+
+use std::path::{Path, PathBuf};
+
+use super::{Manifest, PointRecord, TTD_QUANTILES, missing, read_point};
+use crate::report::summary::{format_value, header};
+use crate::report::{atomic, neutralise};
+use crate::sweep::aggregate;
+use crate::sweep::recommend::{self, Objective, Status};
+
+/// What the assembly wrote, and the recommendation in a few lines for the terminal.
+#[derive(Debug, Clone)]
+pub struct Assembled {
+    /// The files written.
+    pub written: Vec<PathBuf>,
+    /// The recommendation, for stdout.
+    pub report: Vec<String>,
+}
+
+/// Writes the final files of `manifest`'s sweep in `dir`; every point must be finished.
+pub fn assemble(dir: &Path, manifest: &Manifest) -> anyhow::Result<Assembled> {
+    let absent = missing(dir, manifest);
+    anyhow::ensure!(
+        absent.is_empty(),
+        "{} of {} points are not finished in '{}' (first: point {})",
+        absent.len(),
+        manifest.points.len(),
+        dir.display(),
+        absent.first().copied().unwrap_or_default()
+    );
+    let objective = Objective::parse(manifest.objective.as_ref()).map_err(anyhow::Error::msg)?;
+    let records: Vec<PointRecord> = (0..manifest.points.len())
+        .map(|i| read_point(dir, i, manifest.replications))
+        .collect::<anyhow::Result<_>>()?;
+    let mut written = vec![write_summary(&dir.join("summary.csv"), manifest, &records)?];
+    written.push(write_ttd(&dir.join("ttd.csv"), &records)?);
+    let stats = aggregate::compute(&records, manifest.baseline);
+    written.push(aggregate::write(
+        &dir.join("aggregate.csv"),
+        manifest,
+        &stats,
+    )?);
+    let status = recommend::statuses(&stats, &objective);
+    written.push(recommend::write(
+        &dir.join("recommendation.csv"),
+        manifest,
+        &stats,
+        &status,
+    )?);
+    let report = describe(manifest, &objective, &stats, &status);
+    Ok(Assembled { written, report })
+}
+
+fn write_summary(
+    path: &Path,
+    manifest: &Manifest,
+    records: &[PointRecord],
+) -> anyhow::Result<PathBuf> {
+    atomic::write_csv(path, |w| {
+        w.write_record(header(&manifest.keys))?;
+        for record in records {
+            for (r, run) in record.values.iter().enumerate() {
+                let mut row = vec![
+                    record.index.to_string(),
+                    r.to_string(),
+                    manifest.seed.to_string(),
+                ];
+                row.extend(run.iter().map(|v| format_value(*v)));
+                row.extend(
+                    manifest.points[record.index]
+                        .iter()
+                        .map(|v| neutralise(v).into_owned()),
+                );
+                w.write_record(&row)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn write_ttd(path: &Path, records: &[PointRecord]) -> anyhow::Result<PathBuf> {
+    atomic::write_csv(path, |w| {
+        w.write_record(["point", "quantile", "ttd_s"])?;
+        for record in records {
+            for (k, q) in record.ttd.iter().enumerate() {
+                w.write_record([
+                    record.index.to_string(),
+                    format!("{:.2}", (k + 1) as f64 / TTD_QUANTILES as f64),
+                    q.map_or(String::new(), |s| s.to_string()),
+                ])?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn describe(
+    manifest: &Manifest,
+    objective: &Objective,
+    stats: &[aggregate::PointStats],
+    status: &[Status],
+) -> Vec<String> {
+    let goal = format!(
+        "{} {}{}",
+        if objective.maximize {
+            "maximize"
+        } else {
+            "minimize"
+        },
+        objective.metric,
+        if objective.constraints.is_empty() {
+            String::new()
+        } else {
+            format!(" under {} constraint(s)", objective.constraints.len())
+        }
+    );
+    let Some(best) = status.iter().position(|s| *s == Status::Recommended) else {
+        return vec![format!(
+            "recommendation ({goal}): no point meets the constraints"
+        )];
+    };
+    let m = crate::metrics::RunMetrics::names()
+        .iter()
+        .position(|n| *n == objective.metric)
+        .expect("checked by Objective::parse");
+    let e = stats[best].metrics[m].mean;
+    let values: Vec<String> = manifest
+        .keys
+        .iter()
+        .zip(&manifest.points[best])
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let ties = status.iter().filter(|s| **s == Status::Tie).count();
+    vec![format!(
+        "recommendation ({goal}): point {best} ({}): {} = {} ± {}; {ties} point(s) tie with it",
+        values.join(", "),
+        objective.metric,
+        e.mean.map_or("-".into(), crate::report::real),
+        e.ci95.map_or("-".into(), crate::report::real),
+    )]
+}

@@ -1,0 +1,73 @@
+//! `DIR/points/sweep.toml`: what a folder's point files belong to (seed, replications,
+//! keys, the values of every point, the baseline and the objective), enough to assemble
+//! the final files without the scenario.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::report::atomic;
+use crate::scenario::Scenario;
+use crate::sweep::Plan;
+
+/// The sweep a folder's point files belong to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The scenario seed.
+    pub seed: u64,
+    /// Replications of every point.
+    pub replications: u32,
+    /// The swept keys.
+    pub keys: Vec<String>,
+    /// The point the differences are measured against.
+    pub baseline: usize,
+    /// The values of every point, as CSV text, in key order.
+    pub points: Vec<Vec<String>>,
+    /// The scenario's `[objective]` table, if any.
+    pub objective: Option<toml::Table>,
+}
+
+impl Manifest {
+    /// The manifest of `plan` over `scenario`.
+    pub fn new(scenario: &Scenario, plan: &Plan) -> Manifest {
+        Manifest {
+            seed: scenario.seed,
+            replications: scenario.replications,
+            keys: plan.keys.clone(),
+            baseline: plan.baseline,
+            points: plan.points.iter().map(|p| p.values_text()).collect(),
+            objective: scenario
+                .document
+                .get("objective")
+                .and_then(toml::Value::as_table)
+                .cloned(),
+        }
+    }
+
+    fn path(dir: &Path) -> PathBuf {
+        super::points_dir(dir).join("sweep.toml")
+    }
+
+    /// Reads the manifest of `dir`, if it has one.
+    pub fn read(dir: &Path) -> anyhow::Result<Option<Manifest>> {
+        let path = Manifest::path(dir);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("could not read '{}'", path.display()))?;
+        toml::from_str(&text)
+            .map(Some)
+            .with_context(|| format!("'{}' is not a sweep manifest", path.display()))
+    }
+
+    /// Writes the manifest into `dir` (atomically).
+    pub fn write(&self, dir: &Path) -> anyhow::Result<PathBuf> {
+        let mut f = atomic::AtomicFile::create(&Manifest::path(dir))?;
+        f.write_all(toml::to_string(self)?.as_bytes())?;
+        f.commit()
+    }
+}
