@@ -1,4 +1,7 @@
-//! Command-line behaviour: commands, files written, and errors for bad input.
+//! Command-line behaviour: commands, files written, and a clear one-line error with a
+//! non-zero exit (never a panic) for every kind of bad input.
+
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -6,11 +9,92 @@ fn retrysim() -> Command {
     Command::cargo_bin("retrysim").expect("binary builds")
 }
 
+const SENDS_HEADER: &str = "message_id,contact,created_at,delivery_id,channel,message_type\n";
+const FAILURES_HEADER: &str = "contact,error_code,start,end\n";
+const GOOD_SEND: &str = "m1,a@x.org,2026-01-05T09:00:00Z,d1,email,marketing\n";
+
+/// A folder with a CSV scenario over the given sends, failures and actions files.
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+impl Case {
+    fn new(sends: &str, failures: &str, actions: Option<&str>) -> Case {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("sends.csv"), sends).unwrap();
+        std::fs::write(dir.path().join("failures.csv"), failures).unwrap();
+        let mut scenario = "name = \"case\"\nstart = \"2026-01-05T00:00:00Z\"\nhorizon = \"3d\"\n\
+            [workload]\nkind = \"csv\"\nsends = \"sends.csv\"\nfailures = \"failures.csv\"\n"
+            .to_string();
+        if let Some(a) = actions {
+            std::fs::write(dir.path().join("actions.csv"), a).unwrap();
+            scenario.push_str("actions = \"actions.csv\"\n");
+        }
+        std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+        Case { dir }
+    }
+
+    fn scenario(&self) -> PathBuf {
+        self.dir.path().join("s.toml")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// Runs `run` with extra arguments; returns (success, stdout, stderr).
+    fn run(&self, extra: &[&str]) -> (bool, String, String) {
+        let output = retrysim()
+            .arg("run")
+            .arg(self.scenario())
+            .arg("--out")
+            .arg(self.out())
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (
+            output.status.success(),
+            text(&output.stdout),
+            text(&output.stderr),
+        )
+    }
+
+    /// Runs `run` expecting exit status 1 and one clear error line; returns stderr.
+    fn fails(&self, extra: &[&str]) -> String {
+        let output = retrysim()
+            .arg("run")
+            .arg(self.scenario())
+            .arg("--out")
+            .arg(self.out())
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(
+            !self.out().join("summary.csv").exists(),
+            "no result after an error"
+        );
+        stderr
+    }
+}
+
+fn good_failures() -> String {
+    format!("{FAILURES_HEADER}a@x.org,4.2.2,2026-01-05T08:00:00Z,2026-01-05T10:00:00Z\n")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
 #[test]
 fn run_on_the_default_scenario_prints_a_summary() {
     let dir = tempfile::tempdir().unwrap();
     let out = retrysim()
-        .args(["run", "--out"])
+        .args(["run", "--set", "workload.contacts=2000", "--out"])
         .arg(dir.path())
         .assert()
         .success();
@@ -18,4 +102,284 @@ fn run_on_the_default_scenario_prints_a_summary() {
     assert!(stdout.contains("delivered"), "{stdout}");
     assert!(dir.path().join("summary.csv").exists());
     assert!(dir.path().join("suppressions.csv").exists());
+}
+
+#[test]
+fn trace_writes_the_documented_attempt_columns_s7_s8() {
+    let case = Case::new(
+        &format!("{SENDS_HEADER}{GOOD_SEND}"),
+        &good_failures(),
+        None,
+    );
+    let (ok, _, stderr) = case.run(&["--trace"]);
+    assert!(ok, "{stderr}");
+    let attempts = read(&case.out().join("attempts.csv"));
+    let mut lines = attempts.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "replication,point,message_id,contact,attempt,badge,at,trigger,outcome,error_code,reason"
+    );
+    // 09:00 fails, 09:05 fails, 09:15 fails, 09:35 fails, 10:15 delivered (window ends 10:00).
+    assert_eq!(
+        lines.next().unwrap(),
+        "0,0,m1,a@x.org,1,,2026-01-05T09:00:00Z,initial,failed,4.2.2,"
+    );
+    assert_eq!(
+        lines.last().unwrap(),
+        "0,0,m1,a@x.org,5,Attempt #3+,2026-01-05T10:15:00Z,backoff,delivered,,"
+    );
+    let summary = read(&case.out().join("summary.csv"));
+    assert!(
+        summary
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("point,replication,seed,messages,attempts,delivered,delivery_rate,")
+    );
+}
+
+#[test]
+fn the_same_seed_writes_byte_identical_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &Path| {
+        retrysim()
+            .args([
+                "run",
+                "--set",
+                "workload.contacts=3000",
+                "--set",
+                "replications=2",
+                "--trace",
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run(&a);
+    run(&b);
+    for file in [
+        "summary.csv",
+        "suppressions.csv",
+        "attempts.csv",
+        "scenario.toml",
+    ] {
+        assert_eq!(read(&a.join(file)), read(&b.join(file)), "{file}");
+    }
+}
+
+#[test]
+fn check_prints_every_default() {
+    let out = retrysim().arg("check").assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for line in [
+        "soft_bounce_threshold = 5",
+        "retry_period = \"84h\"",
+        "hard_bounce_suppresses = true",
+        "[policy.sms]",
+    ] {
+        assert!(stdout.contains(line), "{line} in\n{stdout}");
+    }
+}
+
+#[test]
+fn spreadsheet_formulas_in_names_are_neutralised() {
+    let sends =
+        format!("{SENDS_HEADER}=HYPERLINK(1),=evil,2026-01-05T09:00:00Z,d1,email,marketing\n");
+    let failures = format!("{FAILURES_HEADER}=evil,5.1.1,2026-01-05T08:00:00Z,\n");
+    let case = Case::new(&sends, &failures, None);
+    let (ok, _, stderr) = case.run(&["--trace"]);
+    assert!(ok, "{stderr}");
+    assert!(read(&case.out().join("suppressions.csv")).contains("'=evil,"));
+    assert!(read(&case.out().join("attempts.csv")).contains("'=HYPERLINK(1),'=evil,"));
+}
+
+#[test]
+fn out_of_range_thresholds_are_rejected_e2() {
+    let case = Case::new(
+        &format!("{SENDS_HEADER}{GOOD_SEND}"),
+        &good_failures(),
+        None,
+    );
+    for bad in ["0", "25"] {
+        let err = case.fails(&["--set", &format!("policy.soft_bounce_threshold={bad}")]);
+        assert!(
+            err.contains(&format!(
+                "policy.soft_bounce_threshold must be 1..=20, got {bad}"
+            )),
+            "{err}"
+        );
+    }
+    let (ok, _, stderr) = case.run(&["--set", "policy.soft_bounce_threshold=15"]);
+    assert!(ok);
+    assert!(
+        stderr.contains("warning: policy.soft_bounce_threshold = 15 is above 10"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_marketing_retry_period_of_five_hours_is_rejected_e6() {
+    let case = Case::new(
+        &format!("{SENDS_HEADER}{GOOD_SEND}"),
+        &good_failures(),
+        None,
+    );
+    let err = case.fails(&["--set", "policy.retry_period=5h"]);
+    assert!(
+        err.contains("policy.retry_period must be at least 6h for marketing messages (E6), got 5h"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_scenarios_name_the_file_and_key() {
+    let case = Case::new(
+        &format!("{SENDS_HEADER}{GOOD_SEND}"),
+        &good_failures(),
+        None,
+    );
+    let err = case.fails(&["--set", "policy.backoff.jitter=sometimes"]);
+    assert!(
+        err.contains("policy.backoff.jitter must be one of none, full, equal, decorrelated"),
+        "{err}"
+    );
+    let err = case.fails(&["--set", "colour=blue"]);
+    assert!(err.contains("s.toml") && err.contains("colour"), "{err}");
+    let err = case.fails(&["--set", "timezone=Mars/Olympus"]);
+    assert!(err.contains("timezone"), "{err}");
+    let err = case.fails(&["--set", "no-equals"]);
+    assert!(err.contains("KEY=VALUE"), "{err}");
+    std::fs::write(case.scenario(), "name = \"x\"\n[policy\n").unwrap();
+    let err = case.fails(&[]);
+    assert!(err.contains("line 2"), "{err}");
+}
+
+#[test]
+fn a_missing_scenario_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = retrysim()
+        .arg("run")
+        .arg(dir.path().join("nope.toml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("nope.toml: cannot read"), "{stderr}");
+}
+
+#[test]
+fn malformed_sends_are_located() {
+    let cases: [(String, &str); 7] = [
+        (String::new(), "sends.csv: empty file"),
+        (
+            "message_id,contact\nm1,a\n".into(),
+            "sends.csv: missing column created_at",
+        ),
+        (
+            format!("{SENDS_HEADER}m1,a@x.org,2026-01-05T09:00:00Z\n"),
+            "sends.csv line 2: expected 6 fields like the header, got 3",
+        ),
+        (
+            format!("{SENDS_HEADER}m1,a@x.org,yesterday,d1,email,marketing\n"),
+            "sends.csv line 2, column created_at: expected an RFC 3339 time",
+        ),
+        (
+            format!("{SENDS_HEADER}m1,a@x.org,2026-01-05T09:00:00Z,d1,fax,marketing\n"),
+            "sends.csv line 2, column channel: expected email or sms",
+        ),
+        (
+            format!("{SENDS_HEADER}m1,a@x.org,2026-01-05T09:00:00Z,d1,email,spam\n"),
+            "column message_type: expected marketing or transactional",
+        ),
+        (
+            format!("{SENDS_HEADER}{GOOD_SEND}{GOOD_SEND}"),
+            "sends.csv line 3, column message_id: duplicate message_id \"m1\", first seen on line 2",
+        ),
+    ];
+    for (sends, expected) in cases {
+        let err = Case::new(&sends, &good_failures(), None).fails(&[]);
+        assert!(err.contains(expected), "expected {expected:?} in {err}");
+    }
+}
+
+#[test]
+fn malformed_failures_and_actions_are_located() {
+    let sends = format!("{SENDS_HEADER}{GOOD_SEND}");
+    let unknown = format!("{FAILURES_HEADER}a@x.org,7.7.7,2026-01-05T08:00:00Z,\n");
+    let err = Case::new(&sends, &unknown, None).fails(&[]);
+    assert!(
+        err.contains("failures.csv line 2, column error_code: unknown error code \"7.7.7\""),
+        "{err}"
+    );
+    let inverted =
+        format!("{FAILURES_HEADER}a@x.org,4.2.2,2026-01-05T08:00:00Z,2026-01-05T07:00:00Z\n");
+    let err = Case::new(&sends, &inverted, None).fails(&[]);
+    assert!(err.contains("failures.csv line 2, column end"), "{err}");
+    let truncated = format!("{FAILURES_HEADER}a@x.org,4.2.2");
+    let err = Case::new(&sends, &truncated, None).fails(&[]);
+    assert!(err.contains("failures.csv line 2"), "{err}");
+    let actions = "at,action,message_id,reason\n2026-01-05T10:00:00Z,manual,m9,\n";
+    let err = Case::new(&sends, &good_failures(), Some(actions)).fails(&[]);
+    assert!(err.contains("actions.csv line 2, column message_id: expected a message_id from sends.csv, got \"m9\""), "{err}");
+    let actions = "at,action,message_id,reason\n2026-01-05T10:00:00Z,resend,m1,\n";
+    let err = Case::new(&sends, &good_failures(), Some(actions)).fails(&[]);
+    assert!(
+        err.contains("column action: expected manual or bulk"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_codes_may_fall_back_to_a_class() {
+    let sends = format!("{SENDS_HEADER}{GOOD_SEND}");
+    let unknown =
+        format!("{FAILURES_HEADER}a@x.org,X-42,2026-01-05T08:00:00Z,2026-01-05T09:30:00Z\n");
+    let case = Case::new(&sends, &unknown, None);
+    let (ok, _, stderr) = case.run(&[
+        "--set",
+        "error_fallback={ class = \"soft\", wait = \"1h\" }",
+    ]);
+    assert!(ok, "{stderr}");
+}
+
+#[test]
+fn bad_command_lines_exit_with_two() {
+    retrysim().arg("frobnicate").assert().code(2);
+    retrysim()
+        .args(["run", "--threads", "many"])
+        .assert()
+        .code(2);
+    let output = retrysim()
+        .args(["run", "--threads", "0", "--set", "workload.contacts=10"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--threads must be at least 1"));
+}
+
+#[test]
+fn generate_needs_a_synthetic_workload_and_plot_a_folder() {
+    let case = Case::new(
+        &format!("{SENDS_HEADER}{GOOD_SEND}"),
+        &good_failures(),
+        None,
+    );
+    let output = retrysim()
+        .arg("generate")
+        .arg(case.scenario())
+        .arg("--out")
+        .arg(case.out())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing to generate"));
+    let output = retrysim()
+        .arg("plot")
+        .arg(case.dir.path().join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a folder of results"));
 }
