@@ -29,6 +29,10 @@ fn golden_scenario_output_is_unchanged() {
             std::fs::write(&golden, &got).unwrap();
         }
         let want = std::fs::read_to_string(&golden).unwrap_or_default();
-        assert!(got == want, "{file} differs from {}; see this file's doc comment", golden.display());
+        assert!(
+            got == want,
+            "{file} differs from {}; see this file's doc comment",
+            golden.display()
+        );
     }
 }
