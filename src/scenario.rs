@@ -8,6 +8,7 @@
 
 pub mod overrides;
 pub mod policy;
+pub mod resolve;
 
 use std::path::{Path, PathBuf};
 
@@ -219,11 +220,11 @@ impl Scenario {
         if let Some(w) = self.document.get("workload") {
             doc.insert("workload".into(), w.clone());
         }
-        let mut policy = policy::to_table(&self.policies.email);
+        let mut policy = resolve::to_table(&self.policies.email);
         if self.policies.sms != self.policies.email {
             policy.insert(
                 "sms".into(),
-                toml::Value::Table(policy::to_table(&self.policies.sms)),
+                toml::Value::Table(resolve::to_table(&self.policies.sms)),
             );
         }
         doc.insert("policy".into(), toml::Value::Table(policy));

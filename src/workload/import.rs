@@ -5,11 +5,15 @@
 //! not be sorted: they are sorted by creation time (ties keep file order) and numbered in
 //! that order, which is documented in `docs/FORMATS.md`.
 
+use std::fmt;
 use std::hash::BuildHasher;
+use std::path::{Path, PathBuf};
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
-use std::fmt;
-use std::path::{Path, PathBuf};
+
+mod csv_file;
+
+use csv_file::CsvFile;
 
 use crate::rules::errors::ErrorTable;
 use crate::time::Instant;
@@ -110,141 +114,6 @@ impl Interner {
         self.ids.insert(name.to_string(), id);
         self.names.push(name.to_string());
         id
-    }
-}
-
-/// An open CSV file whose required columns have been found in its header.
-struct CsvFile<'p> {
-    path: &'p Path,
-    reader: csv::Reader<std::fs::File>,
-    columns: Vec<usize>,
-    names: &'static [&'static str],
-}
-
-impl<'p> CsvFile<'p> {
-    fn open(path: &'p Path, names: &'static [&'static str]) -> Result<Self, ImportError> {
-        let whole = |message: String| ImportError {
-            file: path.to_path_buf(),
-            line: 0,
-            column: None,
-            message,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .from_path(path)
-            .map_err(|e| whole(format!("cannot open: {}", csv_io_message(&e))))?;
-        let header = reader
-            .headers()
-            .map_err(|e| whole(csv_message(&e)))?
-            .clone();
-        if header.is_empty() || header.iter().all(str::is_empty) {
-            return Err(whole(format!(
-                "empty file; expected a header row {}",
-                names.join(",")
-            )));
-        }
-        let columns = names
-            .iter()
-            .map(|name| {
-                header
-                    .iter()
-                    .position(|h| h.trim() == *name)
-                    .ok_or_else(|| {
-                        whole(format!(
-                            "missing column {name}; expected a header row {}, got {}",
-                            names.join(","),
-                            header.iter().collect::<Vec<_>>().join(",")
-                        ))
-                    })
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(CsvFile {
-            path,
-            reader,
-            columns,
-            names,
-        })
-    }
-
-    /// Calls `each` with every record's line number and required fields, in file order.
-    fn for_each(
-        mut self,
-        mut each: impl FnMut(&Located, &[&str]) -> Result<(), ImportError>,
-    ) -> Result<(), ImportError> {
-        let mut record = csv::StringRecord::new();
-        loop {
-            let more = self
-                .reader
-                .read_record(&mut record)
-                .map_err(|e| ImportError {
-                    file: self.path.to_path_buf(),
-                    line: e.position().map_or(0, |p| p.line()),
-                    column: None,
-                    message: csv_message(&e),
-                })?;
-            if !more {
-                return Ok(());
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            let mut fields = [""; 8];
-            for (slot, &i) in fields.iter_mut().zip(&self.columns) {
-                *slot = record.get(i).unwrap_or("").trim();
-            }
-            let at = Located {
-                path: self.path,
-                line,
-                names: self.names,
-            };
-            each(&at, &fields[..self.columns.len()])?;
-        }
-    }
-}
-
-/// A line of a file, to build errors that point at it.
-struct Located<'a> {
-    path: &'a Path,
-    line: u64,
-    names: &'static [&'static str],
-}
-
-impl Located<'_> {
-    fn error(&self, column: usize, message: impl Into<String>) -> ImportError {
-        ImportError {
-            file: self.path.to_path_buf(),
-            line: self.line,
-            column: Some(self.names[column]),
-            message: message.into(),
-        }
-    }
-
-    fn time(&self, column: usize, text: &str) -> Result<Instant, ImportError> {
-        Instant::parse_rfc3339(text).map_err(|e| self.error(column, e.to_string()))
-    }
-
-    fn non_empty<'t>(&self, column: usize, text: &'t str) -> Result<&'t str, ImportError> {
-        if text.is_empty() {
-            Err(self.error(column, "expected a value, got an empty field"))
-        } else {
-            Ok(text)
-        }
-    }
-}
-
-fn csv_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("expected {expected_len} fields like the header, got {len}")
-        }
-        csv::ErrorKind::Utf8 { .. } => "expected UTF-8 text".to_string(),
-        _ => e.to_string(),
-    }
-}
-
-fn csv_io_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => io.to_string(),
-        _ => e.to_string(),
     }
 }
 
@@ -400,104 +269,4 @@ fn read_actions(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write;
-
-    fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
-        let path = dir.path().join(name);
-        std::fs::File::create(&path)
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        path
-    }
-
-    fn import_sends(text: &str) -> Result<Workload, ImportError> {
-        let dir = tempfile::tempdir().unwrap();
-        let files = TraceFiles {
-            sends: file(&dir, "sends.csv", text),
-            failures: None,
-            actions: None,
-        };
-        import(&files, &mut ErrorTable::new(&[], None))
-    }
-
-    const HEADER: &str = "message_id,contact,created_at,delivery_id,channel,message_type\n";
-
-    #[test]
-    fn sends_are_sorted_by_creation_time() {
-        let w = import_sends(&format!(
-            "{HEADER}m2,a,2026-01-05T10:00:00Z,d1,email,marketing\nm1,b,2026-01-05T09:00:00Z,d1,sms,transactional\n"
-        ))
-        .unwrap();
-        assert_eq!(w.messages.get(0), "m1");
-        assert_eq!(w.sends[0].channel, Channel::Sms);
-        assert_eq!(w.contacts.get(w.sends[1].contact), "a");
-    }
-
-    #[test]
-    fn a_bad_time_names_file_line_and_column() {
-        let e = import_sends(&format!("{HEADER}m1,a,yesterday,d1,email,marketing\n")).unwrap_err();
-        assert_eq!(e.line, 2);
-        assert_eq!(e.column, Some("created_at"));
-        assert!(
-            e.to_string()
-                .contains("sends.csv line 2, column created_at: expected an RFC 3339 time"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn missing_columns_and_empty_files_are_reported() {
-        let e = import_sends("message_id,contact\n").unwrap_err();
-        assert!(e.message.contains("missing column created_at"), "{e}");
-        let e = import_sends("").unwrap_err();
-        assert!(e.message.contains("empty file"), "{e}");
-    }
-
-    #[test]
-    fn short_rows_and_duplicates_are_reported() {
-        let e = import_sends(&format!("{HEADER}m1,a,2026-01-05T10:00:00Z\n")).unwrap_err();
-        assert!(e.message.contains("expected 6 fields"), "{e}");
-        let dup = "m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n";
-        let e = import_sends(&format!("{HEADER}{dup}{dup}")).unwrap_err();
-        assert!(e.message.contains("duplicate message_id"), "{e}");
-        assert_eq!(e.line, 3);
-    }
-
-    #[test]
-    fn unknown_codes_and_inverted_windows_are_located() {
-        let dir = tempfile::tempdir().unwrap();
-        let sends = file(
-            &dir,
-            "s.csv",
-            &format!("{HEADER}m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n"),
-        );
-        let bad_code = file(
-            &dir,
-            "f.csv",
-            "contact,error_code,start,end\na,9.9.9,2026-01-05T10:00:00Z,\n",
-        );
-        let files = TraceFiles {
-            sends: sends.clone(),
-            failures: Some(bad_code),
-            actions: None,
-        };
-        let e = import(&files, &mut ErrorTable::new(&[], None)).unwrap_err();
-        assert_eq!((e.line, e.column), (2, Some("error_code")));
-        assert!(e.message.contains("unknown error code \"9.9.9\""), "{e}");
-        let inverted = file(
-            &dir,
-            "g.csv",
-            "contact,error_code,start,end\na,4.2.2,2026-01-05T10:00:00Z,2026-01-05T09:00:00Z\n",
-        );
-        let files = TraceFiles {
-            sends,
-            failures: Some(inverted),
-            actions: None,
-        };
-        let e = import(&files, &mut ErrorTable::new(&[], None)).unwrap_err();
-        assert_eq!(e.column, Some("end"));
-    }
-}
+mod tests;

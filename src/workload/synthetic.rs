@@ -11,8 +11,9 @@
 pub mod config;
 mod population;
 mod program;
+pub mod spec;
 
-pub use config::SyntheticSpec;
+pub use spec::SyntheticSpec;
 
 use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::{Instant, Zone};

@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 use rayon::prelude::*;
 
-use super::config::{ChannelModel, SyntheticSpec};
+use super::spec::{ChannelModel, SyntheticSpec};
 use super::{Frame, code};
 use crate::random::{Purpose, stream};
 use crate::rules::errors::ErrorTable;

@@ -6,8 +6,8 @@ use rand_distr::{Distribution, Exp};
 use rayon::prelude::*;
 
 use super::Frame;
-use super::config::{CampaignSpec, StreamSpec, SyntheticSpec};
 use super::population::People;
+use super::spec::{CampaignSpec, StreamSpec, SyntheticSpec};
 use crate::random::{Purpose, stream};
 use crate::time::{Instant, Span};
 use crate::workload::{Channel, ContactId, Send};

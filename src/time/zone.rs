@@ -1,0 +1,180 @@
+//! Local time: a time of day and the scenario's time zone, with daylight-saving-correct
+//! conversion for the automatic job and the campaign calendar.
+
+use std::fmt;
+
+use chrono::{DateTime, LocalResult, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+
+use super::{Instant, Span, TimeError};
+
+/// A wall-clock time of day, in seconds after local midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOfDay(NaiveTime);
+
+impl TimeOfDay {
+    /// Parses `HH:MM` or `HH:MM:SS`.
+    pub fn parse(text: &str) -> Result<TimeOfDay, TimeError> {
+        let t = text.trim();
+        NaiveTime::parse_from_str(t, "%H:%M:%S")
+            .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
+            .map(TimeOfDay)
+            .map_err(|_| TimeError::TimeOfDay(text.to_string()))
+    }
+}
+
+impl fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%H:%M"))
+    }
+}
+
+/// The scenario's time zone: an IANA name (daylight saving applies) or a fixed offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// A named zone from the IANA database, such as `Europe/Paris`.
+    Named(chrono_tz::Tz),
+    /// A fixed offset from UTC, such as `+02:00`.
+    Fixed(chrono::FixedOffset),
+}
+
+impl Zone {
+    /// Parses `UTC`, `Z`, an IANA name or an offset `+HH:MM` / `-HH:MM`.
+    pub fn parse(text: &str) -> Result<Zone, TimeError> {
+        let t = text.trim();
+        if t == "Z" {
+            return Ok(Zone::Fixed(
+                chrono::FixedOffset::east_opt(0).expect("zero offset"),
+            ));
+        }
+        if t.starts_with('+') || t.starts_with('-') {
+            return parse_offset(t)
+                .map(Zone::Fixed)
+                .ok_or_else(|| TimeError::Zone(text.to_string()));
+        }
+        t.parse::<chrono_tz::Tz>()
+            .map(Zone::Named)
+            .map_err(|_| TimeError::Zone(text.to_string()))
+    }
+
+    /// The first instant at or after `after` whose local time of day is `at`.
+    pub fn next_local_time(&self, after: Instant, at: TimeOfDay) -> Instant {
+        let local = self.local_reading(after);
+        let same_day = local.date().and_time(at.0);
+        let candidate = self.instant_of(same_day);
+        if candidate >= after {
+            candidate
+        } else {
+            let next_day = same_day + chrono::Duration::days(1);
+            self.instant_of(next_day)
+        }
+    }
+
+    /// The instant reached by adding `span` to the local wall-clock reading of `from`.
+    ///
+    /// A daily job keeps its local hour across daylight-saving changes this way: 06:00
+    /// plus 24 h of wall clock is 06:00 the next day, whatever the UTC offset did.
+    pub fn add_wall_clock(&self, from: Instant, span: Span) -> Instant {
+        let local = self.local_reading(from) + chrono::Duration::seconds(span.0);
+        self.instant_of(local)
+    }
+
+    fn local_reading(&self, t: Instant) -> NaiveDateTime {
+        let utc = DateTime::<Utc>::from_timestamp(t.0, 0).unwrap_or_default();
+        match self {
+            Zone::Named(tz) => utc.with_timezone(tz).naive_local(),
+            Zone::Fixed(off) => utc.with_timezone(off).naive_local(),
+        }
+    }
+
+    /// Converts a local reading to an instant. A reading skipped by a spring-forward gap
+    /// moves forward by the gap; an ambiguous autumn reading takes the earlier instant.
+    fn instant_of(&self, local: NaiveDateTime) -> Instant {
+        match self {
+            Zone::Named(tz) => resolve_local(tz, local),
+            Zone::Fixed(off) => resolve_local(off, local),
+        }
+    }
+}
+
+fn resolve_local<Z: TimeZone>(zone: &Z, local: NaiveDateTime) -> Instant {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => Instant(t.timestamp()),
+        LocalResult::Ambiguous(early, _) => Instant(early.timestamp()),
+        LocalResult::None => {
+            // Inside a gap: read the wall clock with the offset in force just before it.
+            let before = zone.from_utc_datetime(&(local - chrono::Duration::hours(3)));
+            let offset = before.offset().fix().local_minus_utc() as i64;
+            Instant(local.and_utc().timestamp() - offset)
+        }
+    }
+}
+
+fn parse_offset(text: &str) -> Option<chrono::FixedOffset> {
+    let sign = if text.starts_with('-') { -1 } else { 1 };
+    let body = &text[1..];
+    let (h, m) = body.split_once(':').unwrap_or((body, "0"));
+    let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
+    chrono::FixedOffset::east_opt(sign * secs)
+}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Zone::Named(tz) => write!(f, "{}", tz.name()),
+            Zone::Fixed(off) => write!(f, "{off}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Instant {
+        Instant::parse_rfc3339(text).unwrap()
+    }
+
+    #[test]
+    fn next_local_time_is_same_day_or_next() {
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        let six = TimeOfDay::parse("06:00").unwrap();
+        // 04:00Z is 05:00 in Paris in January: the job runs at 05:00Z that day.
+        assert_eq!(
+            paris.next_local_time(at("2026-01-05T04:00:00Z"), six),
+            at("2026-01-05T05:00:00Z")
+        );
+        assert_eq!(
+            paris.next_local_time(at("2026-01-05T05:00:01Z"), six),
+            at("2026-01-06T05:00:00Z")
+        );
+    }
+
+    #[test]
+    fn wall_clock_days_keep_the_local_hour_across_daylight_saving() {
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        // Clocks go forward on 2026-03-29: 06:00 local is 05:00Z before and 04:00Z after.
+        let before = at("2026-03-28T05:00:00Z");
+        assert_eq!(
+            paris.add_wall_clock(before, Span::hours(24)),
+            at("2026-03-29T04:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_gap_reading_moves_forward() {
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        let half_two = TimeOfDay::parse("02:30").unwrap();
+        // 02:30 does not exist on 2026-03-29 in Paris; it becomes 03:30 CEST = 01:30Z.
+        assert_eq!(
+            paris.next_local_time(at("2026-03-29T00:00:00Z"), half_two),
+            at("2026-03-29T01:30:00Z")
+        );
+    }
+
+    #[test]
+    fn zones_parse_names_and_offsets() {
+        assert!(Zone::parse("UTC").is_ok());
+        assert_eq!(Zone::parse("+02:00").unwrap().to_string(), "+02:00");
+        assert!(Zone::parse("Mars/Olympus").is_err());
+    }
+}

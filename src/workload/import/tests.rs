@@ -1,0 +1,101 @@
+//! Import errors point at the file, line and column; sends are sorted.
+
+use super::*;
+use std::io::Write;
+
+fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    path
+}
+
+fn import_sends(text: &str) -> Result<Workload, ImportError> {
+    let dir = tempfile::tempdir().unwrap();
+    let files = TraceFiles {
+        sends: file(&dir, "sends.csv", text),
+        failures: None,
+        actions: None,
+    };
+    import(&files, &mut ErrorTable::new(&[], None))
+}
+
+const HEADER: &str = "message_id,contact,created_at,delivery_id,channel,message_type\n";
+
+#[test]
+fn sends_are_sorted_by_creation_time() {
+    let w = import_sends(&format!(
+        "{HEADER}m2,a,2026-01-05T10:00:00Z,d1,email,marketing\nm1,b,2026-01-05T09:00:00Z,d1,sms,transactional\n"
+    ))
+    .unwrap();
+    assert_eq!(w.messages.get(0), "m1");
+    assert_eq!(w.sends[0].channel, Channel::Sms);
+    assert_eq!(w.contacts.get(w.sends[1].contact), "a");
+}
+
+#[test]
+fn a_bad_time_names_file_line_and_column() {
+    let e = import_sends(&format!("{HEADER}m1,a,yesterday,d1,email,marketing\n")).unwrap_err();
+    assert_eq!(e.line, 2);
+    assert_eq!(e.column, Some("created_at"));
+    assert!(
+        e.to_string()
+            .contains("sends.csv line 2, column created_at: expected an RFC 3339 time"),
+        "{e}"
+    );
+}
+
+#[test]
+fn missing_columns_and_empty_files_are_reported() {
+    let e = import_sends("message_id,contact\n").unwrap_err();
+    assert!(e.message.contains("missing column created_at"), "{e}");
+    let e = import_sends("").unwrap_err();
+    assert!(e.message.contains("empty file"), "{e}");
+}
+
+#[test]
+fn short_rows_and_duplicates_are_reported() {
+    let e = import_sends(&format!("{HEADER}m1,a,2026-01-05T10:00:00Z\n")).unwrap_err();
+    assert!(e.message.contains("expected 6 fields"), "{e}");
+    let dup = "m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n";
+    let e = import_sends(&format!("{HEADER}{dup}{dup}")).unwrap_err();
+    assert!(e.message.contains("duplicate message_id"), "{e}");
+    assert_eq!(e.line, 3);
+}
+
+#[test]
+fn unknown_codes_and_inverted_windows_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let sends = file(
+        &dir,
+        "s.csv",
+        &format!("{HEADER}m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n"),
+    );
+    let bad_code = file(
+        &dir,
+        "f.csv",
+        "contact,error_code,start,end\na,9.9.9,2026-01-05T10:00:00Z,\n",
+    );
+    let files = TraceFiles {
+        sends: sends.clone(),
+        failures: Some(bad_code),
+        actions: None,
+    };
+    let e = import(&files, &mut ErrorTable::new(&[], None)).unwrap_err();
+    assert_eq!((e.line, e.column), (2, Some("error_code")));
+    assert!(e.message.contains("unknown error code \"9.9.9\""), "{e}");
+    let inverted = file(
+        &dir,
+        "g.csv",
+        "contact,error_code,start,end\na,4.2.2,2026-01-05T10:00:00Z,2026-01-05T09:00:00Z\n",
+    );
+    let files = TraceFiles {
+        sends,
+        failures: Some(inverted),
+        actions: None,
+    };
+    let e = import(&files, &mut ErrorTable::new(&[], None)).unwrap_err();
+    assert_eq!(e.column, Some("end"));
+}
