@@ -33,10 +33,11 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Redraw the charts (PNG and SVG) and report.html from the CSV files in DIR.
     Plot(PlotArgs),
-    /// Run every point of the scenario's sweep table (grid or Latin hypercube) × its replications in parallel,
-    /// with a progress bar on stderr, and write summary.csv, aggregate.csv, ttd.csv,
-    /// recommendation.csv and scenario.toml. Each finished point is kept under DIR/points/,
-    /// so an interrupted sweep continues with --resume.
+    /// Run every point of the scenario's sweep table (grid or Latin hypercube) × its
+    /// replications in parallel, with a progress bar on stderr, and write summary.csv,
+    /// aggregate.csv, ttd.csv, recommendation.csv, scenario.toml, the charts (PNG and SVG)
+    /// and report.html. Each finished point is kept under DIR/points/, so an interrupted
+    /// sweep continues with --resume.
     Sweep(SweepArgs),
     /// Join the output folders of a sharded sweep (--shard) into the files an unsharded
     /// sweep writes.
