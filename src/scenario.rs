@@ -168,8 +168,10 @@ impl Scenario {
         }
         let horizon = Span::parse(raw.horizon.as_deref().unwrap_or("30d"))
             .map_err(|e| format!("horizon: {e}"))?;
-        if horizon <= Span::ZERO {
-            return Err("horizon must be longer than 0s".to_string());
+        if horizon <= Span::ZERO || horizon > Span::hours(24 * 3650) {
+            return Err(format!(
+                "horizon must be longer than 0s and at most 3650d, got {horizon}"
+            ));
         }
         Ok(Scenario {
             name: raw.name.unwrap_or_else(|| "scenario".to_string()),

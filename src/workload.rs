@@ -23,6 +23,9 @@ pub type ContactId = u32;
 /// Dense id of a message: its position in the time-sorted send stream.
 pub type MessageId = u32;
 
+/// The most messages one workload can hold: ids are `u32`, and one value marks "none".
+pub const MAX_MESSAGES: usize = u32::MAX as usize - 1;
+
 /// The channel a message is sent on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Channel {

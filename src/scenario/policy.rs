@@ -173,9 +173,9 @@ fn validate(raw: RawPolicy, prefix: &str, warnings: &mut Vec<String>) -> Result<
         ));
     }
     let every = span(prefix, "auto_retry_every", &raw.auto_retry_every)?;
-    if every < Span::minutes(1) {
+    if every < Span::minutes(1) || every > Span::hours(24 * 365) {
         return Err(format!(
-            "{prefix}.auto_retry_every must be at least 1m, got {every}"
+            "{prefix}.auto_retry_every must be 1m..=365d, got {every}"
         ));
     }
     let auto_retry = raw

@@ -64,8 +64,9 @@ impl Zone {
         if candidate >= after {
             candidate
         } else {
-            let next_day = same_day + chrono::Duration::days(1);
-            self.instant_of(next_day)
+            same_day
+                .checked_add_signed(chrono::TimeDelta::days(1))
+                .map_or(Instant::NEVER, |next_day| self.instant_of(next_day))
         }
     }
 
@@ -74,12 +75,17 @@ impl Zone {
     /// A daily job keeps its local hour across daylight-saving changes this way: 06:00
     /// plus 24 h of wall clock is 06:00 the next day, whatever the UTC offset did.
     pub fn add_wall_clock(&self, from: Instant, span: Span) -> Instant {
-        let local = self.local_reading(from) + chrono::Duration::seconds(span.0);
-        self.instant_of(local)
+        chrono::TimeDelta::try_seconds(span.0)
+            .and_then(|d| self.local_reading(from).checked_add_signed(d))
+            .map_or(Instant::NEVER, |local| self.instant_of(local))
     }
 
     fn local_reading(&self, t: Instant) -> NaiveDateTime {
-        let utc = DateTime::<Utc>::from_timestamp(t.0, 0).unwrap_or_default();
+        // Instants beyond chrono's calendar (only `Instant::NEVER` in practice) read as
+        // its last moment, so that anything added to them saturates too.
+        let Some(utc) = DateTime::<Utc>::from_timestamp(t.0, 0) else {
+            return NaiveDateTime::MAX;
+        };
         match self {
             Zone::Named(tz) => utc.with_timezone(tz).naive_local(),
             Zone::Fixed(off) => utc.with_timezone(off).naive_local(),
@@ -102,7 +108,10 @@ fn resolve_local<Z: TimeZone>(zone: &Z, local: NaiveDateTime) -> Instant {
         LocalResult::Ambiguous(early, _) => Instant(early.timestamp()),
         LocalResult::None => {
             // Inside a gap: read the wall clock with the offset in force just before it.
-            let before = zone.from_utc_datetime(&(local - chrono::Duration::hours(3)));
+            let probe = local
+                .checked_sub_signed(chrono::TimeDelta::hours(3))
+                .unwrap_or(local);
+            let before = zone.from_utc_datetime(&probe);
             let offset = before.offset().fix().local_minus_utc() as i64;
             Instant(local.and_utc().timestamp() - offset)
         }
@@ -169,6 +178,16 @@ mod tests {
             paris.next_local_time(at("2026-03-29T00:00:00Z"), half_two),
             at("2026-03-29T01:30:00Z")
         );
+    }
+
+    #[test]
+    fn far_future_arithmetic_saturates_instead_of_panicking() {
+        let utc = Zone::parse("UTC").unwrap();
+        let late = at("9999-12-31T23:00:00Z");
+        assert_eq!(utc.add_wall_clock(late, Span(i64::MAX)), Instant::NEVER);
+        assert_eq!(utc.add_wall_clock(Instant::NEVER, Span::hours(24)), Instant::NEVER);
+        let six = TimeOfDay::parse("06:00").unwrap();
+        assert_eq!(utc.next_local_time(Instant::NEVER, six), Instant::NEVER);
     }
 
     #[test]

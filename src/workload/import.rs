@@ -19,7 +19,7 @@ use crate::rules::errors::ErrorTable;
 use crate::time::Instant;
 use crate::workload::actions::{Action, ActionKind};
 use crate::workload::{
-    Channel, ContactId, FailureModel, MessageType, Names, Send, Window, Workload,
+    Channel, ContactId, FailureModel, MAX_MESSAGES, MessageType, Names, Send, Window, Workload,
 };
 
 /// A located problem in an input file.
@@ -126,6 +126,9 @@ fn read_sends(
     let mut lines: Vec<u64> = Vec::new();
     CsvFile::open(path, &SENDS_COLUMNS)?.for_each(|at, f| {
         let id = at.non_empty(0, f[0])?;
+        if lines.len() >= MAX_MESSAGES {
+            return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
+        }
         lines.push(at.line);
         let contact = contacts.id(at.non_empty(1, f[1])?);
         let created = at.time(2, f[2])?;

@@ -17,7 +17,7 @@ pub use spec::SyntheticSpec;
 
 use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::{Instant, Zone};
-use crate::workload::{FailureModel, Names, Workload};
+use crate::workload::{FailureModel, MAX_MESSAGES, Names, Workload};
 
 /// The run a workload is generated for.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +42,12 @@ pub fn generate(
 ) -> Result<Workload, String> {
     let people = population::draw(spec, frame);
     let program = program::draw(spec, frame, &people);
+    if program.sends.len() > MAX_MESSAGES {
+        return Err(format!(
+            "workload: the sending program makes {} messages; at most {MAX_MESSAGES} are supported",
+            program.sends.len()
+        ));
+    }
     let mut windows = people.windows(spec, errors)?;
     population::greylisting(spec, &people, &program.sends, errors, &mut windows)?;
     let mut failures = FailureModel::new(people.len(), windows);

@@ -279,8 +279,8 @@ fn campaign(i: usize, c: &Campaign) -> Result<CampaignSpec, String> {
     let (channel, kind) = channel_and_type(&key, &c.channel, &c.message_type)?;
     check_share(&format!("{key}.audience"), c.audience)?;
     let every = positive_span(&format!("{key}.every"), &c.every)?;
-    if every < Span::hours(1) {
-        return Err(format!("{key}.every must be at least 1h, got {every}"));
+    if every < Span::hours(1) || every > Span::hours(24 * 365) {
+        return Err(format!("{key}.every must be 1h..=365d, got {every}"));
     }
     let spread = Span::parse(&c.spread).map_err(|e| format!("{key}.spread: {e}"))?;
     let at = TimeOfDay::parse(&c.at).map_err(|e| format!("{key}.at: {e}"))?;
