@@ -20,6 +20,34 @@
 //!   replication statistics and a recommendation.
 //! - [`time`] and [`random`]: simulated time and seeded random streams.
 
+//!
+//! # Example
+//!
+//! A scenario from TOML text, one replication, and the conservation of messages:
+//!
+//! ```
+//! use retrysim::scenario::Scenario;
+//! use retrysim::study;
+//!
+//! let doc: toml::Table = r#"
+//!     name = "example"
+//!     horizon = "3d"
+//!     [workload]
+//!     kind = "synthetic"
+//!     contacts = 500
+//!     [policy]
+//!     soft_bounce_threshold = 3
+//! "#
+//! .parse()
+//! .unwrap();
+//! let scenario = Scenario::from_document(doc, ".".into(), "example".into()).unwrap();
+//! let world = study::build_world(&scenario, 0).unwrap();
+//! let run = study::run_replication(&scenario, &world, 0, false);
+//! let c = &run.output.metrics.counters;
+//! assert!(c.messages > 0 && c.delivered <= c.messages);
+//! assert!(run.output.metrics.is_conserved());
+//! ```
+
 #![deny(missing_docs)]
 
 pub mod app;

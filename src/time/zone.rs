@@ -185,7 +185,10 @@ mod tests {
         let utc = Zone::parse("UTC").unwrap();
         let late = at("9999-12-31T23:00:00Z");
         assert_eq!(utc.add_wall_clock(late, Span(i64::MAX)), Instant::NEVER);
-        assert_eq!(utc.add_wall_clock(Instant::NEVER, Span::hours(24)), Instant::NEVER);
+        assert_eq!(
+            utc.add_wall_clock(Instant::NEVER, Span::hours(24)),
+            Instant::NEVER
+        );
         let six = TimeOfDay::parse("06:00").unwrap();
         assert_eq!(utc.next_local_time(Instant::NEVER, six), Instant::NEVER);
     }

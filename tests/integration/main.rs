@@ -3,6 +3,7 @@
 mod cli;
 mod golden;
 mod properties;
+mod robustness;
 mod rules_email;
 mod rules_portal;
 mod support;
