@@ -214,7 +214,7 @@ impl<'a> Simulation<'a> {
         };
         let Some(delay) = policy
             .backoff
-            .delay(u32::from(m.attempts), m.last_delay, unit)
+            .delay(u32::from(m.attempts), m.last_delay(), unit)
         else {
             if m.attempts == 1 {
                 if let Some(p) = period {
@@ -231,7 +231,7 @@ impl<'a> Simulation<'a> {
         let m = &mut self.messages[message as usize];
         if within_period(send.created, period, next) {
             m.status = Status::Retrying;
-            m.last_delay = Some(delay);
+            m.last_delay_secs = u32::try_from(delay.0).unwrap_or(u32::MAX);
             queue.schedule(
                 next,
                 rank::RETRY,

@@ -54,10 +54,18 @@ pub struct MessageState {
     pub last_error: Option<ErrorCode>,
     /// When the last attempt failed.
     pub last_fail_at: Instant,
-    /// The delay before the pending scheduled retry, for decorrelated jitter.
-    pub last_delay: Option<Span>,
+    /// The delay before the pending scheduled retry in seconds (0: none yet), for
+    /// decorrelated jitter. Kept as `u32` so the state stays 32 bytes.
+    pub last_delay_secs: u32,
     /// The previous message created for the same contact, or [`NO_MESSAGE`].
     pub prev_same_contact: MessageId,
+}
+
+impl MessageState {
+    /// The delay before the pending scheduled retry, if one was scheduled.
+    pub fn last_delay(&self) -> Option<Span> {
+        (self.last_delay_secs > 0).then_some(Span(i64::from(self.last_delay_secs)))
+    }
 }
 
 impl Default for MessageState {
@@ -68,7 +76,7 @@ impl Default for MessageState {
             auto_attempts: 0,
             last_error: None,
             last_fail_at: Instant(0),
-            last_delay: None,
+            last_delay_secs: 0,
             prev_same_contact: NO_MESSAGE,
         }
     }
@@ -95,5 +103,15 @@ impl Default for ContactState {
             suppressed_until: None,
             ever_suppressed: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_message_state_stays_small() {
+        assert!(std::mem::size_of::<MessageState>() <= 32);
     }
 }
