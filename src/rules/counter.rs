@@ -9,27 +9,33 @@ use crate::time::{Instant, Span};
 /// Identifies a delivery (campaign or batch) inside one run.
 pub type DeliveryId = u32;
 
-/// A contact's counter state.
+/// A contact's counter state: 16 bytes, because a million contacts keep one each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SoftBounceCounter {
     /// Counted soft bounces since the last delivery or suppression (E1).
     pub count: u8,
-    /// Time and delivery of the last counted error, forgotten on reset (E4, E5).
-    pub last_counted: Option<(Instant, DeliveryId)>,
+    /// Delivery of the last counted error; meaningful only while `count > 0`.
+    last_delivery: DeliveryId,
+    /// Time of the last counted error; meaningful only while `count > 0`.
+    last_at: Instant,
 }
 
 impl SoftBounceCounter {
+    /// Time and delivery of the last counted error, forgotten on reset (E4, E5).
+    pub fn last_counted(&self) -> Option<(Instant, DeliveryId)> {
+        (self.count > 0).then_some((self.last_at, self.last_delivery))
+    }
+
     /// E1 and E4: records a soft bounce of `delivery` at `at`; returns whether it counted.
     pub fn record(&mut self, at: Instant, delivery: DeliveryId, gap: Span) -> bool {
-        let counts = match self.last_counted {
+        let counts = match self.last_counted() {
             None => true,
-            Some((last_at, last_delivery)) => {
-                self.count == 0 || last_delivery == delivery || at.since(last_at) >= gap
-            }
+            Some((last_at, last_delivery)) => last_delivery == delivery || at.since(last_at) >= gap,
         };
         if counts {
             self.count = self.count.saturating_add(1);
-            self.last_counted = Some((at, delivery));
+            self.last_at = at;
+            self.last_delivery = delivery;
         }
         counts
     }
@@ -67,7 +73,7 @@ mod tests {
         assert!(!c.record(Instant(3600), 2, DAY));
         assert_eq!(c.count, 1);
         assert_eq!(
-            c.last_counted,
+            c.last_counted(),
             Some((Instant(0), 1)),
             "uncounted errors change nothing"
         );

@@ -30,6 +30,7 @@ impl<'a> Simulation<'a> {
         queue: &mut EventQueue<Event>,
     ) {
         let contact = self.send(message).contact;
+        self.prefetch_ahead(message);
         self.out.metrics.counters.messages += 1;
         let c = &mut self.contacts[contact as usize];
         self.messages[message as usize].prev_same_contact = c.last_message;
@@ -44,19 +45,28 @@ impl<'a> Simulation<'a> {
         self.attempt(now, message, Trigger::Initial, None, queue);
     }
 
+    /// Asks for the state of the contact a few sends ahead, which the run will need soon.
+    fn prefetch_ahead(&self, message: MessageId) {
+        if let Some(ahead) = self.spec.workload.sends.get(message as usize + super::LOOKAHEAD) {
+            let c = ahead.contact;
+            super::prefetch_hint(&self.contacts[c as usize]);
+            self.spec.workload.failures.prefetch(c);
+        }
+    }
+
     /// E9, with the optional suppression TTL: a suppression that has run out is lifted
     /// here, and the contact starts again with a clean counter.
     pub(super) fn is_suppressed(&mut self, contact: ContactId, now: Instant) -> bool {
         let c = &mut self.contacts[contact as usize];
-        match c.suppressed_until {
-            Some(until) if now < until => true,
-            Some(_) => {
-                c.suppressed_until = None;
-                c.counter.reset();
-                false
-            }
-            None => false,
+        if !c.suppressed {
+            return false;
         }
+        if now < c.suppressed_until {
+            return true;
+        }
+        c.suppressed = false;
+        c.counter.reset();
+        false
     }
 
     /// A scheduled retry comes due; it is void if the message moved on since.
@@ -253,7 +263,8 @@ impl<'a> Simulation<'a> {
             self.policy(last).suppression_ttl
         };
         let c = &mut self.contacts[contact as usize];
-        c.suppressed_until = Some(policy_ttl.map_or(Instant::NEVER, |ttl| now.plus(ttl)));
+        c.suppressed = true;
+        c.suppressed_until = policy_ttl.map_or(Instant::NEVER, |ttl| now.plus(ttl));
         c.ever_suppressed = true;
         let record = SuppressionRecord {
             contact,

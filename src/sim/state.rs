@@ -89,8 +89,10 @@ pub struct ContactState {
     pub counter: SoftBounceCounter,
     /// The most recent message created for the contact, or [`NO_MESSAGE`].
     pub last_message: MessageId,
-    /// Until when the contact is suppressed (exclusive); `None` when it is not.
-    pub suppressed_until: Option<Instant>,
+    /// The contact is on the suppression list (until `suppressed_until`).
+    pub suppressed: bool,
+    /// Until when the suppression lasts (exclusive); meaningful only while `suppressed`.
+    pub suppressed_until: Instant,
     /// The contact was suppressed at least once.
     pub ever_suppressed: bool,
 }
@@ -100,7 +102,8 @@ impl Default for ContactState {
         ContactState {
             counter: SoftBounceCounter::default(),
             last_message: NO_MESSAGE,
-            suppressed_until: None,
+            suppressed: false,
+            suppressed_until: Instant::NEVER,
             ever_suppressed: false,
         }
     }
@@ -111,7 +114,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn per_message_state_stays_small() {
+    fn per_message_and_per_contact_state_stay_small() {
         assert!(std::mem::size_of::<MessageState>() <= 32);
+        assert!(std::mem::size_of::<ContactState>() <= 32);
     }
 }

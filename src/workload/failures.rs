@@ -77,6 +77,16 @@ impl FailureModel {
             .flat_map(move |c| self.windows_of(c).iter().map(move |w| (c, w)))
     }
 
+    /// Where contact `c`'s windows start, for a cache prefetch hint.
+    pub fn prefetch(&self, c: ContactId) {
+        if let Some(offset) = self.offsets.get(c as usize) {
+            crate::sim::prefetch_hint(offset);
+            if let Some(first) = self.windows.get(*offset as usize) {
+                crate::sim::prefetch_hint(first);
+            }
+        }
+    }
+
     /// What an attempt to `c` at `at` returns: `None` for delivered, else the error.
     pub fn outcome(&self, c: ContactId, at: Instant) -> Option<ErrorCode> {
         let mut retryable = None;
