@@ -8,7 +8,9 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, LocalResult, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 use thiserror::Error;
 
 /// A point in simulated time: seconds since 1970-01-01T00:00:00Z.
@@ -249,6 +251,18 @@ impl Zone {
     pub fn add_wall_clock(&self, from: Instant, span: Span) -> Instant {
         let local = self.local_reading(from) + chrono::Duration::seconds(span.0);
         self.instant_of(local)
+    }
+
+    /// The local calendar date of `t`.
+    pub fn local_date(&self, t: Instant) -> NaiveDate {
+        self.local_reading(t).date()
+    }
+
+    /// The instant at which the local clock reads `at` on `date`. A reading skipped by a
+    /// spring-forward gap moves forward by the gap; an ambiguous autumn reading takes the
+    /// earlier instant.
+    pub fn at_local(&self, date: NaiveDate, at: TimeOfDay) -> Instant {
+        self.instant_of(date.and_time(at.0))
     }
 
     fn local_reading(&self, t: Instant) -> NaiveDateTime {

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod cli;
+mod operator;
 mod properties;
 mod rules_email;
 mod rules_portal;
