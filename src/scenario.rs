@@ -6,6 +6,7 @@
 //! invalid value. The raw document is kept, so that a sweep can derive each of its points
 //! from it with the same validation.
 
+pub mod operator;
 pub mod overrides;
 pub mod policy;
 pub mod resolve;
@@ -19,6 +20,7 @@ use crate::rules::errors::{ErrorClass, ErrorInfo, ErrorTable};
 use crate::rules::policy::ChannelPolicies;
 use crate::time::{Instant, Span, Zone};
 use crate::workload::import::TraceFiles;
+use crate::workload::operator::OperatorSpec;
 use crate::workload::synthetic::SyntheticSpec;
 
 /// The built-in default scenario, compiled into the binary.
@@ -48,6 +50,7 @@ struct RawScenario {
     policy: Option<toml::Table>,
     errors: Option<Vec<RawError>>,
     error_fallback: Option<RawFallback>,
+    operator: Option<toml::Table>,
     /// Read by the sweep from [`Scenario::document`]; declared so the key is allowed.
     #[allow(dead_code)]
     sweep: Option<toml::Table>,
@@ -103,6 +106,8 @@ pub struct Scenario {
     pub errors: Vec<ErrorInfo>,
     /// Class and wait of codes nobody knows, if set.
     pub error_fallback: Option<(ErrorClass, Span)>,
+    /// The scheduled operator's bulk retries (S4), if the scenario has one.
+    pub operator: Option<OperatorSpec>,
     /// Deliverability warnings found during validation (E2).
     pub warnings: Vec<String>,
     /// The document after `--set`, from which sweep points are derived.
@@ -189,6 +194,11 @@ impl Scenario {
                 .error_fallback
                 .map(|f| class_and_wait(&f.class, f.wait.as_deref(), "error_fallback"))
                 .transpose()?,
+            operator: raw
+                .operator
+                .as_ref()
+                .map(operator::operator_spec)
+                .transpose()?,
             warnings,
             document,
             base_dir,
@@ -230,6 +240,12 @@ impl Scenario {
             );
         }
         doc.insert("policy".into(), toml::Value::Table(policy));
+        if let Some(spec) = &self.operator {
+            doc.insert(
+                "operator".into(),
+                toml::Value::Table(operator::to_table(spec)),
+            );
+        }
         for key in ["errors", "error_fallback", "sweep", "objective"] {
             if let Some(v) = self.document.get(key) {
                 doc.insert(key.into(), v.clone());

@@ -10,7 +10,7 @@ use crate::rules::errors::ErrorTable;
 use crate::scenario::{Scenario, WorkloadSpec};
 use crate::sim::{self, RunOutput, RunSpec};
 use crate::workload::synthetic::{self, Frame};
-use crate::workload::{Workload, import};
+use crate::workload::{Workload, import, operator};
 
 /// A workload with the classification table its codes were resolved in.
 #[derive(Debug, Clone)]
@@ -32,23 +32,24 @@ pub struct Replication {
     pub output: RunOutput,
 }
 
-/// Builds the world of replication `replication`. An imported trace is the same in every
-/// replication (only jitter streams differ); a synthetic world is drawn anew for each.
+/// Builds the world of replication `replication`: the imported or synthetic workload,
+/// with the scheduled operator's bulk retries merged into its actions. An imported trace
+/// is the same in every replication (only jitter streams and the operator's draws
+/// differ); a synthetic world is drawn anew for each.
 pub fn build_world(scenario: &Scenario, replication: u32) -> anyhow::Result<World> {
+    let base = workload_world(scenario, replication)?;
+    Ok(with_operator(scenario, base, replication))
+}
+
+/// The workload of replication `replication` without the scheduled operator.
+fn workload_world(scenario: &Scenario, replication: u32) -> anyhow::Result<World> {
     let mut errors = scenario.error_table();
     let workload = match &scenario.workload {
         WorkloadSpec::Csv(files) => {
             import::import(files, &mut errors).context("could not import the trace")?
         }
         WorkloadSpec::Synthetic(spec) => {
-            let frame = Frame {
-                seed: scenario.seed,
-                replication,
-                start: scenario.start,
-                end: scenario.end(),
-                zone: scenario.zone,
-            };
-            synthetic::generate(spec, frame, &mut errors)
+            synthetic::generate(spec, frame(scenario, replication), &mut errors)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", scenario.origin))?
         }
     };
@@ -56,6 +57,31 @@ pub fn build_world(scenario: &Scenario, replication: u32) -> anyhow::Result<Worl
         workload: Arc::new(workload),
         errors: Arc::new(errors),
     })
+}
+
+/// Merges the scenario's operator schedule for `replication`, if it has one, into the
+/// actions of `world` (sorted by time; imported actions first at the same instant).
+fn with_operator(scenario: &Scenario, world: World, replication: u32) -> World {
+    let Some(spec) = &scenario.operator else {
+        return world;
+    };
+    let schedule = operator::schedule(spec, frame(scenario, replication));
+    let mut workload = Arc::unwrap_or_clone(world.workload);
+    workload.add_actions(schedule.actions, schedule.notes);
+    World {
+        workload: Arc::new(workload),
+        errors: world.errors,
+    }
+}
+
+fn frame(scenario: &Scenario, replication: u32) -> Frame {
+    Frame {
+        seed: scenario.seed,
+        replication,
+        start: scenario.start,
+        end: scenario.end(),
+        zone: scenario.zone,
+    }
 }
 
 /// Sends created outside the run's window, which the run ignores.
@@ -95,17 +121,18 @@ pub fn run_replication(
 }
 
 /// Runs every replication of the scenario's policy, in parallel, returned in
-/// replication order. An imported world is built once and shared.
+/// replication order. An imported trace is read once and shared; the operator's
+/// schedule is drawn for each replication.
 pub fn run_all(scenario: &Scenario, trace: bool) -> anyhow::Result<Vec<Replication>> {
     let shared = match scenario.workload {
-        WorkloadSpec::Csv(_) => Some(build_world(scenario, 0)?),
+        WorkloadSpec::Csv(_) => Some(workload_world(scenario, 0)?),
         WorkloadSpec::Synthetic(_) => None,
     };
     (0..scenario.replications)
         .into_par_iter()
         .map(|r| {
             let world = match &shared {
-                Some(w) => w.clone(),
+                Some(w) => with_operator(scenario, w.clone(), r),
                 None => build_world(scenario, r)?,
             };
             Ok(run_replication(scenario, &world, r, trace))

@@ -1,5 +1,6 @@
 //! Where sends and failures come from: the send stream, the failure model (ground truth)
-//! and operator actions, whether imported from CSV or generated.
+//! and operator actions, whether imported from CSV or generated (the synthetic world,
+//! and the scheduled operator of `operator`, which any workload may have).
 //!
 //! Inside a run, contacts, messages and deliveries are dense integer ids; their names
 //! live here and are used only when writing outputs.
@@ -9,6 +10,7 @@ pub mod export;
 pub mod failures;
 pub mod import;
 pub mod names;
+pub mod operator;
 pub mod synthetic;
 
 use std::fmt;
@@ -133,5 +135,19 @@ impl Workload {
     /// Number of contacts known to the workload.
     pub fn contact_count(&self) -> usize {
         self.contacts.len()
+    }
+
+    /// Merges more operator actions into [`Workload::actions`], keeping them sorted by
+    /// time; at the same instant the actions already present come first. Their notes
+    /// index `notes`, which are appended to [`Workload::notes`].
+    pub fn add_actions(&mut self, actions: Vec<actions::Action>, notes: Vec<String>) {
+        let offset = self.notes.len() as u32;
+        self.notes.extend(notes);
+        self.actions
+            .extend(actions.into_iter().map(|a| actions::Action {
+                note: a.note.map(|n| n + offset),
+                ..a
+            }));
+        self.actions.sort_by_key(|a| a.at);
     }
 }

@@ -47,7 +47,12 @@ impl<'a> Simulation<'a> {
 
     /// Asks for the state of the contact a few sends ahead, which the run will need soon.
     fn prefetch_ahead(&self, message: MessageId) {
-        if let Some(ahead) = self.spec.workload.sends.get(message as usize + super::LOOKAHEAD) {
+        if let Some(ahead) = self
+            .spec
+            .workload
+            .sends
+            .get(message as usize + super::LOOKAHEAD)
+        {
             let c = ahead.contact;
             super::prefetch_hint(&self.contacts[c as usize]);
             self.spec.workload.failures.prefetch(c);

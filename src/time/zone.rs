@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 
 use super::{Instant, Span, TimeError};
 
@@ -78,6 +78,18 @@ impl Zone {
         chrono::TimeDelta::try_seconds(span.0)
             .and_then(|d| self.local_reading(from).checked_add_signed(d))
             .map_or(Instant::NEVER, |local| self.instant_of(local))
+    }
+
+    /// The local calendar date of `t`.
+    pub fn local_date(&self, t: Instant) -> NaiveDate {
+        self.local_reading(t).date()
+    }
+
+    /// The instant at which the local clock reads `at` on `date`. A reading skipped by a
+    /// spring-forward gap moves forward by the gap; an ambiguous autumn reading takes the
+    /// earlier instant.
+    pub fn at_local(&self, date: NaiveDate, at: TimeOfDay) -> Instant {
+        self.instant_of(date.and_time(at.0))
     }
 
     fn local_reading(&self, t: Instant) -> NaiveDateTime {

@@ -2,6 +2,7 @@
 
 mod cli;
 mod golden;
+mod operator;
 mod properties;
 mod robustness;
 mod rules_email;

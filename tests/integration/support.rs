@@ -513,6 +513,33 @@ impl Run {
             .collect()
     }
 
+    /// The operator's results grouped by action (S4): for each time and action, the
+    /// queued messages and the skipped or failed ones with their S2 reasons, each in the
+    /// order the action visited them.
+    pub fn operator_groups(&self) -> Vec<OperatorGroup> {
+        let mut groups: Vec<OperatorGroup> = Vec::new();
+        for (at, action, message, result, reason) in self.operator() {
+            let same = groups
+                .last()
+                .is_some_and(|g| g.at == at && g.action == action);
+            if !same {
+                groups.push(OperatorGroup {
+                    at,
+                    action,
+                    queued: Vec::new(),
+                    refused: Vec::new(),
+                });
+            }
+            let group = groups.last_mut().expect("a group was just pushed");
+            if result == "queued" {
+                group.queued.push(message);
+            } else {
+                group.refused.push((message, reason));
+            }
+        }
+        groups
+    }
+
     /// Operator retries queued, then each refusal reason with a non-zero count.
     pub fn retry_counts(&self) -> Vec<(&'static str, u64)> {
         let c = &self.output.metrics.counters;
@@ -526,4 +553,37 @@ impl Run {
         );
         out
     }
+}
+
+/// The results of one operator action (S4): what was queued and what was refused, with
+/// the S2 reason of each refusal. Two actions of the same kind at the same instant fall
+/// into one group.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OperatorGroup {
+    /// When the operator acted.
+    pub at: String,
+    /// `manual` or `bulk`.
+    pub action: &'static str,
+    /// Messages queued for a new attempt.
+    pub queued: Vec<String>,
+    /// Messages skipped (bulk) or failed (manual), with their reasons.
+    pub refused: Vec<(String, &'static str)>,
+}
+
+/// Reads a CSV file written by the binary into its header and rows, for tests that check
+/// output files.
+pub fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = reader
+        .headers()
+        .expect("a header row")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
 }
