@@ -2,8 +2,13 @@
 //!
 //! The set of charts adapts to what was swept: line charts against the swept keys, a
 //! heatmap when two or more keys were swept, a bar chart of final states when nothing
-//! was, and the time-to-deliver and Pareto charts when their files exist. A chart that
-//! lacks its data is skipped with a note on stderr; only I/O failures are errors.
+//! was, and the time-to-deliver and Pareto charts when their files exist.
+//!
+//! A chart that does not apply to the shape of the results (no heatmap for one swept
+//! key, no line charts for a single run) is left out silently, because that is what
+//! the user asked for. A chart whose data should be there but is not (a sweep folder
+//! without `ttd.csv`, a file missing a column) is skipped with a note on stderr. Only
+//! I/O failures are errors.
 
 mod axis;
 mod cdf;
@@ -39,23 +44,62 @@ pub const CHART_NAMES: [&str; 6] = [
 /// Draws every chart (PNG + SVG) and report.html into `dir`, reading only the CSV files
 /// (and `scenario.toml`) in `dir`; returns the files written.
 ///
-/// Charts whose data is missing are skipped with a note on stderr rather than failing.
+/// Charts that do not apply to what was swept are left out silently; charts whose data
+/// is unexpectedly missing are skipped with a note on stderr rather than failing.
 pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let drawn = draw_charts(dir)?;
+    for note in &drawn.notes {
+        eprintln!("retrysim: {note}");
+    }
+    Ok(drawn.written)
+}
+
+/// What [`draw_charts`] did.
+struct Drawn {
+    /// Files written, the report last.
+    written: Vec<PathBuf>,
+    /// One line per chart skipped for a reason the user would not expect.
+    notes: Vec<String>,
+}
+
+/// [`draw_all`] without the printing, so tests can check which skips are reported.
+fn draw_charts(dir: &Path) -> anyhow::Result<Drawn> {
     font::ensure_registered()?;
     let input = Input::load(dir)?;
-    let mut written = Vec::new();
+    let mut drawn = Drawn {
+        written: Vec::new(),
+        notes: Vec::new(),
+    };
     for name in CHART_NAMES {
         match draw_chart(name, &input, dir)? {
-            Ok(files) => written.extend(files),
-            Err(why) => eprintln!("retrysim: skipped chart '{name}': {why}"),
+            Ok(files) => drawn.written.extend(files),
+            Err(Skip::NotApplicable) => {}
+            Err(Skip::Missing(why)) => drawn.notes.push(format!("skipped chart '{name}': {why}")),
         }
     }
-    written.push(super::html::write_report(dir)?);
-    Ok(written)
+    drawn.written.push(super::html::write_report(dir)?);
+    Ok(drawn)
+}
+
+/// Why a chart was not drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// The chart does not apply to these results (e.g. a heatmap for one swept key);
+    /// leaving it out is expected and needs no note.
+    NotApplicable,
+    /// Data the chart needs, and that the results should have, is missing or unusable.
+    Missing(String),
+}
+
+impl Skip {
+    /// A skip worth telling the user about.
+    pub fn missing(why: impl Into<String>) -> Skip {
+        Skip::Missing(why.into())
+    }
 }
 
 /// Files written, or why the chart was skipped.
-type Outcome = Result<Vec<PathBuf>, String>;
+type Outcome = Result<Vec<PathBuf>, Skip>;
 
 /// Draws chart `name` from `input` into `dir`.
 fn draw_chart(name: &str, input: &Input, dir: &Path) -> anyhow::Result<Outcome> {
@@ -66,11 +110,11 @@ fn draw_chart(name: &str, input: &Input, dir: &Path) -> anyhow::Result<Outcome> 
         "heatmap" => render(dir, name, heatmap::HeatmapChart::new(input)),
         "ttd_cdf" => render(dir, name, cdf::CdfChart::new(input)),
         "pareto" => render(dir, name, pareto::ParetoChart::new(input)),
-        _ => Ok(Err(format!("unknown chart '{name}'"))),
+        _ => Ok(Err(Skip::missing(format!("unknown chart '{name}'")))),
     }
 }
 
-fn render(dir: &Path, name: &str, built: Result<impl Chart, String>) -> anyhow::Result<Outcome> {
+fn render(dir: &Path, name: &str, built: Result<impl Chart, Skip>) -> anyhow::Result<Outcome> {
     match built {
         Ok(chart) => output::render(dir, name, &chart).map(Ok),
         Err(why) => Ok(Err(why)),

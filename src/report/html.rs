@@ -21,13 +21,19 @@ const HEADLINE: [(&str, &str, f64); 6] = [
     ("ttd_p90_s", "time to deliver p90 (h)", 1.0 / 3600.0),
 ];
 
+// Wide tables scroll inside their own box instead of widening the page, numbers never
+// wrap inside a cell, and charts shrink with the window but never grow past their
+// drawn size.
 const STYLE: &str = "body{font-family:sans-serif;max-width:1250px;margin:2em auto;\
-padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0}\
-td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}\
+padding:0 1em;color:#222}table{border-collapse:collapse}\
+div.table{overflow-x:auto;margin:1em 0;max-width:100%}\
+td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right;white-space:nowrap}\
+th{white-space:normal;vertical-align:bottom}\
 th{background:#f3f3f3}td.text,th.text{text-align:left}\
 tr.recommended{background:#fde6d2;font-weight:bold}\
 pre{background:#f6f6f6;padding:1em;overflow:auto}\
-figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}";
+pre{max-height:30em}\
+figure{margin:1.5em 0}figure svg{display:block;max-width:100%;height:auto}";
 
 /// Writes `dir/report.html` from the files in `dir` and returns its path.
 pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
@@ -49,11 +55,13 @@ pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
     );
-    scenario_section(&mut page, scenario.as_deref());
-    policy_section(&mut page, parsed.as_ref());
+    // The answer first, the evidence next, the inputs last: readers come for the
+    // recommendation and the scenario text is long.
+    recommendation_section(&mut page, recommendation.as_ref());
     aggregate_section(&mut page, aggregate.as_ref());
     charts_section(&mut page, dir);
-    recommendation_section(&mut page, recommendation.as_ref());
+    policy_section(&mut page, parsed.as_ref());
+    scenario_section(&mut page, scenario.as_deref());
     page.push_str("</body>\n</html>\n");
 
     let path = dir.join("report.html");
@@ -95,7 +103,8 @@ fn policy_section(page: &mut String, scenario: Option<&toml::Table>) {
             let mut rows = Vec::new();
             flatten("", policy, &mut rows);
             page.push_str(
-                "<table>\n<tr><th class=\"text\">key</th><th class=\"text\">value</th></tr>\n",
+                "<div class=\"table\"><table>\n\
+                 <tr><th class=\"text\">key</th><th class=\"text\">value</th></tr>\n",
             );
             for (key, value) in rows {
                 let (key, value) = (escape(&key), escape(&value));
@@ -104,7 +113,7 @@ fn policy_section(page: &mut String, scenario: Option<&toml::Table>) {
                     "<tr><td class=\"text\">{key}</td><td class=\"text\">{value}</td></tr>"
                 );
             }
-            page.push_str("</table>\n");
+            page.push_str("</table></div>\n");
         }
         None => page.push_str("<p>The scenario has no [policy] table.</p>\n"),
     }
@@ -133,7 +142,10 @@ fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
         page.push_str("<p>No aggregate.csv in this directory.</p>\n</section>\n");
         return;
     };
-    page.push_str("<p>Mean ± 95% confidence half-width across replications.</p>\n<table>\n<tr>");
+    page.push_str(
+        "<p>Mean ± 95% confidence half-width across replications.</p>\n\
+         <div class=\"table\"><table>\n<tr>",
+    );
     let keys = table.swept_keys();
     let metrics: Vec<_> = HEADLINE
         .iter()
@@ -162,7 +174,7 @@ fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
         }
         page.push_str("</tr>\n");
     }
-    page.push_str("</table>\n</section>\n");
+    page.push_str("</table></div>\n</section>\n");
 }
 
 /// `mean ± ci` at a precision that suits the size of the numbers.
@@ -171,10 +183,27 @@ fn mean_ci(mean: Option<f64>, ci: Option<f64>, scale: f64) -> String {
         return "–".to_owned();
     };
     let digits = if (mean * scale).abs() >= 1000.0 { 0 } else { 2 };
+    let show = |v: f64| group_thousands(&format!("{:.*}", digits, v * scale));
     match ci {
-        Some(ci) => format!("{:.*} ± {:.*}", digits, mean * scale, digits, ci * scale),
-        None => format!("{:.*}", digits, mean * scale),
+        Some(ci) => format!("{} ± {}", show(mean), show(ci)),
+        None => show(mean),
     }
+}
+
+/// Puts a thin space between groups of three digits (`462975` → `462 975`) so large
+/// counts can be compared at a glance; the thin space cannot be mistaken for a decimal
+/// separator in any locale.
+fn group_thousands(number: &str) -> String {
+    let (sign, rest) = number.split_at(usize::from(number.starts_with('-')));
+    let (whole, fraction) = rest.split_at(rest.find('.').unwrap_or(rest.len()));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push('\u{2009}');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped}{fraction}")
 }
 
 fn charts_section(page: &mut String, dir: &Path) {
@@ -225,7 +254,7 @@ fn recommendation_section(page: &mut String, recommendation: Option<&Table>) {
         }
         None => page.push_str("<p>No point met the constraints; nothing is recommended.</p>\n"),
     }
-    page.push_str("<table>\n<tr>");
+    page.push_str("<div class=\"table\"><table>\n<tr>");
     for heading in &table.headers {
         let _ = write!(page, "<th>{}</th>", escape(heading));
     }
@@ -242,7 +271,7 @@ fn recommendation_section(page: &mut String, recommendation: Option<&Table>) {
         }
         page.push_str("</tr>\n");
     }
-    page.push_str("</table>\n</section>\n");
+    page.push_str("</table></div>\n</section>\n");
 }
 
 /// Rounds long decimals to four places but leaves short numbers as written.
@@ -295,6 +324,8 @@ mod tests {
         assert!(html.contains("<th>delivery rate (%)</th>"));
         assert!(html.contains("93.29 ± 1.20"));
         assert!(html.contains("<tr class=\"recommended\">"));
+        let at = |id: &str| html.find(&format!("<section id=\"{id}\">")).unwrap();
+        assert!(at("recommendation") < at("aggregate") && at("charts") < at("scenario"));
         assert!(html.contains("policy.soft_bounce_threshold = 20, policy.retry_period = 84h"));
     }
 
@@ -316,7 +347,12 @@ mod tests {
     #[test]
     fn mean_and_interval_use_sensible_precision() {
         assert_eq!(mean_ci(Some(0.9), Some(0.01), 100.0), "90.00 ± 1.00");
-        assert_eq!(mean_ci(Some(12_345.4), None, 1.0), "12345");
+        assert_eq!(mean_ci(Some(12_345.4), None, 1.0), "12\u{2009}345");
+        assert_eq!(
+            mean_ci(Some(462_975.0), Some(2761.0), 1.0),
+            "462\u{2009}975 ± 2\u{2009}761"
+        );
+        assert_eq!(group_thousands("-1234.50"), "-1\u{2009}234.50");
         assert_eq!(mean_ci(None, Some(1.0), 1.0), "–");
     }
 }

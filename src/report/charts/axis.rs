@@ -62,32 +62,67 @@ pub fn format_number(value: f64) -> String {
     }
 }
 
+/// How the values of a swept key are spaced along an axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scale {
+    /// True numeric spacing.
+    Linear,
+    /// Numeric spacing of the logarithm, for positive values spanning a decade or more
+    /// (thresholds 1, 2, 3, 5, 10, 20), where a linear axis would crowd the small values
+    /// that matter most into one corner.
+    Log,
+    /// Evenly spaced categories, for durations and names.
+    Categories,
+}
+
+/// A numeric key switches to a logarithmic axis when its largest value is at least this
+/// many times its smallest.
+const LOG_SPAN: f64 = 10.0;
+
+/// More values than this get round-number ticks instead of one tick per value.
+const MAX_VALUE_TICKS: usize = 12;
+
 /// Where the values of one swept key sit along an axis.
 #[derive(Debug, Clone)]
 pub struct KeyAxis {
-    /// Axis title, naming the key.
+    /// Axis title, naming the key (and the scale when it is logarithmic).
     pub label: String,
     /// The distinct values in display order.
     pub values: Vec<String>,
-    numeric: bool,
+    scale: Scale,
 }
 
 impl KeyAxis {
     /// An axis for `key` holding `values` (in any order, repeats allowed).
     pub fn new<'a>(key: &str, values: impl IntoIterator<Item = &'a str>) -> KeyAxis {
         let values = order_values(values);
-        let numeric = values.iter().all(|v| parse_f64(v).is_some());
+        let numbers: Vec<f64> = values.iter().filter_map(|v| parse_f64(v)).collect();
+        let scale = if numbers.len() < values.len() || numbers.is_empty() {
+            Scale::Categories
+        } else {
+            let (min, max) = (numbers[0], numbers[numbers.len() - 1]);
+            if min > 0.0 && max / min >= LOG_SPAN {
+                Scale::Log
+            } else {
+                Scale::Linear
+            }
+        };
+        let label = match scale {
+            Scale::Log => format!("{key} (log scale)"),
+            _ => key.to_owned(),
+        };
         KeyAxis {
-            label: key.to_owned(),
+            label,
             values,
-            numeric,
+            scale,
         }
     }
 
     /// The same values laid out as evenly spaced categories (used by the heatmap).
     pub fn as_categories(&self) -> KeyAxis {
         KeyAxis {
-            numeric: false,
+            scale: Scale::Categories,
+            label: self.label.trim_end_matches(" (log scale)").to_owned(),
             ..self.clone()
         }
     }
@@ -95,42 +130,102 @@ impl KeyAxis {
     /// Coordinate of `value`, or `None` when the axis does not hold it.
     pub fn position(&self, value: &str) -> Option<f64> {
         let index = self.values.iter().position(|v| v == value)?;
-        if self.numeric {
-            parse_f64(value)
-        } else {
-            Some(index as f64)
+        match self.scale {
+            Scale::Linear => parse_f64(value),
+            Scale::Log => parse_f64(value).map(f64::ln),
+            Scale::Categories => Some(index as f64),
         }
     }
 
     /// Coordinate range with a margin so end points are not drawn on the frame.
     pub fn range(&self) -> Range<f64> {
-        if !self.numeric {
+        if self.scale == Scale::Categories {
             return -0.5..self.values.len() as f64 - 0.5;
         }
-        let positions: Vec<f64> = self.values.iter().filter_map(|v| parse_f64(v)).collect();
+        let positions: Vec<f64> = self
+            .values
+            .iter()
+            .filter_map(|v| self.position(v))
+            .collect();
         let min = positions.iter().copied().fold(f64::INFINITY, f64::min);
         let max = positions.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let pad = if max > min { (max - min) * 0.04 } else { 1.0 };
         min - pad..max + pad
     }
 
-    /// How many tick labels to ask for: one per category, or a readable default.
-    pub fn tick_count(&self) -> usize {
-        if self.numeric { 12 } else { self.values.len() }
+    /// Coordinates of the tick marks: one per swept value, so every tick names a value
+    /// that was simulated, unless there are too many values to label them all.
+    pub fn ticks(&self) -> Vec<f64> {
+        if self.values.len() <= MAX_VALUE_TICKS || self.scale == Scale::Categories {
+            return self
+                .values
+                .iter()
+                .filter_map(|v| self.position(v))
+                .collect();
+        }
+        let range = self.range();
+        match self.scale {
+            Scale::Log => log_ticks(range.start.exp()..range.end.exp())
+                .into_iter()
+                .map(f64::ln)
+                .collect(),
+            _ => linear_ticks(range, MAX_VALUE_TICKS),
+        }
     }
 
     /// Tick label at coordinate `x`: the category there, or the number itself.
     pub fn format(&self, x: f64) -> String {
-        if self.numeric {
-            return format_number(x);
-        }
-        let index = x.round();
-        let on_category = (x - index).abs() < 1e-6 && index >= 0.0;
-        match self.values.get(index as usize) {
-            Some(value) if on_category => value.clone(),
-            _ => String::new(),
+        match self.scale {
+            Scale::Linear => format_number(x),
+            Scale::Log => format_number(x.exp()),
+            Scale::Categories => {
+                let index = x.round();
+                let on_category = (x - index).abs() < 1e-6 && index >= 0.0;
+                match self.values.get(index as usize) {
+                    Some(value) if on_category => value.clone(),
+                    _ => String::new(),
+                }
+            }
         }
     }
+}
+
+/// Round-number ticks (1, 2 or 5 times a power of ten apart) covering `range`, about
+/// `count` of them.
+pub fn linear_ticks(range: Range<f64>, count: usize) -> Vec<f64> {
+    let span = range.end - range.start;
+    if !(span.is_finite() && span > 0.0) || count == 0 {
+        return vec![range.start];
+    }
+    let rough = span / count as f64;
+    let power = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|s| span / s <= count as f64)
+        .unwrap_or(10.0 * power);
+    let first = (range.start / step).ceil() as i64;
+    let last = (range.end / step).floor() as i64;
+    (first..=last).map(|i| i as f64 * step).collect()
+}
+
+/// Ticks at 1, 2 and 5 times each power of ten inside `range` (which must be positive).
+pub fn log_ticks(range: Range<f64>) -> Vec<f64> {
+    if !(range.start > 0.0 && range.end > range.start) {
+        return Vec::new();
+    }
+    let mut ticks = Vec::new();
+    let mut power = 10f64.powf(range.start.log10().floor());
+    while power <= range.end {
+        for m in [1.0, 2.0, 5.0] {
+            let v = m * power;
+            if range.contains(&v) {
+                ticks.push(v);
+            }
+        }
+        power *= 10.0;
+    }
+    ticks
 }
 
 #[cfg(test)]
@@ -165,9 +260,30 @@ mod tests {
 
     #[test]
     fn numeric_axes_keep_true_spacing() {
-        let axis = KeyAxis::new("policy.soft_bounce_threshold", ["1", "20", "5"]);
-        assert_eq!(axis.position("20"), Some(20.0));
+        let axis = KeyAxis::new("policy.max_attempts", ["4", "8", "6"]);
+        assert_eq!(axis.position("8"), Some(8.0));
+        assert_eq!(axis.ticks(), [4.0, 6.0, 8.0]);
+        assert_eq!(axis.label, "policy.max_attempts");
         assert_eq!(format_number(2.50), "2.5");
         assert_eq!(short_key("policy.retry_period"), "retry_period");
+    }
+
+    #[test]
+    fn values_spanning_a_decade_get_a_log_axis_ticked_at_each_value() {
+        let axis = KeyAxis::new("policy.soft_bounce_threshold", ["1", "20", "5", "2"]);
+        assert_eq!(axis.label, "policy.soft_bounce_threshold (log scale)");
+        assert_eq!(axis.position("20"), Some(20f64.ln()));
+        let labels: Vec<String> = axis.ticks().into_iter().map(|t| axis.format(t)).collect();
+        assert_eq!(labels, ["1", "2", "5", "20"]);
+        assert_eq!(axis.as_categories().label, "policy.soft_bounce_threshold");
+    }
+
+    #[test]
+    fn round_ticks_step_by_one_two_or_five() {
+        assert_eq!(linear_ticks(0.0..10.0, 5), [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(
+            log_ticks(0.8..120.0),
+            [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+        );
     }
 }

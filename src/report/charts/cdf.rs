@@ -4,10 +4,11 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::order_values;
+use super::Skip;
+use super::axis::{format_number, order_values};
 use super::frame;
 use super::input::Input;
-use super::legend::{self, Entry, Mark};
+use super::legend;
 use super::lines::{self, Panel, Series, XScale};
 use super::output::Chart;
 use super::palette;
@@ -23,12 +24,17 @@ pub struct CdfChart {
 
 impl CdfChart {
     /// Builds the chart, or says why it cannot be drawn.
-    pub fn new(input: &Input) -> Result<CdfChart, String> {
-        let table = input.ttd.as_ref().ok_or("no ttd.csv")?;
+    pub fn new(input: &Input) -> Result<CdfChart, Skip> {
+        let table = match &input.ttd {
+            Some(table) => table,
+            // `retrysim run` writes no ttd.csv; only a sweep folder should have one.
+            None if input.keys.is_empty() => return Err(Skip::NotApplicable),
+            None => return Err(Skip::missing("no ttd.csv")),
+        };
         for column in ["point", "quantile", "ttd_s"] {
             table
                 .column(column)
-                .ok_or(format!("ttd.csv has no '{column}' column"))?;
+                .ok_or_else(|| Skip::missing(format!("ttd.csv has no '{column}' column")))?;
         }
         let points = order_values(table.rows.iter().filter_map(|r| table.cell(r, "point")));
         let series: Vec<Series> = spread(&points, MAX_LINES)
@@ -40,7 +46,10 @@ impl CdfChart {
                     .iter()
                     .filter(|r| table.cell(r, "point") == Some(point))
                     .filter_map(|r| {
-                        Some((table.f64(r, "ttd_s")? / 3600.0, table.f64(r, "quantile")?))
+                        Some((
+                            table.f64(r, "ttd_s")? / 3600.0,
+                            table.f64(r, "quantile")? * 100.0,
+                        ))
                     })
                     .collect();
                 curve.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
@@ -55,13 +64,49 @@ impl CdfChart {
             })
             .collect();
         if series.is_empty() {
-            return Err("ttd.csv has no usable rows".to_owned());
+            return Err(Skip::missing("ttd.csv has no usable rows"));
         }
         let title = format!(
             "{}: time to deliver (CDF of delivered messages)",
             input.name
         );
         Ok(CdfChart { title, series })
+    }
+}
+
+impl CdfChart {
+    /// Where the vertical axis starts, and a caption saying why.
+    ///
+    /// Most messages are delivered on their first attempt, at time 0, so the curves jump
+    /// straight to 0.9 or more and all the differences between policies lie in the top
+    /// few percent. The axis then starts just below the lowest first-attempt share, and
+    /// the caption gives that share, rather than draw a flat line along the top.
+    fn first_attempt_zoom(&self) -> (f64, String) {
+        let shares: Vec<f64> = self
+            .series
+            .iter()
+            .map(|s| {
+                let at_zero = s.points.iter().filter(|p| p.0 <= 0.0).map(|p| p.1);
+                at_zero.fold(0.0, f64::max)
+            })
+            .collect();
+        let lowest = shares.iter().copied().fold(100.0, f64::min);
+        let highest = shares.iter().copied().fold(0.0, f64::max);
+        if lowest < 50.0 {
+            return (0.0, String::new());
+        }
+        let start = (lowest - 1.0).floor();
+        let percent = |v: f64| format_number((v * 10.0).round() / 10.0);
+        let share = if highest - lowest < 0.1 {
+            format!("{}%", percent(lowest))
+        } else {
+            format!("{}–{}%", percent(lowest), percent(highest))
+        };
+        let caption = format!(
+            "{share} delivered on the first attempt (0 h); y axis starts at {}%",
+            format_number(start)
+        );
+        (start, caption)
     }
 }
 
@@ -82,27 +127,33 @@ impl Chart for CdfChart {
         DB::ErrorType: 'static,
     {
         let (plot, side) = frame::with_legend(root, &self.title)?;
+        let (y_start, caption) = self.first_attempt_zoom();
         let max_hours = self
             .series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.0));
         let max_hours = max_hours.fold(0.0_f64, f64::max).max(1.0);
+        let series: Vec<Series> = self
+            .series
+            .iter()
+            .map(|s| Series {
+                markers: y_start > 0.0,
+                ..s.clone()
+            })
+            .collect();
         let panel = Panel {
-            caption: String::new(),
+            caption,
             x: XScale::numeric(
                 "time to deliver (hours after creation)",
                 0.0..max_hours * 1.03,
             ),
-            y_label: "fraction of delivered messages".to_owned(),
-            y_range: 0.0..1.02,
-            series: self.series.clone(),
+            y_label: "delivered messages (% of all delivered)".to_owned(),
+            y_range: y_start..100.0 + (100.0 - y_start) * 0.02,
+            series,
         };
         lines::draw(&plot, &panel)?;
-        let entries: Vec<Entry> = self
-            .series
-            .iter()
-            .map(|s| Entry::new(s.label.clone(), s.colour, Mark::Line))
-            .collect();
+        let hidden = lines::hidden_under(&panel.series, 100.0 - y_start);
+        let entries = legend::line_entries(&panel.series, &hidden);
         legend::draw(&side, Some("point"), &entries)
     }
 }

@@ -4,6 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::Skip;
 use super::axis::{KeyAxis, format_number};
 use super::frame::{self, LABEL_SIZE, TICK_SIZE, coloured_text, text};
 use super::input::Input;
@@ -21,14 +22,14 @@ pub struct HeatmapChart {
 
 impl HeatmapChart {
     /// Builds the chart, or says why it cannot be drawn.
-    pub fn new(input: &Input) -> Result<HeatmapChart, String> {
-        let [x_key, y_key, ..] = input.keys.as_slice() else {
-            return Err("fewer than two swept keys".to_owned());
+    pub fn new(input: &Input) -> Result<HeatmapChart, Skip> {
+        let Some((x_key, Some(y_key))) = input.plot_keys() else {
+            return Err(Skip::NotApplicable);
         };
-        let table = input.aggregate.as_ref().ok_or("no aggregate.csv")?;
+        let table = input.aggregate.as_ref().ok_or(Skip::NotApplicable)?;
         table
             .column("delivery_rate_mean")
-            .ok_or("aggregate.csv has no delivery_rate_mean")?;
+            .ok_or_else(|| Skip::missing("aggregate.csv has no delivery_rate_mean"))?;
         let rows = input.slice(&[x_key, y_key]);
         let x =
             KeyAxis::new(x_key, rows.iter().filter_map(|r| table.cell(r, x_key))).as_categories();

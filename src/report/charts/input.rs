@@ -9,6 +9,9 @@ use crate::report::table::{Table, parse_f64};
 
 use super::axis::short_key;
 
+/// The key charts prefer on their horizontal axis.
+const THRESHOLD_KEY: &str = "policy.soft_bounce_threshold";
+
 /// The CSV files of one output directory and the scenario's name.
 #[derive(Debug, Clone, Default)]
 pub struct Input {
@@ -43,6 +46,22 @@ impl Input {
             ttd: Table::load_optional(&dir.join("ttd.csv"))?,
             keys,
         })
+    }
+
+    /// The key for the horizontal axis and the key that splits lines: the soft-bounce
+    /// threshold on the axis whenever it was swept (it has the most values and drives
+    /// suppressions), otherwise the first swept key; the lines split by the next key.
+    ///
+    /// Every line chart and the heatmap use this choice, so a colour means the same
+    /// value of the same key in every chart.
+    pub fn plot_keys(&self) -> Option<(&str, Option<&str>)> {
+        let x_key = self
+            .keys
+            .iter()
+            .find(|k| *k == THRESHOLD_KEY)
+            .or(self.keys.first())?;
+        let line_key = self.keys.iter().find(|k| *k != x_key);
+        Some((x_key.as_str(), line_key.map(String::as_str)))
     }
 
     /// Aggregate rows in point order (numeric point ids sort as numbers).
@@ -158,6 +177,17 @@ mod tests {
             "other keys at baseline: z=p"
         );
         assert_eq!(inp.point_label("2"), "x=1, y=6h, z=q");
+        assert_eq!(inp.plot_keys(), Some(("a.x", Some("a.y"))));
+    }
+
+    #[test]
+    fn the_threshold_goes_on_the_axis_whatever_the_column_order() {
+        let inp = input("point,policy.retry_period,policy.soft_bounce_threshold\n0,6h,1\n");
+        assert_eq!(
+            inp.plot_keys(),
+            Some(("policy.soft_bounce_threshold", Some("policy.retry_period")))
+        );
+        assert_eq!(input("point,delivered\n0,1\n").plot_keys(), None);
     }
 
     #[test]

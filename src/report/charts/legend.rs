@@ -46,6 +46,26 @@ impl Entry {
 const ROW: i32 = 26;
 const SAMPLE: i32 = 36;
 
+/// Entries for line series; a line hidden under another (see
+/// [`super::lines::hidden_under`]) says so, because the reader cannot see it.
+pub fn line_entries(series: &[super::lines::Series], hidden: &[Option<usize>]) -> Vec<Entry> {
+    series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let label = match hidden.get(i).copied().flatten() {
+                Some(j) => {
+                    let over = &series[j].label;
+                    let value = over.split_once('=').map_or(over.as_str(), |(_, v)| v);
+                    format!("{} (hidden: same as {value})", s.label)
+                }
+                None => s.label.clone(),
+            };
+            Entry::new(label, s.colour, Mark::Line)
+        })
+        .collect()
+}
+
 /// Draws `entries` top-down in `area`, under an optional `heading`.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -101,11 +121,15 @@ where
     Ok(())
 }
 
-/// Splits `label` into lines of about `width` characters, preferring breaks after
-/// commas so that `key=value` pairs stay whole.
+/// Splits `label` into lines of about `width` characters, breaking only after commas
+/// and before parentheses so that `key=value` pairs stay whole.
 fn wrap(label: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    for part in label.split(", ") {
+    let (main, aside) = match label.find(" (") {
+        Some(at) => (&label[..at], Some(&label[at + 1..])),
+        None => (label, None),
+    };
+    for part in main.split(", ") {
         match lines.last_mut() {
             Some(line) if line.chars().count() + 2 + part.chars().count() <= width => {
                 line.push_str(", ");
@@ -117,6 +141,14 @@ fn wrap(label: &str, width: usize) -> Vec<String> {
             }
             None => lines.push(part.to_owned()),
         }
+    }
+    match (aside, lines.last_mut()) {
+        (Some(aside), Some(line)) if line.chars().count() + 1 + aside.chars().count() <= width => {
+            line.push(' ');
+            line.push_str(aside);
+        }
+        (Some(aside), _) => lines.push(aside.to_owned()),
+        (None, _) => {}
     }
     lines
 }
@@ -132,5 +164,9 @@ mod tests {
             ["soft_bounce_threshold=5,", "retry_period=24h"]
         );
         assert_eq!(wrap("a=1, b=2", 24), ["a=1, b=2"]);
+        assert_eq!(
+            wrap("retry_period=24h (hidden: same as 84h)", 24),
+            ["retry_period=24h", "(hidden: same as 84h)"]
+        );
     }
 }

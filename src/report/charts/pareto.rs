@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::Skip;
 use super::axis::{format_number, short_key};
 use super::frame::{self, LABEL_SIZE, TICK_SIZE, coloured_text, text};
 use super::input::Input;
@@ -28,15 +29,17 @@ pub struct ParetoChart {
 
 impl ParetoChart {
     /// Builds the chart, or says why it cannot be drawn.
-    pub fn new(input: &Input) -> Result<ParetoChart, String> {
-        let table = input
-            .recommendation
-            .as_ref()
-            .ok_or("no recommendation.csv")?;
+    pub fn new(input: &Input) -> Result<ParetoChart, Skip> {
+        let table = match &input.recommendation {
+            Some(table) => table,
+            // `retrysim run` writes no recommendation.csv; only a sweep folder should.
+            None if input.keys.is_empty() => return Err(Skip::NotApplicable),
+            None => return Err(Skip::missing("no recommendation.csv")),
+        };
         for column in ["delivery_rate_mean", "false_suppressions_mean"] {
-            table
-                .column(column)
-                .ok_or(format!("recommendation.csv has no '{column}' column"))?;
+            table.column(column).ok_or_else(|| {
+                Skip::missing(format!("recommendation.csv has no '{column}' column"))
+            })?;
         }
         let keys = table.swept_keys();
         let mut chart = ParetoChart {
@@ -72,7 +75,7 @@ impl ParetoChart {
             .front_line
             .sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         if chart.all_points().next().is_none() {
-            return Err("recommendation.csv has no usable rows".to_owned());
+            return Err(Skip::missing("recommendation.csv has no usable rows"));
         }
         Ok(chart)
     }

@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::Skip;
 use super::axis::format_number;
 use super::frame::{self, LABEL_SIZE, TICK_SIZE, text};
 use super::input::Input;
@@ -31,16 +32,19 @@ pub struct SummaryChart {
 
 impl SummaryChart {
     /// Builds the chart when nothing was swept, or says why it is not drawn.
-    pub fn new(input: &Input) -> Result<SummaryChart, String> {
+    pub fn new(input: &Input) -> Result<SummaryChart, Skip> {
+        // After a sweep the line charts show the final states point by point.
         if !input.keys.is_empty() {
-            return Err("keys were swept; the line charts show them".to_owned());
+            return Err(Skip::NotApplicable);
         }
         let bars: Vec<(&'static str, f64)> = STATES
             .iter()
             .filter_map(|state| Some((*state, mean_count(input, state)?)))
             .collect();
         if bars.is_empty() {
-            return Err("neither aggregate.csv nor summary.csv has final-state counts".to_owned());
+            return Err(Skip::missing(
+                "neither aggregate.csv nor summary.csv has final-state counts",
+            ));
         }
         let title = format!("{}: final state of messages (mean per run)", input.name);
         Ok(SummaryChart { title, bars })

@@ -6,6 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::Skip;
 use super::frame;
 use super::input::Input;
 use super::legend::{self, Entry, Mark};
@@ -13,9 +14,6 @@ use super::lines::{self, Panel, XScale};
 use super::output::Chart;
 use super::palette::MUTED;
 use super::series::{MetricLines, metric_lines};
-
-/// The key this chart prefers on its horizontal axis.
-const THRESHOLD_KEY: &str = "policy.soft_bounce_threshold";
 
 /// Metrics shown, with the caption of their panel.
 const METRICS: [(&str, &str); 2] = [
@@ -32,13 +30,8 @@ pub struct SuppressionChart {
 
 impl SuppressionChart {
     /// Builds the chart, or says why it cannot be drawn.
-    pub fn new(input: &Input) -> Result<SuppressionChart, String> {
-        let keys = &input.keys;
-        let x_key = match keys.iter().find(|k| *k == THRESHOLD_KEY) {
-            Some(key) => key,
-            None => keys.first().ok_or("no swept key")?,
-        };
-        let line_key = keys.iter().find(|k| *k != x_key).map(String::as_str);
+    pub fn new(input: &Input) -> Result<SuppressionChart, Skip> {
+        let (x_key, line_key) = input.plot_keys().ok_or(Skip::NotApplicable)?;
         let panels: Vec<_> = METRICS
             .iter()
             .filter_map(|(metric, caption)| {
@@ -46,9 +39,10 @@ impl SuppressionChart {
             })
             .collect();
         if panels.is_empty() {
-            return Err("aggregate.csv has neither suppressed_contacts_mean nor \
-                        false_suppressions_mean"
-                .to_owned());
+            return Err(Skip::missing(
+                "aggregate.csv has neither suppressed_contacts_mean nor \
+                 false_suppressions_mean",
+            ));
         }
         let mut title = format!("{}: suppressions by {x_key}", input.name);
         if input.keys.len() > 2 {
@@ -79,12 +73,19 @@ impl Chart for SuppressionChart {
             };
             lines::draw(area, &panel)?;
         }
-        let mut entries: Vec<Entry> = self.panels[0]
-            .1
-            .series
-            .iter()
-            .map(|s| Entry::new(s.label.clone(), s.colour, Mark::Line))
+        // A line is only called hidden when it hides in every panel.
+        let first = &self.panels[0].1.series;
+        let hidden: Vec<Option<usize>> = (0..first.len())
+            .map(|i| {
+                let mut under = self.panels.iter().map(|(_, lines)| {
+                    let span = lines::fit_range(&lines.series, 0.0..f64::INFINITY);
+                    lines::hidden_under(&lines.series, span.end - span.start)[i]
+                });
+                let candidate = under.next().flatten()?;
+                under.all(|u| u == Some(candidate)).then_some(candidate)
+            })
             .collect();
+        let mut entries = legend::line_entries(first, &hidden);
         entries.push(Entry::new("shaded: 95% interval", MUTED, Mark::Band));
         legend::draw(&side, self.line_key.as_deref(), &entries)
     }

@@ -81,9 +81,9 @@ fn two_swept_keys_draw_lines_heatmap_cdf_and_pareto_but_no_summary() {
 fn delivery_chart_names_scenario_metric_axes_and_one_line_per_period() {
     let (_temp, dir, _) = draw(&FULL);
     let svg = svg(&dir, "delivery_rate");
-    assert!(svg.contains("threshold-study: delivery rate by policy.soft_bounce_threshold"));
+    assert!(svg.contains("threshold-study: delivery rate (%) by policy.soft_bounce_threshold"));
     assert!(svg.contains("delivery rate (% of messages)"));
-    assert!(svg.contains(">\npolicy.soft_bounce_threshold\n<"));
+    assert!(svg.contains(">\npolicy.soft_bounce_threshold (log scale)\n<"));
     assert!(svg.contains("retry_period=84h"));
     assert_eq!(thick_lines(&svg), 2 * 4);
     assert_eq!(svg.matches("<polygon").count(), 4, "one 95% band per line");
@@ -109,7 +109,7 @@ fn other_charts_carry_their_titles_axes_and_series() {
     );
     let cdf = svg(&dir, "ttd_cdf");
     assert!(cdf.contains("time to deliver (hours after creation)"));
-    assert!(cdf.contains("fraction of delivered messages"));
+    assert!(cdf.contains("delivered messages (% of all delivered)"));
     assert_eq!(thick_lines(&cdf), 2 * 6, "at most six points");
     let pareto = svg(&dir, "pareto");
     assert!(pareto.contains("delivery rate vs false suppressions"));
@@ -215,4 +215,37 @@ fn same_input_gives_byte_identical_output_and_no_temporary_files() {
         })
         .collect();
     assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
+fn expected_skips_are_silent_and_missing_sweep_files_are_reported() {
+    let notes = |fixture: &Fixture| {
+        let dir = tempfile::tempdir().unwrap();
+        fixtures::write(dir.path(), fixture);
+        draw_charts(dir.path()).unwrap().notes
+    };
+    // A full sweep leaves out only the summary; a single run leaves out everything else.
+    assert!(notes(&FULL).is_empty());
+    let run = Fixture {
+        keys: 0,
+        ttd: false,
+        recommendation: false,
+    };
+    assert!(notes(&run).is_empty());
+    let sweep_without_files = Fixture {
+        keys: 1,
+        ttd: false,
+        recommendation: false,
+    };
+    assert_eq!(
+        notes(&sweep_without_files),
+        [
+            "skipped chart 'ttd_cdf': no ttd.csv",
+            "skipped chart 'pareto': no recommendation.csv"
+        ]
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let notes = draw_charts(empty.path()).unwrap().notes;
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with("skipped chart 'summary'"));
 }
