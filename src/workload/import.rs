@@ -9,15 +9,17 @@ use std::fmt;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
+use compact_str::CompactString;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 mod csv_file;
 
-use csv_file::CsvFile;
+use csv_file::{CsvFile, Located};
 
 use crate::rules::errors::ErrorTable;
 use crate::time::Instant;
 use crate::workload::actions::{Action, ActionKind};
+use crate::workload::names::PackedNames;
 use crate::workload::{
     Channel, ContactId, FailureModel, MAX_MESSAGES, MessageType, Names, Send, Window, Workload,
 };
@@ -89,7 +91,7 @@ pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, I
     };
     Ok(Workload {
         sends,
-        messages: Names::Listed(message_names),
+        messages: Names::Packed(message_names),
         contacts: Names::Listed(contacts.names),
         deliveries: Names::Listed(deliveries.names),
         failures,
@@ -98,10 +100,12 @@ pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, I
     })
 }
 
-/// Assigns dense ids to names in order of first appearance.
+/// Assigns dense ids to names in order of first appearance. Keys up to 24 bytes are
+/// stored inline in the table, so a lookup compares them without chasing a pointer to
+/// the heap: with a million contacts, that pointer chase was the import's main cost.
 #[derive(Debug, Default)]
 struct Interner {
-    ids: FxHashMap<String, u32>,
+    ids: FxHashMap<CompactString, u32>,
     names: Vec<String>,
 }
 
@@ -111,7 +115,7 @@ impl Interner {
             return id;
         }
         let id = self.names.len() as u32;
-        self.ids.insert(name.to_string(), id);
+        self.ids.insert(CompactString::from(name), id);
         self.names.push(name.to_string());
         id
     }
@@ -121,8 +125,9 @@ fn read_sends(
     path: &Path,
     contacts: &mut Interner,
     deliveries: &mut Interner,
-) -> Result<(Vec<Send>, Vec<String>), ImportError> {
-    let mut rows: Vec<(Send, String)> = Vec::new();
+) -> Result<(Vec<Send>, PackedNames), ImportError> {
+    let mut rows: Vec<Send> = Vec::new();
+    let mut ids = PackedNames::default();
     let mut lines: Vec<u64> = Vec::new();
     CsvFile::open(path, &SENDS_COLUMNS)?.for_each(|at, f| {
         let id = at.non_empty(0, f[0])?;
@@ -130,42 +135,64 @@ fn read_sends(
             return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
         }
         lines.push(at.line);
-        let contact = contacts.id(at.non_empty(1, f[1])?);
-        let created = at.time(2, f[2])?;
-        let delivery = deliveries.id(at.non_empty(3, f[3])?);
-        let channel = Channel::parse(f[4])
-            .ok_or_else(|| at.error(4, format!("expected email or sms, got {:?}", f[4])))?;
-        let kind = MessageType::parse(f[5]).ok_or_else(|| {
-            at.error(
-                5,
-                format!("expected marketing or transactional, got {:?}", f[5]),
-            )
-        })?;
-        rows.push((
-            Send {
-                created,
-                contact,
-                delivery,
-                channel,
-                kind,
-            },
-            id.to_string(),
-        ));
+        ids.push(id);
+        rows.push(send_row(at, f, contacts, deliveries)?);
         Ok(())
     })?;
-    if let Some((first, second)) = first_duplicate(rows.iter().map(|(_, id)| id.as_str())) {
+    if let Some((first, second)) = first_duplicate(ids.iter()) {
         return Err(ImportError {
             file: path.to_path_buf(),
             line: lines[second],
             column: Some("message_id"),
             message: format!(
                 "duplicate message_id {:?}, first seen on line {}",
-                rows[second].1, lines[first]
+                ids.get(second),
+                lines[first]
             ),
         });
     }
-    rows.sort_by_key(|(s, _)| s.created);
-    Ok(rows.into_iter().unzip())
+    Ok(sorted_by_creation(rows, &ids))
+}
+
+/// One row of `sends.csv`, past its message id.
+fn send_row(
+    at: &Located<'_>,
+    f: &[&str],
+    contacts: &mut Interner,
+    deliveries: &mut Interner,
+) -> Result<Send, ImportError> {
+    let contact = contacts.id(at.non_empty(1, f[1])?);
+    let created = at.time(2, f[2])?;
+    let delivery = deliveries.id(at.non_empty(3, f[3])?);
+    let channel = Channel::parse(f[4])
+        .ok_or_else(|| at.error(4, format!("expected email or sms, got {:?}", f[4])))?;
+    let kind = MessageType::parse(f[5]).ok_or_else(|| {
+        at.error(
+            5,
+            format!("expected marketing or transactional, got {:?}", f[5]),
+        )
+    })?;
+    Ok(Send {
+        created,
+        contact,
+        delivery,
+        channel,
+        kind,
+    })
+}
+
+/// Sends in creation order (ties keep file order), with their ids in the same order.
+fn sorted_by_creation(rows: Vec<Send>, ids: &PackedNames) -> (Vec<Send>, PackedNames) {
+    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+    order.sort_by_key(|&i| rows[i as usize].created);
+    let mut sorted_ids = PackedNames::default();
+    for &i in &order {
+        sorted_ids.push(ids.get(i as usize));
+    }
+    (
+        order.iter().map(|&i| rows[i as usize]).collect(),
+        sorted_ids,
+    )
 }
 
 /// The positions of the first repeated name (earlier, later), found by sorting 64-bit
@@ -228,12 +255,12 @@ fn read_failures(
 
 fn read_actions(
     path: &Path,
-    messages: &[String],
+    messages: &PackedNames,
 ) -> Result<(Vec<Action>, Vec<String>), ImportError> {
     let ids: FxHashMap<&str, u32> = messages
         .iter()
         .enumerate()
-        .map(|(i, m)| (m.as_str(), i as u32))
+        .map(|(i, m)| (m, i as u32))
         .collect();
     let mut actions = Vec::new();
     let mut notes = Vec::new();

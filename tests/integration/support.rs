@@ -402,13 +402,10 @@ pub struct Run {
 
 impl Run {
     fn message_id(&self, message: &str) -> u32 {
-        let Names::Listed(names) = &self.workload.messages else {
-            unreachable!("the harness lists message names")
-        };
-        names
-            .iter()
-            .position(|m| m == message)
-            .unwrap_or_else(|| panic!("no message named {message}")) as u32
+        let names = &self.workload.messages;
+        (0..names.len() as u32)
+            .find(|&id| names.get(id) == message)
+            .unwrap_or_else(|| panic!("no message named {message}"))
     }
 
     /// The times of every attempt of `message`, in order.
