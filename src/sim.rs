@@ -8,6 +8,7 @@
 //! actions; within a rank, in the order they were scheduled.
 
 mod attempt;
+mod buffers;
 mod retry;
 pub mod state;
 
@@ -142,11 +143,12 @@ impl<'a> Simulation<'a> {
     fn new(spec: &'a RunSpec<'a>) -> Self {
         let w = spec.workload;
         let contacts = w.contact_count().max(w.failures.contacts());
+        let buffers = buffers::Buffers::take(w.sends.len(), contacts);
         Simulation {
             spec,
-            messages: vec![MessageState::default(); w.sends.len()],
-            contacts: vec![ContactState::default(); contacts],
-            failed: Vec::new(),
+            messages: buffers.messages,
+            contacts: buffers.contacts,
+            failed: buffers.failed,
             jitter: IndexedDraws::new(spec.seed, spec.replication, Purpose::Jitter),
             out: RunOutput::default(),
             ttd: Vec::new(),
@@ -179,6 +181,12 @@ impl<'a> Simulation<'a> {
         self.ttd.sort_unstable();
         self.out.metrics.ttd_sorted = self.ttd;
         debug_assert!(self.out.metrics.is_conserved());
+        buffers::Buffers {
+            messages: self.messages,
+            contacts: self.contacts,
+            failed: self.failed,
+        }
+        .give_back();
         self.out
     }
 }

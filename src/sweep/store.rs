@@ -44,7 +44,10 @@ impl PointRecord {
             .iter()
             .map(|m| m.metrics().into_iter().map(|m| m.value).collect())
             .collect();
-        let mut pooled: Vec<u32> = runs.iter().flat_map(|m| m.ttd_sorted.clone()).collect();
+        let mut pooled = Vec::with_capacity(runs.iter().map(|m| m.ttd_sorted.len()).sum());
+        for m in runs {
+            pooled.extend_from_slice(&m.ttd_sorted);
+        }
         pooled.sort_unstable();
         let n = pooled.len();
         let ttd = (1..=TTD_QUANTILES)
