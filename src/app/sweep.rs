@@ -32,6 +32,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let done = store::prepare(&dir, &manifest, args.resume)?;
     let todo =
         point_scenarios(&scenario, &plan, |i| shard.contains(i) && !done[i]).map_err(fail)?;
+    warn_once(&scenario, &todo);
     let bar = progress::bar(todo.len() as u64 * u64::from(scenario.replications));
     let write = |runs: sweep::PointRuns| {
         store::write_point(&dir, &PointRecord::from_runs(runs.index, &runs.runs)).map(drop)
@@ -54,6 +55,24 @@ fn point_scenarios(
         .filter(|p| wanted(p.index))
         .map(|p| Ok((p.index, sweep::point_scenario(base, p)?)))
         .collect()
+}
+
+/// Prints each distinct deliverability warning of the points (E2) once, with how many
+/// points share it; the base scenario's own warnings were printed when it was loaded.
+fn warn_once(base: &Scenario, points: &[(usize, Scenario)]) {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for w in points.iter().flat_map(|(_, s)| &s.warnings) {
+        if base.warnings.contains(w) {
+            continue;
+        }
+        match seen.iter_mut().find(|(text, _)| *text == w.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((w, 1)),
+        }
+    }
+    for (text, n) in seen {
+        eprintln!("warning: {n} point(s): {text}");
+    }
 }
 
 /// Assembles the final files when every point is finished, and says what happened.

@@ -89,33 +89,38 @@ fn merged_table(
             Some(other) => Err(format!("{path}.preset must be a string, got {other}")),
         }
     };
-    let name = match overlay {
+    let own_preset = match overlay {
         Some(o) => preset_of(o, "policy.<channel>")?,
         None => None,
-    }
-    .or(preset_of(policy, "policy")?)
-    .unwrap_or_else(|| "email".to_string());
+    };
+    let name = own_preset
+        .clone()
+        .or(preset_of(policy, "policy")?)
+        .unwrap_or_else(|| "email".to_string());
     let mut merged = presets::table(&name).ok_or_else(|| {
         format!(
             "policy.preset must be one of {}, got {name:?}",
             presets::NAMES.join(", ")
         )
     })?;
-    let base: toml::Table = policy
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "preset" | "email" | "sms"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    lay_over(&mut merged, &base);
+    // A channel that names its own preset starts from it alone: the base keys describe
+    // the base preset's channels, and sweeping one must not change the other channel.
+    if own_preset.is_none() {
+        lay_over(&mut merged, &without(policy, &["preset", "email", "sms"]));
+    }
     if let Some(o) = overlay {
-        let o: toml::Table = o
-            .iter()
-            .filter(|(k, _)| *k != "preset")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        lay_over(&mut merged, &o);
+        lay_over(&mut merged, &without(o, &["preset"]));
     }
     Ok(merged)
+}
+
+/// `table` without the keys in `skip`.
+fn without(table: &toml::Table, skip: &[&str]) -> toml::Table {
+    table
+        .iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// Replaces keys of `base` by those of `top`. A `backoff` given as a word becomes
@@ -323,4 +328,52 @@ fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String> {
         format!("{p}.jitter must be one of none, full, equal, decorrelated, got {jitter_name:?}")
     })?;
     Ok(Backoff { schedule, jitter })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policies(text: &str) -> ChannelPolicies {
+        let table: toml::Table = text.parse().unwrap();
+        channel_policies(&table, &mut Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn base_keys_reach_channels_that_inherit_the_base_preset() {
+        let p = policies("soft_bounce_threshold = 3\n[sms]\ncross_delivery_gap = \"1h\"\n");
+        assert_eq!(p.email.soft_bounce_threshold, Some(3));
+        assert_eq!(p.sms.soft_bounce_threshold, Some(3));
+        assert_eq!(p.sms.cross_delivery_gap, Span::hours(1));
+        assert_eq!(p.email.cross_delivery_gap, Span::hours(24));
+    }
+
+    #[test]
+    fn a_channel_with_its_own_preset_ignores_the_base_keys() {
+        let p = policies("soft_bounce_threshold = 3\n[sms]\npreset = \"sms_portal\"\n");
+        assert_eq!(p.email.soft_bounce_threshold, Some(3));
+        assert_eq!(
+            p.sms.soft_bounce_threshold, None,
+            "the portal keeps no counter"
+        );
+        assert!(p.sms.auto_retry.is_some());
+        let p = policies("[sms]\npreset = \"sms_portal\"\nsoft_bounce_threshold = 4\n");
+        assert_eq!(
+            p.sms.soft_bounce_threshold,
+            Some(4),
+            "its own keys still apply"
+        );
+    }
+
+    #[test]
+    fn a_backoff_without_kind_changes_only_the_keys_it_names() {
+        let p = policies("backoff = { jitter = \"full\" }\n");
+        assert_eq!(p.email.backoff.jitter, Jitter::Full);
+        assert!(matches!(
+            p.email.backoff.schedule,
+            Schedule::Exponential { .. }
+        ));
+        let p = policies("backoff = \"none\"\n");
+        assert_eq!(p.email.backoff.schedule, Schedule::None);
+    }
 }
