@@ -6,7 +6,8 @@
 //! from the point files alone, so they are the same bytes however the points were run.
 //!
 //! A point file is a headerless CSV: `run,<replication>,<metric values...>` per
-//! replication, in order, then `ttd,<100 quantiles>`. Reals keep every digit (Rust's
+//! replication, in order, then `ttd,<100 quantiles>` over every delivered message and
+//! `retried,<100 quantiles>` over those delivered after their first attempt. Reals keep every digit (Rust's
 //! shortest round-trip form), so a point read back gives exactly the values computed.
 
 mod assemble;
@@ -35,6 +36,9 @@ pub struct PointRecord {
     /// Time to deliver in seconds at quantile k/100 (k = 1..=100), pooled over
     /// replications; `None` when nothing was delivered.
     pub ttd: Vec<Option<u32>>,
+    /// The same quantiles over the messages that needed a retry (time to deliver above
+    /// zero): the part of the distribution a retry policy shapes.
+    pub retried_ttd: Vec<Option<u32>>,
 }
 
 impl PointRecord {
@@ -49,15 +53,25 @@ impl PointRecord {
             pooled.extend_from_slice(&m.ttd_sorted);
         }
         pooled.sort_unstable();
-        let n = pooled.len();
-        let ttd = (1..=TTD_QUANTILES)
-            .map(|k| {
-                let rank = (k * n).div_ceil(TTD_QUANTILES).clamp(1, n.max(1));
-                pooled.get(rank - 1).copied()
-            })
-            .collect();
-        PointRecord { index, values, ttd }
+        let first_retried = pooled.partition_point(|&s| s == 0);
+        PointRecord {
+            index,
+            values,
+            ttd: quantiles(&pooled),
+            retried_ttd: quantiles(&pooled[first_retried..]),
+        }
     }
+}
+
+/// Nearest-rank quantiles k/100 (k = 1..=100) of a sorted sample.
+fn quantiles(sorted: &[u32]) -> Vec<Option<u32>> {
+    let n = sorted.len();
+    (1..=TTD_QUANTILES)
+        .map(|k| {
+            let rank = (k * n).div_ceil(TTD_QUANTILES).clamp(1, n.max(1));
+            sorted.get(rank - 1).copied()
+        })
+        .collect()
 }
 
 /// `DIR/points`.
@@ -100,14 +114,15 @@ pub fn write_point(dir: &Path, record: &PointRecord) -> anyhow::Result<PathBuf> 
             row.extend(run.iter().map(|v| value_text(*v)));
             w.write_record(&row)?;
         }
-        let mut row = vec!["ttd".to_string()];
-        row.extend(
-            record
-                .ttd
-                .iter()
-                .map(|q| q.map_or(String::new(), |s| s.to_string())),
-        );
-        w.write_record(&row)?;
+        for (tag, quantiles) in [("ttd", &record.ttd), ("retried", &record.retried_ttd)] {
+            let mut row = vec![tag.to_string()];
+            row.extend(
+                quantiles
+                    .iter()
+                    .map(|q| q.map_or(String::new(), |s| s.to_string())),
+            );
+            w.write_record(&row)?;
+        }
         w.flush()?;
     }
     file.commit()
@@ -123,7 +138,7 @@ pub fn read_point(dir: &Path, index: usize, replications: u32) -> anyhow::Result
         .from_path(&path)
         .with_context(|| format!("could not read '{}'", path.display()))?;
     let metrics = RunMetrics::names().len();
-    let (mut values, mut ttd) = (Vec::new(), None);
+    let (mut values, mut ttd, mut retried_ttd) = (Vec::new(), None, None);
     for row in reader.records() {
         let row = row.with_context(|| format!("could not read '{}'", path.display()))?;
         match row.get(0) {
@@ -135,12 +150,14 @@ pub fn read_point(dir: &Path, index: usize, replications: u32) -> anyhow::Result
                     .ok_or_else(|| bad("a metric value is not a number"))?,
             ),
             Some("ttd") if row.len() == TTD_QUANTILES + 1 => {
-                let parsed: Result<Vec<Option<u32>>, _> = row
-                    .iter()
-                    .skip(1)
-                    .map(|s| (!s.is_empty()).then(|| s.parse::<u32>()).transpose())
-                    .collect();
-                ttd = Some(parsed.map_err(|_| bad("a ttd quantile is not a number"))?);
+                ttd = Some(
+                    parse_quantiles(&row).ok_or_else(|| bad("a ttd quantile is not a number"))?,
+                );
+            }
+            Some("retried") if row.len() == TTD_QUANTILES + 1 => {
+                retried_ttd = Some(
+                    parse_quantiles(&row).ok_or_else(|| bad("a ttd quantile is not a number"))?,
+                );
             }
             _ => return Err(bad("not a point file of this version; delete it to rerun")),
         }
@@ -149,8 +166,21 @@ pub fn read_point(dir: &Path, index: usize, replications: u32) -> anyhow::Result
         values.len() == replications as usize,
         bad("wrong number of replications")
     );
-    let ttd = ttd.ok_or_else(|| bad("no ttd row"))?;
-    Ok(PointRecord { index, values, ttd })
+    Ok(PointRecord {
+        index,
+        values,
+        ttd: ttd.ok_or_else(|| bad("no ttd row"))?,
+        retried_ttd: retried_ttd.ok_or_else(|| bad("no retried row"))?,
+    })
+}
+
+/// The quantile fields of a `ttd` or `retried` row; empty fields are `None`.
+fn parse_quantiles(row: &csv::StringRecord) -> Option<Vec<Option<u32>>> {
+    row.iter()
+        .skip(1)
+        .map(|s| (!s.is_empty()).then(|| s.parse::<u32>()).transpose())
+        .collect::<Result<_, _>>()
+        .ok()
 }
 
 /// Points of the manifest whose file is missing from `dir`.

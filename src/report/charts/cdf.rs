@@ -20,6 +20,8 @@ const MAX_LINES: usize = 6;
 pub struct CdfChart {
     title: String,
     series: Vec<Series>,
+    /// The curves are of messages that needed a retry (`retried_ttd_s`), not of all.
+    retried: bool,
 }
 
 impl CdfChart {
@@ -36,6 +38,14 @@ impl CdfChart {
                 .column(column)
                 .ok_or_else(|| Skip::missing(format!("ttd.csv has no '{column}' column")))?;
         }
+        // Messages delivered after a retry are the part a retry policy shapes; older
+        // folders without that column fall back to every delivered message.
+        let retried = table.column("retried_ttd_s").is_some()
+            && table
+                .rows
+                .iter()
+                .any(|r| table.f64(r, "retried_ttd_s").is_some());
+        let column = if retried { "retried_ttd_s" } else { "ttd_s" };
         let points = order_values(table.rows.iter().filter_map(|r| table.cell(r, "point")));
         let series: Vec<Series> = spread(&points, MAX_LINES)
             .into_iter()
@@ -47,7 +57,7 @@ impl CdfChart {
                     .filter(|r| table.cell(r, "point") == Some(point))
                     .filter_map(|r| {
                         Some((
-                            table.f64(r, "ttd_s")? / 3600.0,
+                            table.f64(r, column)? / 3600.0,
                             table.f64(r, "quantile")? * 100.0,
                         ))
                     })
@@ -66,11 +76,17 @@ impl CdfChart {
         if series.is_empty() {
             return Err(Skip::missing("ttd.csv has no usable rows"));
         }
-        let title = format!(
-            "{}: time to deliver (CDF of delivered messages)",
-            input.name
-        );
-        Ok(CdfChart { title, series })
+        let what = if retried {
+            "messages delivered after a retry"
+        } else {
+            "delivered messages"
+        };
+        let title = format!("{}: time to deliver (CDF of {what})", input.name);
+        Ok(CdfChart {
+            title,
+            series,
+            retried,
+        })
     }
 }
 
@@ -110,6 +126,51 @@ impl CdfChart {
     }
 }
 
+/// Shortest time the log axis shows: retries come minutes after a failure at the
+/// earliest, and a zero would have no logarithm.
+const MIN_HOURS: f64 = 1.0 / 60.0;
+
+/// `log10` of a time in hours, floored at one minute.
+fn log_hours(hours: f64) -> f64 {
+    hours.max(MIN_HOURS).log10()
+}
+
+/// A logarithmic time axis from one minute to `max_x` (a `log10` of hours), ticked at
+/// the delays people think in.
+fn log_time_axis(max_x: f64) -> XScale {
+    const TICKS: [(f64, &str); 11] = [
+        (1.0 / 60.0, "1m"),
+        (5.0 / 60.0, "5m"),
+        (0.25, "15m"),
+        (1.0, "1h"),
+        (3.0, "3h"),
+        (6.0, "6h"),
+        (12.0, "12h"),
+        (24.0, "1d"),
+        (48.0, "2d"),
+        (84.0, "3.5d"),
+        (168.0, "7d"),
+    ];
+    let end = max_x.max(0.0) + 0.05;
+    let ticks: Vec<(f64, &str)> = TICKS
+        .iter()
+        .map(|&(h, label)| (h.log10(), label))
+        .filter(|(x, _)| *x <= end)
+        .collect();
+    let labels = ticks.clone();
+    XScale {
+        label: "time to deliver after creation (log scale)".to_owned(),
+        range: MIN_HOURS.log10() - 0.05..end,
+        ticks: ticks.iter().map(|t| t.0).collect(),
+        format: Box::new(move |x| {
+            labels
+                .iter()
+                .find(|(t, _)| (t - x).abs() < 1e-9)
+                .map_or_else(String::new, |(_, l)| (*l).to_owned())
+        }),
+    }
+}
+
 /// Up to `count` items chosen evenly from `items`, always keeping the first and last.
 fn spread<T>(items: &[T], count: usize) -> Vec<&T> {
     if items.len() <= count {
@@ -127,27 +188,46 @@ impl Chart for CdfChart {
         DB::ErrorType: 'static,
     {
         let (plot, side) = frame::with_legend(root, &self.title)?;
-        let (y_start, caption) = self.first_attempt_zoom();
-        let max_hours = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.0));
-        let max_hours = max_hours.fold(0.0_f64, f64::max).max(1.0);
+        let (y_start, caption) = if self.retried {
+            (
+                0.0,
+                "first attempts excluded: only messages that needed a retry".to_owned(),
+            )
+        } else {
+            self.first_attempt_zoom()
+        };
         let series: Vec<Series> = self
             .series
             .iter()
             .map(|s| Series {
                 markers: y_start > 0.0,
+                points: if self.retried {
+                    s.points.iter().map(|&(h, y)| (log_hours(h), y)).collect()
+                } else {
+                    s.points.clone()
+                },
                 ..s.clone()
             })
             .collect();
-        let panel = Panel {
-            caption,
-            x: XScale::numeric(
+        let max_x = series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
+        let max_x = max_x.fold(f64::MIN, f64::max);
+        let x = if self.retried {
+            log_time_axis(max_x)
+        } else {
+            let max_hours = max_x.max(1.0);
+            XScale::numeric(
                 "time to deliver (hours after creation)",
                 0.0..max_hours * 1.03,
-            ),
-            y_label: "delivered messages (% of all delivered)".to_owned(),
+            )
+        };
+        let panel = Panel {
+            caption,
+            x,
+            y_label: if self.retried {
+                "retried messages delivered (%)".to_owned()
+            } else {
+                "delivered messages (% of all delivered)".to_owned()
+            },
             y_range: y_start..100.0 + (100.0 - y_start) * 0.02,
             series,
         };

@@ -54,16 +54,22 @@ pub fn line_entries(series: &[super::lines::Series], hidden: &[Option<usize>]) -
         .enumerate()
         .map(|(i, s)| {
             let label = match hidden.get(i).copied().flatten() {
-                Some(j) => {
-                    let over = &series[j].label;
-                    let value = over.split_once('=').map_or(over.as_str(), |(_, v)| v);
-                    format!("{} (hidden: same as {value})", s.label)
-                }
+                Some(j) => format!("{} ({})", s.label, hidden_note(&series[j].label)),
                 None => s.label.clone(),
             };
             Entry::new(label, s.colour, Mark::Line)
         })
         .collect()
+}
+
+/// Names the line that covers another: by its value when lines differ in one key
+/// (`hidden: same as 84h`), else without naming it, since the full label of a
+/// several-key point does not fit in a legend line.
+fn hidden_note(over: &str) -> String {
+    match over.split_once('=') {
+        Some((_, value)) if !over.contains(',') => format!("hidden: same as {value}"),
+        _ => "hidden under another line".to_owned(),
+    }
 }
 
 /// Draws `entries` top-down in `area`, under an optional `heading`.
@@ -156,6 +162,18 @@ fn wrap(label: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::wrap;
+
+    #[test]
+    fn hidden_lines_name_the_covering_value_only_when_it_is_one_key() {
+        assert_eq!(
+            super::hidden_note("retry_period=84h"),
+            "hidden: same as 84h"
+        );
+        assert_eq!(
+            super::hidden_note("retry_period=84h, soft_bounce_threshold=3"),
+            "hidden under another line"
+        );
+    }
 
     #[test]
     fn long_labels_wrap_between_pairs() {

@@ -79,15 +79,19 @@ fn write_summary(
     })
 }
 
+/// `ttd.csv`: per point, quantiles of time to deliver over every delivered message
+/// (`ttd_s`) and over those that needed a retry (`retried_ttd_s`).
 fn write_ttd(path: &Path, records: &[PointRecord]) -> anyhow::Result<PathBuf> {
+    let text = |q: &Option<u32>| q.map_or(String::new(), |s| s.to_string());
     atomic::write_csv(path, |w| {
-        w.write_record(["point", "quantile", "ttd_s"])?;
+        w.write_record(["point", "quantile", "ttd_s", "retried_ttd_s"])?;
         for record in records {
-            for (k, q) in record.ttd.iter().enumerate() {
+            for (k, (all, retried)) in record.ttd.iter().zip(&record.retried_ttd).enumerate() {
                 w.write_record([
                     record.index.to_string(),
                     format!("{:.2}", (k + 1) as f64 / TTD_QUANTILES as f64),
-                    q.map_or(String::new(), |s| s.to_string()),
+                    text(all),
+                    text(retried),
                 ])?;
             }
         }
