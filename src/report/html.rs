@@ -11,14 +11,18 @@ use super::charts::CHART_NAMES;
 use super::charts::output::write_atomically;
 use super::table::{Table, parse_f64};
 
-/// Metrics shown in the aggregate table, with their heading and a scale for display.
-const HEADLINE: [(&str, &str, f64); 6] = [
+/// Metrics shown in the aggregate table, with their heading and a scale for display:
+/// the outcome, then what only a simulator can count (false suppressions, attempts to
+/// dead contacts, lost deliveries), then the cost side.
+const HEADLINE: [(&str, &str, f64); 8] = [
     ("delivery_rate", "delivery rate (%)", 100.0),
     ("suppressed_contacts", "suppressed contacts", 1.0),
     ("false_suppressions", "false suppressions", 1.0),
-    ("attempts", "attempts", 1.0),
+    ("attempts_to_dead", "attempts to dead contacts", 1.0),
+    ("lost_deliveries", "lost deliveries", 1.0),
     ("expired", "expired", 1.0),
-    ("ttd_p90_s", "time to deliver p90 (h)", 1.0 / 3600.0),
+    ("attempts", "attempts", 1.0),
+    ("cost_total", "cost", 1.0),
 ];
 
 // Wide tables scroll inside their own box instead of widening the page, numbers never
