@@ -62,6 +62,9 @@ pub struct Policy {
     pub auto_retry: Option<AutoRetry>,
     /// The price of one attempt, in the scenario's currency unit.
     pub cost_per_attempt: f64,
+    /// The preset these settings started from; kept so that a printed policy reads back
+    /// as the same policy.
+    pub preset: String,
 }
 
 /// The policy of each channel. Contacts are addresses of one channel, so each message is

@@ -70,18 +70,21 @@ fn channel_policy(
     } else {
         "policy".to_string()
     };
-    let merged = merged_table(policy, overlay)?;
+    let (merged, preset) = merged_table(policy, overlay)?;
     let raw: RawPolicy = toml::Value::Table(merged)
         .try_into()
         .map_err(|e: toml::de::Error| format!("{prefix}: {}", e.message()))?;
-    validate(raw, &prefix, warnings)
+    Ok(Policy {
+        preset,
+        ..validate(raw, &prefix, warnings)?
+    })
 }
 
-/// Preset, then the base keys, then the channel's overlay.
+/// Preset, then the base keys, then the channel's overlay; with the preset's name.
 fn merged_table(
     policy: &toml::Table,
     overlay: Option<&toml::Table>,
-) -> Result<toml::Table, String> {
+) -> Result<(toml::Table, String), String> {
     let preset_of = |t: &toml::Table, path: &str| -> Result<Option<String>, String> {
         match t.get("preset") {
             None => Ok(None),
@@ -111,7 +114,7 @@ fn merged_table(
     if let Some(o) = overlay {
         lay_over(&mut merged, &without(o, &["preset"]));
     }
-    Ok(merged)
+    Ok((merged, name))
 }
 
 /// `table` without the keys in `skip`.
@@ -205,6 +208,7 @@ fn validate(raw: RawPolicy, prefix: &str, warnings: &mut Vec<String>) -> Result<
         eligibility_checks: raw.eligibility_checks,
         auto_retry,
         cost_per_attempt: raw.cost_per_attempt,
+        preset: String::new(),
     })
 }
 

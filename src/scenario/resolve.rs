@@ -13,6 +13,7 @@ pub fn to_table(p: &Policy) -> toml::Table {
     };
     let text = |s: String| toml::Value::String(s);
     let opt_span = |s: Option<Span>| text(s.map_or("none".to_string(), |s| s.to_string()));
+    put("preset", text(p.preset.clone()));
     put(
         "soft_bounce_threshold",
         p.soft_bounce_threshold

@@ -90,6 +90,8 @@ proptest! {
         sets.extend(extra);
         match Scenario::load(None, &sets) {
             Ok(s) => {
+                let again = Scenario::from_document(s.resolved(), ".".into(), "again".into());
+                prop_assert_eq!(&again.map(|a| a.policies), &Ok(s.policies.clone()), "check's output reloads");
                 if let Ok(world) = retrysim::study::build_world(&s, 0) {
                     let run = retrysim::study::run_replication(&s, &world, 0, true);
                     prop_assert!(run.output.metrics.is_conserved());
