@@ -47,29 +47,52 @@ fn write_run_files(
         })
         .collect();
     let mut written = vec![summary::write(&dir.join("summary.csv"), &[], &rows)?];
-    written.push(atomic::write_csv(&dir.join("suppressions.csv"), |w| {
-        w.write_record(records::SUPPRESSIONS_HEADER)?;
-        runs.iter()
-            .try_for_each(|r| records::suppressions(w, context(r), &r.output.suppressions))?;
-        Ok(())
-    })?);
+    written.push(write_records(
+        &dir.join("suppressions.csv"),
+        &records::SUPPRESSIONS_HEADER,
+        runs,
+        |r| &r.output.suppressions,
+        |w, c, recs| records::suppressions(w, c, recs),
+    )?);
     if trace {
-        written.push(atomic::write_csv(&dir.join("attempts.csv"), |w| {
-            w.write_record(records::ATTEMPTS_HEADER)?;
-            runs.iter()
-                .try_for_each(|r| records::attempts(w, context(r), &r.output.attempts))?;
-            Ok(())
-        })?);
+        written.push(write_records(
+            &dir.join("attempts.csv"),
+            &records::ATTEMPTS_HEADER,
+            runs,
+            |r| &r.output.attempts,
+            |w, c, recs| records::attempts(w, c, recs),
+        )?);
     }
     if runs.iter().any(|r| !r.output.operator.is_empty()) {
-        written.push(atomic::write_csv(&dir.join("operator.csv"), |w| {
-            w.write_record(records::OPERATOR_HEADER)?;
-            runs.iter()
-                .try_for_each(|r| records::operator(w, context(r), &r.output.operator))?;
-            Ok(())
-        })?);
+        written.push(write_records(
+            &dir.join("operator.csv"),
+            &records::OPERATOR_HEADER,
+            runs,
+            |r| &r.output.operator,
+            |w, c, recs| records::operator(w, c, recs),
+        )?);
     }
     Ok(written)
+}
+
+/// The writer every record file is written through.
+type RecordWriter<'f> = csv::Writer<&'f mut atomic::AtomicFile>;
+
+/// Writes one record file: its header, then the records of every replication in order.
+fn write_records<T>(
+    path: &Path,
+    header: &[&str],
+    runs: &[Replication],
+    records_of: fn(&Replication) -> &[T],
+    write: impl Fn(&mut RecordWriter<'_>, RunContext<'_>, &[T]) -> csv::Result<()>,
+) -> anyhow::Result<PathBuf> {
+    atomic::write_csv(path, |w| {
+        w.write_record(header)?;
+        for r in runs {
+            write(w, context(r), records_of(r))?;
+        }
+        Ok(())
+    })
 }
 
 fn print_summary(

@@ -7,6 +7,7 @@ use crate::report::{atomic, neutralise};
 use crate::rules::errors::ErrorTable;
 use crate::time::Instant;
 use crate::workload::Workload;
+use crate::workload::import::{FAILURES_COLUMNS, SENDS_COLUMNS};
 
 /// Writes `sends.csv` and `failures.csv` into `dir`; returns the files written.
 pub fn export(
@@ -15,14 +16,7 @@ pub fn export(
     dir: &Path,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let sends = atomic::write_csv(&dir.join("sends.csv"), |w| {
-        w.write_record([
-            "message_id",
-            "contact",
-            "created_at",
-            "delivery_id",
-            "channel",
-            "message_type",
-        ])?;
+        w.write_record(SENDS_COLUMNS)?;
         let (mut m, mut c, mut d) = (String::new(), String::new(), String::new());
         for (id, s) in workload.sends.iter().enumerate() {
             w.write_record([
@@ -37,7 +31,7 @@ pub fn export(
         Ok(())
     })?;
     let failures = atomic::write_csv(&dir.join("failures.csv"), |w| {
-        w.write_record(["contact", "error_code", "start", "end"])?;
+        w.write_record(FAILURES_COLUMNS)?;
         let mut c = String::new();
         for (contact, window) in workload.failures.iter() {
             let end = if window.end == Instant::NEVER {

@@ -63,7 +63,8 @@ pub struct TraceFiles {
     pub actions: Option<PathBuf>,
 }
 
-const SENDS_COLUMNS: [&str; 6] = [
+/// The columns of `sends.csv`, in the order `export` writes them.
+pub const SENDS_COLUMNS: [&str; 6] = [
     "message_id",
     "contact",
     "created_at",
@@ -71,8 +72,10 @@ const SENDS_COLUMNS: [&str; 6] = [
     "channel",
     "message_type",
 ];
-const FAILURES_COLUMNS: [&str; 4] = ["contact", "error_code", "start", "end"];
-const ACTIONS_COLUMNS: [&str; 4] = ["at", "action", "message_id", "reason"];
+/// The columns of `failures.csv`.
+pub const FAILURES_COLUMNS: [&str; 4] = ["contact", "error_code", "start", "end"];
+/// The columns of `actions.csv`.
+pub const ACTIONS_COLUMNS: [&str; 4] = ["at", "action", "message_id", "reason"];
 
 /// Reads a whole trace. Error codes are classified through `errors`, which remembers them.
 pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, ImportError> {
