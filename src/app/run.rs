@@ -30,6 +30,10 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
 }
 
 /// Writes summary.csv, suppressions.csv, and the trace files of a single point.
+// The closures around the record writers are not redundant: the writers are generic
+// over their output, and a generic function cannot itself stand for a writer that
+// accepts every lifetime of the file borrow.
+#[allow(clippy::redundant_closure)]
 fn write_run_files(
     dir: &Path,
     scenario: &Scenario,
