@@ -62,7 +62,7 @@ pub struct RunOutput {
 enum Event {
     /// Make scheduled attempt number `attempt` of a message, unless something else
     /// happened to the message since it was scheduled.
-    Retry { message: MessageId, attempt: u16 },
+    Retry { message: MessageId, attempt: u32 },
     /// The retry period of a waiting message ends.
     PeriodEnd { message: MessageId },
     /// The automatic job of a channel runs.

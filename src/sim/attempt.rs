@@ -79,7 +79,7 @@ impl<'a> Simulation<'a> {
         &mut self,
         now: Instant,
         message: MessageId,
-        attempt: u16,
+        attempt: u32,
         queue: &mut EventQueue<Event>,
     ) {
         let m = self.messages[message as usize];
@@ -118,7 +118,7 @@ impl<'a> Simulation<'a> {
         if trigger == Trigger::Auto {
             m.auto_attempts = m.auto_attempts.saturating_add(1);
         }
-        let attempt = u32::from(m.attempts);
+        let attempt = m.attempts;
         let counters = &mut self.out.metrics.counters;
         counters.attempts += 1;
         counters.cost_total += cost;
@@ -227,10 +227,7 @@ impl<'a> Simulation<'a> {
             crate::rules::backoff::Jitter::None => 0.0,
             _ => self.jitter.unit(u64::from(message), u64::from(m.attempts)),
         };
-        let Some(delay) = policy
-            .backoff
-            .delay(u32::from(m.attempts), m.last_delay(), unit)
-        else {
+        let Some(delay) = policy.backoff.delay(m.attempts, m.last_delay(), unit) else {
             if m.attempts == 1 {
                 if let Some(p) = period {
                     queue.schedule(

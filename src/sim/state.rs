@@ -47,7 +47,7 @@ pub struct MessageState {
     /// Where it is in its life.
     pub status: Status,
     /// Attempts made so far.
-    pub attempts: u16,
+    pub attempts: u32,
     /// Of which by the automatic job.
     pub auto_attempts: u16,
     /// The last error, once an attempt failed.

@@ -383,3 +383,26 @@ fn generate_needs_a_synthetic_workload_and_plot_a_folder() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not a folder of results"));
 }
+
+/// A one-second schedule with no threshold retries one message every second of its
+/// 84-hour period, cut by the end of the 3-day run: 226,800 attempts, far past what a
+/// 16-bit attempt counter could hold (E7).
+#[test]
+fn a_message_may_be_retried_hundreds_of_thousands_of_times_e7() {
+    let failures = format!("{FAILURES_HEADER}a@x.org,4.2.2,2026-01-01T00:00:00Z,\n");
+    let case = Case::new(&format!("{SENDS_HEADER}{GOOD_SEND}"), &failures, None);
+    let (ok, _, stderr) = case.run(&[
+        "--set",
+        "policy.backoff={ kind = \"fixed\", interval = \"1s\" }",
+        "--set",
+        "policy.soft_bounce_threshold=\"none\"",
+    ]);
+    assert!(ok, "{stderr}");
+    let summary = read(&case.out().join("summary.csv"));
+    let header: Vec<&str> = summary.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = summary.lines().nth(1).unwrap().split(',').collect();
+    let column = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    // From 09:00 on day 1 to the end of day 3 (the run's end): 63 hours of seconds.
+    assert_eq!(column("attempts"), (63 * 3600).to_string());
+    assert_eq!(column("pending"), "1");
+}
