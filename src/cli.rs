@@ -6,9 +6,10 @@ use clap::{Args, Parser, Subcommand};
 
 /// Replays message sends and failures through retry and suppression rules, so that
 /// soft-bounce thresholds, retry periods and retry jobs can be compared before they
-/// change in production.
+/// change in production. Start with `retrysim sweep`: it sweeps the built-in default
+/// scenario and writes its results, charts and report.html to output/default/.
 #[derive(Debug, Parser)]
-#[command(name = "retrysim", version, about, long_about = None, after_help = EXIT_CODES)]
+#[command(name = "retrysim", version, after_help = EXIT_CODES)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -25,23 +26,29 @@ pub enum Command {
     /// Run one policy point (every replication), print a summary, and write summary.csv,
     /// suppressions.csv, and with --trace attempts.csv (and operator.csv when operators
     /// retried messages).
+    #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
-    /// Validate a scenario and print it with every default filled in.
-    Check(CheckArgs),
-    /// Write the synthetic workload of a scenario as sends.csv and failures.csv, in the
-    /// import format, so it can be inspected or replayed with `kind = "csv"`.
-    Generate(GenerateArgs),
-    /// Redraw the charts (PNG and SVG) and report.html from the CSV files in DIR.
-    Plot(PlotArgs),
     /// Run every point of the scenario's sweep table (grid or Latin hypercube) × its
     /// replications in parallel, with a progress bar on stderr, and write summary.csv,
     /// aggregate.csv, ttd.csv, recommendation.csv, scenario.toml, the charts (PNG and SVG)
     /// and report.html. Each finished point is kept under DIR/points/, so an interrupted
     /// sweep continues with --resume.
+    #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
     /// Join the output folders of a sharded sweep (--shard) into the files an unsharded
     /// sweep writes.
+    #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
+    /// Write the synthetic workload of a scenario as sends.csv and failures.csv, in the
+    /// import format, so it can be inspected or replayed with `kind = "csv"`.
+    #[command(after_help = EXIT_CODES)]
+    Generate(GenerateArgs),
+    /// Validate a scenario and print it with every default filled in.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Redraw the charts (PNG and SVG) and report.html from the CSV files in DIR.
+    #[command(after_help = EXIT_CODES)]
+    Plot(PlotArgs),
 }
 
 /// Options shared by commands that read a scenario.

@@ -12,6 +12,11 @@ use crate::study::{self, Replication};
 
 pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(&args.scenario)?;
+    if scenario.document.contains_key("sweep") {
+        eprintln!(
+            "note: this scenario has a [sweep] table; `run` runs its base point, `retrysim sweep` runs the grid"
+        );
+    }
     let dir = output_dir(args.out.as_deref(), &scenario)?;
     let runs = with_threads(args.threads, || study::run_all(&scenario, args.trace))??;
     if let Some(first) = runs.first() {
