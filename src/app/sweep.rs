@@ -57,22 +57,47 @@ fn point_scenarios(
         .collect()
 }
 
-/// Prints each distinct deliverability warning of the points (E2) once, with how many
-/// points share it; the base scenario's own warnings were printed when it was loaded.
+/// Prints the points' deliverability warnings (E2) that the base scenario does not
+/// already have, one line per key and message, listing the values that raised it and
+/// how many points have them.
 fn warn_once(base: &Scenario, points: &[(usize, Scenario)]) {
-    let mut seen: Vec<(&str, usize)> = Vec::new();
+    // (key, message after the value, values in order of first appearance, points)
+    let mut groups: Vec<(&str, &str, Vec<&str>, usize)> = Vec::new();
     for w in points.iter().flat_map(|(_, s)| &s.warnings) {
         if base.warnings.contains(w) {
             continue;
         }
-        match seen.iter_mut().find(|(text, _)| *text == w.as_str()) {
-            Some((_, n)) => *n += 1,
-            None => seen.push((w, 1)),
+        let (key, value, rest) = split_warning(w);
+        match groups.iter_mut().find(|g| g.0 == key && g.1 == rest) {
+            Some(g) => {
+                if !g.2.contains(&value) {
+                    g.2.push(value);
+                }
+                g.3 += 1;
+            }
+            None => groups.push((key, rest, vec![value], 1)),
         }
     }
-    for (text, n) in seen {
-        eprintln!("warning: {n} point(s): {text}");
+    for (key, rest, values, n) in groups {
+        if key.is_empty() {
+            eprintln!("warning: {n} point(s): {rest}");
+        } else {
+            eprintln!(
+                "warning: {n} point(s): {key} = {} {rest}",
+                values.join(", ")
+            );
+        }
     }
+}
+
+/// Splits `key = value rest` (the shape of validation warnings) into its parts; other
+/// text is all `rest`.
+fn split_warning(text: &str) -> (&str, &str, &str) {
+    let Some((key, after)) = text.split_once(" = ") else {
+        return ("", "", text);
+    };
+    let (value, rest) = after.split_once(' ').unwrap_or((after, ""));
+    (key, value, rest)
 }
 
 /// Assembles the final files when every point is finished, and says what happened.
@@ -113,4 +138,18 @@ fn report(
         writeln!(out, "wrote {}", path.display())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_warning;
+
+    #[test]
+    fn warnings_split_into_key_value_and_message() {
+        assert_eq!(
+            split_warning("policy.x = 15 is above 10: risky"),
+            ("policy.x", "15", "is above 10: risky")
+        );
+        assert_eq!(split_warning("no shape here"), ("", "", "no shape here"));
+    }
 }

@@ -45,17 +45,19 @@ impl<'a> Simulation<'a> {
         self.attempt(now, message, Trigger::Initial, None, queue);
     }
 
-    /// Asks for the state of the contact a few sends ahead, which the run will need soon.
+    /// Asks for the state of contacts a few sends ahead, which the run will need soon:
+    /// first the contact's state and where its failure windows start, then, once that
+    /// has arrived, the windows themselves. Reading the window offset any earlier would
+    /// make this hint wait for memory itself.
     fn prefetch_ahead(&self, message: MessageId) {
-        if let Some(ahead) = self
-            .spec
-            .workload
-            .sends
-            .get(message as usize + super::LOOKAHEAD)
-        {
-            let c = ahead.contact;
-            super::prefetch_hint(&self.contacts[c as usize]);
-            self.spec.workload.failures.prefetch(c);
+        let sends = &self.spec.workload.sends;
+        let failures = &self.spec.workload.failures;
+        if let Some(far) = sends.get(message as usize + super::LOOKAHEAD) {
+            super::prefetch_hint(&self.contacts[far.contact as usize]);
+            failures.prefetch_offsets(far.contact);
+        }
+        if let Some(near) = sends.get(message as usize + super::LOOKAHEAD / 2) {
+            failures.prefetch_windows(near.contact);
         }
     }
 

@@ -77,13 +77,23 @@ impl FailureModel {
             .flat_map(move |c| self.windows_of(c).iter().map(move |w| (c, w)))
     }
 
-    /// Where contact `c`'s windows start, for a cache prefetch hint.
-    pub fn prefetch(&self, c: ContactId) {
+    /// Asks the CPU to fetch where contact `c`'s windows start. A hint only: it never
+    /// waits for memory.
+    pub fn prefetch_offsets(&self, c: ContactId) {
         if let Some(offset) = self.offsets.get(c as usize) {
             crate::sim::prefetch_hint(offset);
-            if let Some(first) = self.windows.get(*offset as usize) {
-                crate::sim::prefetch_hint(first);
-            }
+        }
+    }
+
+    /// Asks the CPU to fetch contact `c`'s first window. This reads the contact's offset,
+    /// so call it only once [`FailureModel::prefetch_offsets`] has had time to bring it in.
+    pub fn prefetch_windows(&self, c: ContactId) {
+        if let Some(first) = self
+            .offsets
+            .get(c as usize)
+            .and_then(|&o| self.windows.get(o as usize))
+        {
+            crate::sim::prefetch_hint(first);
         }
     }
 
