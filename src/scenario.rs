@@ -229,8 +229,14 @@ impl Scenario {
         doc.insert("start".into(), s(self.start.to_string()));
         doc.insert("horizon".into(), s(self.horizon.to_string()));
         doc.insert("timezone".into(), s(self.zone.to_string()));
-        if let Some(w) = self.document.get("workload") {
-            doc.insert("workload".into(), w.clone());
+        match (&self.workload, self.document.get("workload")) {
+            (WorkloadSpec::Synthetic(spec), _) => {
+                doc.insert("workload".into(), toml::Value::Table(spec.resolved.clone()));
+            }
+            (WorkloadSpec::Csv(_), Some(w)) => {
+                doc.insert("workload".into(), w.clone());
+            }
+            (WorkloadSpec::Csv(_), None) => {}
         }
         let mut policy = resolve::to_table(&self.policies.email);
         if self.policies.sms != self.policies.email {

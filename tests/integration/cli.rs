@@ -406,3 +406,35 @@ fn a_message_may_be_retried_hundreds_of_thousands_of_times_e7() {
     assert_eq!(column("attempts"), (63 * 3600).to_string());
     assert_eq!(column("pending"), "1");
 }
+
+/// `check` prints every default, so its output is a scenario that runs to the same
+/// results as the one it came from.
+#[test]
+fn checked_output_runs_to_the_same_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = ["--set", "workload.contacts=2000", "--set", "replications=1"];
+    let printed = retrysim().arg("check").args(small).output().unwrap();
+    assert!(printed.status.success());
+    let resolved = dir.path().join("resolved.toml");
+    std::fs::write(&resolved, &printed.stdout).unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    retrysim()
+        .arg("run")
+        .args(small)
+        .arg("--out")
+        .arg(&a)
+        .assert()
+        .success();
+    retrysim()
+        .arg("run")
+        .arg(&resolved)
+        .arg("--out")
+        .arg(&b)
+        .assert()
+        .success();
+    assert_eq!(read(&a.join("summary.csv")), read(&b.join("summary.csv")));
+    assert_eq!(
+        read(&a.join("suppressions.csv")),
+        read(&b.join("suppressions.csv"))
+    );
+}

@@ -98,7 +98,7 @@ impl Profile {
 }
 
 /// A mailbox provider and its share of the list.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Domain {
     /// Domain name, e.g. `gmail.com`.
@@ -108,7 +108,7 @@ pub struct Domain {
 }
 
 /// Every contact of a domain fails softly from `start` to `end`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Outage {
     /// The domain.
@@ -128,7 +128,7 @@ fn default_outage_code() -> String {
 
 /// A delivery repeated on a calendar: every `every`, at local time `at`, to a random
 /// `audience` share of the channel's contacts, spread uniformly over `spread`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     /// Name; each occurrence is the delivery `<name>-<n>`.
@@ -158,7 +158,7 @@ fn default_spread() -> String {
 }
 
 /// A Poisson stream of single messages to random contacts (receipts, codes).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stream {
     /// Name; each day of the stream is the delivery `<name>-<day>`.
@@ -177,7 +177,7 @@ fn default_transactional() -> String {
 }
 
 /// The raw `[workload]` table of a synthetic scenario.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawSynthetic {
     /// Always `synthetic` here.

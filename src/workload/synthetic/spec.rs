@@ -113,6 +113,8 @@ pub struct SyntheticSpec {
     pub campaigns: Vec<CampaignSpec>,
     /// Transactional streams.
     pub streams: Vec<StreamSpec>,
+    /// The `[workload]` table with every default filled in, for `retrysim check`.
+    pub resolved: toml::Table,
 }
 
 impl SyntheticSpec {
@@ -133,17 +135,14 @@ impl SyntheticSpec {
         }
         let domains: Vec<String> = raw.domains.iter().map(|d| d.name.clone()).collect();
         let domain_cdf = cumulative("workload.domains", raw.domains.iter().map(|d| d.share))?;
+        let email = profile("workload.email", Profile::email(), &raw.email)?;
+        let sms = profile("workload.sms", Profile::sms(), &raw.sms)?;
         Ok(SyntheticSpec {
+            resolved: resolved_table(&raw, &email, &sms)?,
             contacts: raw.contacts as u32,
             sms_share: raw.sms_share,
-            email: channel_model(
-                "workload.email",
-                &profile("workload.email", Profile::email(), &raw.email)?,
-            )?,
-            sms: channel_model(
-                "workload.sms",
-                &profile("workload.sms", Profile::sms(), &raw.sms)?,
-            )?,
+            email: channel_model("workload.email", &email)?,
+            sms: channel_model("workload.sms", &sms)?,
             outages: raw
                 .outages
                 .iter()
@@ -174,6 +173,22 @@ impl SyntheticSpec {
             Channel::Sms => &self.sms,
         }
     }
+}
+
+/// The raw table with both channel profiles complete: what the workload would read back
+/// as, written out in full.
+fn resolved_table(
+    raw: &RawSynthetic,
+    email: &Profile,
+    sms: &Profile,
+) -> Result<toml::Table, String> {
+    let table = |p: &Profile| toml::Table::try_from(p).map_err(|e| format!("workload: {e}"));
+    let full = RawSynthetic {
+        email: table(email)?,
+        sms: table(sms)?,
+        ..raw.clone()
+    };
+    toml::Table::try_from(full).map_err(|e| format!("workload: {e}"))
 }
 
 /// A channel's defaults with the scenario's keys laid over them.
