@@ -34,6 +34,15 @@ impl Case {
         Case { dir }
     }
 
+    /// One send to a contact whose mailbox is full from 08:00 to 10:00.
+    fn simple() -> Case {
+        Case::new(
+            &format!("{SENDS_HEADER}{GOOD_SEND}"),
+            &good_failures(),
+            None,
+        )
+    }
+
     fn scenario(&self) -> PathBuf {
         self.dir.path().join("s.toml")
     }
@@ -106,11 +115,7 @@ fn run_on_the_default_scenario_prints_a_summary() {
 
 #[test]
 fn trace_writes_the_documented_attempt_columns_s7_s8() {
-    let case = Case::new(
-        &format!("{SENDS_HEADER}{GOOD_SEND}"),
-        &good_failures(),
-        None,
-    );
+    let case = Case::simple();
     let (ok, _, stderr) = case.run(&["--trace"]);
     assert!(ok, "{stderr}");
     let attempts = read(&case.out().join("attempts.csv"));
@@ -197,11 +202,7 @@ fn spreadsheet_formulas_in_names_are_neutralised() {
 
 #[test]
 fn out_of_range_thresholds_are_rejected_e2() {
-    let case = Case::new(
-        &format!("{SENDS_HEADER}{GOOD_SEND}"),
-        &good_failures(),
-        None,
-    );
+    let case = Case::simple();
     for bad in ["0", "25"] {
         let err = case.fails(&["--set", &format!("policy.soft_bounce_threshold={bad}")]);
         assert!(
@@ -221,11 +222,7 @@ fn out_of_range_thresholds_are_rejected_e2() {
 
 #[test]
 fn a_marketing_retry_period_of_five_hours_is_rejected_e6() {
-    let case = Case::new(
-        &format!("{SENDS_HEADER}{GOOD_SEND}"),
-        &good_failures(),
-        None,
-    );
+    let case = Case::simple();
     let err = case.fails(&["--set", "policy.retry_period=5h"]);
     assert!(
         err.contains("policy.retry_period must be at least 6h for marketing messages (E6), got 5h"),
@@ -235,11 +232,7 @@ fn a_marketing_retry_period_of_five_hours_is_rejected_e6() {
 
 #[test]
 fn bad_scenarios_name_the_file_and_key() {
-    let case = Case::new(
-        &format!("{SENDS_HEADER}{GOOD_SEND}"),
-        &good_failures(),
-        None,
-    );
+    let case = Case::simple();
     let err = case.fails(&["--set", "policy.backoff.jitter=sometimes"]);
     assert!(
         err.contains("policy.backoff.jitter must be one of none, full, equal, decorrelated"),
@@ -361,11 +354,7 @@ fn bad_command_lines_exit_with_two() {
 
 #[test]
 fn generate_needs_a_synthetic_workload_and_plot_a_folder() {
-    let case = Case::new(
-        &format!("{SENDS_HEADER}{GOOD_SEND}"),
-        &good_failures(),
-        None,
-    );
+    let case = Case::simple();
     let output = retrysim()
         .arg("generate")
         .arg(case.scenario())
