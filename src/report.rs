@@ -16,13 +16,23 @@ pub mod table;
 use std::borrow::Cow;
 
 /// Makes a text field safe to open in a spreadsheet: a field that starts with `=`, `+`,
-/// `-` or `@` would be run as a formula, so it gets a leading apostrophe.
+/// `-` or `@` would be run as a formula, so it gets a leading apostrophe. A plain number
+/// (an E.164 phone number such as `+33612345678`, or `-1.5`) cannot run as a formula and
+/// is left as it is, so results still join back to the user's data.
 pub fn neutralise(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@']) {
+    if text.starts_with(['=', '+', '-', '@']) && !is_plain_number(text) {
         Cow::Owned(format!("'{text}"))
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// An optional sign, then digits with at most one dot among them.
+fn is_plain_number(text: &str) -> bool {
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    body.bytes().any(|b| b.is_ascii_digit())
+        && body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && body.bytes().filter(|&b| b == b'.').count() <= 1
 }
 
 /// Formats a real number for CSV: fixed precision, so output is byte-identical across
@@ -42,9 +52,21 @@ mod tests {
     #[test]
     fn formula_prefixes_are_neutralised() {
         assert_eq!(neutralise("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        assert_eq!(neutralise("+33"), "'+33");
-        assert_eq!(neutralise("-1"), "'-1");
+        assert_eq!(neutralise("+33+cmd"), "'+33+cmd");
+        assert_eq!(neutralise("-1+1"), "'-1+1");
+        assert_eq!(neutralise("+"), "'+");
+        assert_eq!(neutralise("-."), "'-.");
+        assert_eq!(neutralise("+1.2.3"), "'+1.2.3");
+        assert_eq!(neutralise("-2e5"), "'-2e5");
         assert_eq!(neutralise("@sum"), "'@sum");
         assert_eq!(neutralise("alice@example.com"), "alice@example.com");
+    }
+
+    #[test]
+    fn plain_numbers_keep_their_sign() {
+        assert_eq!(neutralise("+33612345678"), "+33612345678");
+        assert_eq!(neutralise("-1"), "-1");
+        assert_eq!(neutralise("-1.5"), "-1.5");
+        assert_eq!(neutralise("+.5"), "+.5");
     }
 }

@@ -11,13 +11,14 @@ mod attempt;
 mod buffers;
 mod retry;
 pub mod state;
+mod tally;
 
 use crate::engine::{self, EventQueue, Process};
 use crate::metrics::{AttemptRecord, OperatorRecord, RunMetrics, SuppressionRecord};
 use crate::random::{IndexedDraws, Purpose};
 use crate::rules::errors::ErrorTable;
 use crate::rules::policy::ChannelPolicies;
-use crate::time::{Instant, Zone};
+use crate::time::{Instant, LocalReading, Zone};
 use crate::workload::{Channel, MessageId, Workload};
 use state::{ContactState, MessageState, Status};
 
@@ -40,7 +41,8 @@ pub struct RunSpec<'a> {
     pub seed: u64,
     /// Replication number (selects the jitter streams).
     pub replication: u32,
-    /// Record every attempt.
+    /// Record every attempt, and every message an operator action or automatic job run
+    /// visited (without it, a selection's results are kept as counts per reason).
     pub trace: bool,
 }
 
@@ -53,7 +55,9 @@ pub struct RunOutput {
     pub suppressions: Vec<SuppressionRecord>,
     /// Every attempt in time order, when traced.
     pub attempts: Vec<AttemptRecord>,
-    /// Every operator retry result, in time order.
+    /// Every operator and automatic-job retry result, in time order: one row per
+    /// message when traced, else one per message an action named and one per result and
+    /// reason of each selection.
     pub operator: Vec<OperatorRecord>,
 }
 
@@ -135,8 +139,19 @@ struct Simulation<'a> {
     /// automatic job and bulk retries; compacted and sorted by id before each use.
     failed: Vec<MessageId>,
     jitter: IndexedDraws,
+    /// The local reading of each channel's next automatic job run (S5), by
+    /// [`channel_slot`].
+    job_readings: [LocalReading; 2],
     out: RunOutput,
     ttd: Vec<u32>,
+}
+
+/// Index of a channel in per-channel arrays.
+fn channel_slot(channel: Channel) -> usize {
+    match channel {
+        Channel::Email => 0,
+        Channel::Sms => 1,
+    }
 }
 
 impl<'a> Simulation<'a> {
@@ -150,6 +165,7 @@ impl<'a> Simulation<'a> {
             contacts: buffers.contacts,
             failed: buffers.failed,
             jitter: IndexedDraws::new(spec.seed, spec.replication, Purpose::Jitter),
+            job_readings: [LocalReading::default(); 2],
             out: RunOutput::default(),
             ttd: Vec::new(),
         }

@@ -13,7 +13,7 @@ use thiserror::Error;
 
 mod zone;
 
-pub use zone::{TimeOfDay, Zone};
+pub use zone::{LocalReading, TimeOfDay, Zone};
 
 /// A point in simulated time: seconds since 1970-01-01T00:00:00Z.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -60,6 +60,10 @@ pub struct AttemptRecord {
     pub error: Option<ErrorCode>,
     /// The operator's free-text reason, as an index into the workload's notes.
     pub note: Option<u32>,
+    /// This soft bounce counted toward the threshold (E4).
+    pub counted: bool,
+    /// The contact's soft-bounce counter after the attempt (E1, E5).
+    pub counter: u8,
 }
 
 /// Why a contact was put on the suppression list.
@@ -95,6 +99,9 @@ pub struct SuppressionRecord {
     pub reason: SuppressionReason,
     /// The soft-bounce counter at that moment.
     pub counter: u8,
+    /// When a `suppression_ttl` lets the contact go, if that happens before the run
+    /// ends (E9).
+    pub released_at: Option<Instant>,
 }
 
 /// The result of one operator retry of one message (S3, S4).
@@ -127,17 +134,20 @@ impl OperatorResult {
     }
 }
 
-/// One line of an operator action's result.
+/// One line of a retry action's result: one message, or (in the compact form) every
+/// message of a selection that had the same result and reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperatorRecord {
-    /// When the operator acted.
+    /// When the operator (or the automatic job) acted.
     pub at: Instant,
-    /// `manual` or `bulk`.
+    /// `manual`, `bulk` or `auto`.
     pub action: &'static str,
-    /// The message.
-    pub message: MessageId,
+    /// The message, or `None` for a row that counts several messages.
+    pub message: Option<MessageId>,
     /// What happened to it.
     pub result: OperatorResult,
+    /// How many messages the row stands for (1 for a row that names its message).
+    pub count: u32,
 }
 
 #[cfg(test)]

@@ -23,16 +23,17 @@ pub struct RunContext<'a> {
 }
 
 /// Header of `suppressions.csv`.
-pub const SUPPRESSIONS_HEADER: [&str; 6] = [
+pub const SUPPRESSIONS_HEADER: [&str; 7] = [
     "replication",
     "point",
     "contact",
     "suppressed_at",
     "reason",
     "counter",
+    "released_at",
 ];
 /// Header of `attempts.csv`.
-pub const ATTEMPTS_HEADER: [&str; 11] = [
+pub const ATTEMPTS_HEADER: [&str; 13] = [
     "replication",
     "point",
     "message_id",
@@ -44,9 +45,11 @@ pub const ATTEMPTS_HEADER: [&str; 11] = [
     "outcome",
     "error_code",
     "reason",
+    "counted",
+    "counter",
 ];
 /// Header of `operator.csv`.
-pub const OPERATOR_HEADER: [&str; 7] = [
+pub const OPERATOR_HEADER: [&str; 8] = [
     "replication",
     "point",
     "at",
@@ -54,6 +57,7 @@ pub const OPERATOR_HEADER: [&str; 7] = [
     "message_id",
     "result",
     "reason",
+    "count",
 ];
 
 /// Appends the suppressions of one run.
@@ -72,6 +76,7 @@ pub fn suppressions<W: Write>(
             r.at.to_string(),
             r.reason.name().to_string(),
             r.counter.to_string(),
+            r.released_at.map_or(String::new(), |t| t.to_string()),
         ])?;
     }
     Ok(())
@@ -104,12 +109,15 @@ pub fn attempts<W: Write>(
             },
             &neutralise(r.error.map_or("", |c| run.errors.info(c).code.as_str())),
             &neutralise(note),
+            if r.counted { "true" } else { "false" },
+            r.counter.to_string().as_str(),
         ])?;
     }
     Ok(())
 }
 
-/// Appends the operator retry results of one run (S3, S4).
+/// Appends the retry results of one run's operator actions and automatic job runs (S2–S5):
+/// a row without a message counts the messages of a selection with that result.
 pub fn operator<W: Write>(
     w: &mut csv::Writer<W>,
     run: RunContext<'_>,
@@ -122,9 +130,12 @@ pub fn operator<W: Write>(
             run.point.to_string().as_str(),
             r.at.to_string().as_str(),
             r.action,
-            &neutralise(run.workload.messages.write(r.message, &mut message)),
+            &r.message.map_or(std::borrow::Cow::Borrowed(""), |m| {
+                neutralise(run.workload.messages.write(m, &mut message))
+            }),
             r.result.name(),
             r.result.refusal().map_or("", |x| x.name()),
+            r.count.to_string().as_str(),
         ])?;
     }
     Ok(())

@@ -6,6 +6,7 @@
 //! values for these fields (see [`crate::rules::presets`]).
 
 use crate::rules::backoff::Backoff;
+use crate::rules::counter::CounterReset;
 use crate::time::{Span, TimeOfDay};
 use crate::workload::MessageType;
 
@@ -46,6 +47,8 @@ pub struct Policy {
     pub soft_bounce_threshold: Option<u8>,
     /// E4: least time between counted errors of different deliveries.
     pub cross_delivery_gap: Span,
+    /// E5: which deliveries reset the counter.
+    pub counter_reset: CounterReset,
     /// E6: how long after creation a message may still be attempted.
     pub retry_period: RetryPeriods,
     /// E7: the retry schedule.

@@ -12,6 +12,7 @@ pub const NAMES: [&str; 2] = ["email", "sms_portal"];
 const EMAIL: &str = r#"
 soft_bounce_threshold = 5
 cross_delivery_gap = "24h"
+counter_reset = "any_delivery"
 retry_period = "84h"
 backoff = { kind = "exponential", initial = "5m", factor = 2.0, cap = "4000s", jitter = "none" }
 hard_bounce_suppresses = true
@@ -29,6 +30,7 @@ cost_per_attempt = 0.0001
 const SMS_PORTAL: &str = r#"
 soft_bounce_threshold = "none"
 cross_delivery_gap = "24h"
+counter_reset = "any_delivery"
 retry_period = "none"
 backoff = { kind = "none" }
 hard_bounce_suppresses = false

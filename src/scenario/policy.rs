@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use crate::rules::backoff::{Backoff, Jitter, Schedule};
+use crate::rules::counter::CounterReset;
 use crate::rules::policy::{AutoRetry, ChannelPolicies, Policy, RetryPeriods};
 use crate::rules::presets;
 use crate::time::{Span, TimeOfDay};
@@ -16,6 +17,8 @@ use crate::workload::Channel;
 struct RawPolicy {
     soft_bounce_threshold: toml::Value,
     cross_delivery_gap: String,
+    /// Optional so that a preset written before E5 became a setting still loads.
+    counter_reset: Option<String>,
     retry_period: String,
     retry_period_marketing: Option<String>,
     retry_period_transactional: Option<String>,
@@ -200,6 +203,7 @@ fn validate(raw: RawPolicy, prefix: &str, warnings: &mut Vec<String>) -> Result<
     Ok(Policy {
         soft_bounce_threshold,
         cross_delivery_gap: span(prefix, "cross_delivery_gap", &raw.cross_delivery_gap)?,
+        counter_reset: counter_reset(raw.counter_reset.as_deref(), prefix)?,
         retry_period,
         backoff: backoff(&raw.backoff, prefix)?,
         hard_bounce_suppresses: raw.hard_bounce_suppresses,
@@ -209,6 +213,20 @@ fn validate(raw: RawPolicy, prefix: &str, warnings: &mut Vec<String>) -> Result<
         auto_retry,
         cost_per_attempt: raw.cost_per_attempt,
         preset: String::new(),
+    })
+}
+
+/// E5: `any_delivery` (the default) or `after_retry`.
+fn counter_reset(text: Option<&str>, prefix: &str) -> Result<CounterReset, String> {
+    let Some(text) = text else {
+        return Ok(CounterReset::default());
+    };
+    CounterReset::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = CounterReset::ALL.iter().map(|r| r.name()).collect();
+        format!(
+            "{prefix}.counter_reset must be one of {}, got {text:?}",
+            names.join(", ")
+        )
     })
 }
 
@@ -379,5 +397,16 @@ mod tests {
         ));
         let p = policies("backoff = \"none\"\n");
         assert_eq!(p.email.backoff.schedule, Schedule::None);
+    }
+
+    #[test]
+    fn counter_reset_reads_both_values_and_names_the_key_when_wrong_e5() {
+        assert_eq!(policies("").email.counter_reset, CounterReset::AnyDelivery);
+        let p = policies("counter_reset = \"after_retry\"\n");
+        assert_eq!(p.email.counter_reset, CounterReset::AfterRetry);
+        let table: toml::Table = "counter_reset = \"never\"\n".parse().unwrap();
+        let err = channel_policies(&table, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("policy.counter_reset"), "{err}");
+        assert!(err.contains("any_delivery, after_retry"), "{err}");
     }
 }

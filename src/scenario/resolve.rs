@@ -20,6 +20,7 @@ pub fn to_table(p: &Policy) -> toml::Table {
             .map_or(text("none".into()), |n| toml::Value::Integer(n.into())),
     );
     put("cross_delivery_gap", text(p.cross_delivery_gap.to_string()));
+    put("counter_reset", text(p.counter_reset.name().to_string()));
     // One period for both types reads back as the single key users write.
     if p.retry_period.marketing == p.retry_period.transactional {
         put("retry_period", opt_span(p.retry_period.marketing));

@@ -133,6 +133,13 @@ impl<'a> Simulation<'a> {
         {
             counters.attempts_to_dead += 1;
         }
+        let counted = match error {
+            None => {
+                self.delivered(now, message, attempt);
+                false
+            }
+            Some(code) => self.failed(now, message, code, queue),
+        };
         if self.spec.trace {
             self.out.attempts.push(AttemptRecord {
                 message,
@@ -142,19 +149,20 @@ impl<'a> Simulation<'a> {
                 trigger,
                 error,
                 note,
+                counted,
+                counter: self.contacts[send.contact as usize].counter.count,
             });
-        }
-        match error {
-            None => self.delivered(now, message, attempt),
-            Some(code) => self.failed(now, message, code, queue),
         }
     }
 
-    /// E5: delivery resets the contact's counter.
+    /// E5: a delivery resets the contact's counter (with `counter_reset = "after_retry"`
+    /// only a delivery on attempt 2 or later).
     fn delivered(&mut self, now: Instant, message: MessageId, attempt: u32) {
         let send = self.send(message);
         self.messages[message as usize].status = Status::Delivered;
-        self.contacts[send.contact as usize].counter.reset();
+        if self.policy(message).counter_reset.resets_on(attempt) {
+            self.contacts[send.contact as usize].counter.reset();
+        }
         let counters = &mut self.out.metrics.counters;
         if attempt == 1 {
             counters.first_attempt_delivered += 1;
@@ -165,13 +173,14 @@ impl<'a> Simulation<'a> {
         self.ttd.push(ttd as u32);
     }
 
+    /// Applies a failed attempt; returns whether it counted toward the threshold (E4).
     fn failed(
         &mut self,
         now: Instant,
         message: MessageId,
         code: ErrorCode,
         queue: &mut EventQueue<Event>,
-    ) {
+    ) -> bool {
         let send = self.send(message);
         let m = &mut self.messages[message as usize];
         if m.last_error.is_none() {
@@ -197,25 +206,34 @@ impl<'a> Simulation<'a> {
                 }
             }
             ErrorClass::BusinessFinal => self.messages[message as usize].status = Status::Rejected,
-            ErrorClass::Soft if self.threshold_reached(now, message) => {
-                self.suppress(now, send.contact, SuppressionReason::SoftBounceThreshold);
+            ErrorClass::Soft => {
+                let (counted, reached) = self.count_soft_bounce(now, message);
+                if reached {
+                    self.suppress(now, send.contact, SuppressionReason::SoftBounceThreshold);
+                } else {
+                    self.schedule_retry(now, message, queue);
+                }
+                return counted;
             }
-            ErrorClass::Soft | ErrorClass::BusinessRetryable => {
-                self.schedule_retry(now, message, queue)
-            }
+            ErrorClass::BusinessRetryable => self.schedule_retry(now, message, queue),
         }
+        false
     }
 
-    /// E1–E4: counts the soft bounce if it counts; true when the threshold is reached.
-    fn threshold_reached(&mut self, now: Instant, message: MessageId) -> bool {
+    /// E1–E4: records a soft bounce of `message`; returns whether it counted and whether
+    /// the contact's counter has reached the threshold.
+    fn count_soft_bounce(&mut self, now: Instant, message: MessageId) -> (bool, bool) {
         let send = self.send(message);
         let policy = self.policy(message);
+        let m = &mut self.messages[message as usize];
+        let bounced_before = std::mem::replace(&mut m.soft_bounced, true);
         let Some(threshold) = policy.soft_bounce_threshold else {
-            return false;
+            return (false, false);
         };
         let gap = policy.cross_delivery_gap;
         let counter = &mut self.contacts[send.contact as usize].counter;
-        counter.record(now, send.delivery, gap) && counter.reached(threshold)
+        let counted = counter.record(now, bounced_before, gap);
+        (counted, counted && counter.reached(threshold))
     }
 
     /// E6, E7: schedules the next attempt if it falls inside the retry period; without
@@ -275,6 +293,7 @@ impl<'a> Simulation<'a> {
             at: now,
             reason,
             counter: c.counter.count,
+            released_at: (c.suppressed_until < self.spec.end).then_some(c.suppressed_until),
         };
         self.out.suppressions.push(record);
         let failures = &self.spec.workload.failures;

@@ -3,27 +3,34 @@
 //! eligibility checks and their reasons (S1, S2).
 
 use super::state::Status;
-use super::{Event, Simulation, rank};
+use super::tally::{Tally, slot};
+use super::{Event, Simulation, channel_slot, rank};
 use crate::engine::EventQueue;
 use crate::metrics::{OperatorRecord, OperatorResult, Trigger};
 use crate::rules::eligibility::{self, Candidate, Checks, Refusal};
 use crate::time::{Instant, Span};
-use crate::workload::actions::ActionKind;
+use crate::workload::actions::{Action, ActionKind};
 use crate::workload::{Channel, MessageId};
 
 impl Simulation<'_> {
     /// Schedules the first run of each channel's automatic job, if it has one.
-    pub(super) fn schedule_first_jobs(&self, queue: &mut EventQueue<Event>) {
+    pub(super) fn schedule_first_jobs(&mut self, queue: &mut EventQueue<Event>) {
         for channel in [Channel::Email, Channel::Sms] {
-            if let Some(job) = self.spec.policies.of(channel).auto_retry {
-                let first = self.spec.zone.next_local_time(self.spec.start, job.at);
+            let Some(job) = self.spec.policies.of(channel).auto_retry else {
+                continue;
+            };
+            let zone = self.spec.zone;
+            if let Some(reading) = zone.next_reading(self.spec.start, job.at) {
+                self.job_readings[channel_slot(channel)] = reading;
+                let first = zone.instant_at(reading);
                 queue.schedule(first, rank::AUTO_JOB, Event::AutoJob { channel });
             }
         }
     }
 
-    /// S5: retries every eligible failed message of `channel` that has had fewer than
-    /// the maximum automatic attempts, then schedules the next run.
+    /// S5: retries every failed message of `channel` that passes S1 (a)–(c) and has had
+    /// fewer than the maximum automatic attempts, reports the others with their S2
+    /// reasons, then schedules the next run.
     pub(super) fn auto_job(
         &mut self,
         now: Instant,
@@ -32,23 +39,57 @@ impl Simulation<'_> {
     ) {
         let policy = self.spec.policies.of(channel);
         let Some(job) = policy.auto_retry else { return };
+        // The job always applies the portal's checks, whatever operators are held to.
         let checks = Checks {
-            portal_rules: policy.eligibility_checks,
+            portal_rules: true,
             max_auto_attempts: Some(job.max_attempts),
         };
         self.compact_failed();
+        let mut tally = Tally::default();
         for i in 0..self.failed.len() {
             let message = self.failed[i];
-            let status = self.messages[message as usize].status;
-            if self.send_channel(message) != channel || !status.is_open_failure() {
+            if self.send_channel(message) != channel {
                 continue;
             }
-            if self.eligibility(now, message, checks).is_ok() {
+            let result = match self.eligibility(now, message, checks) {
+                Ok(()) => OperatorResult::Queued,
+                Err(r) => OperatorResult::Skipped(r),
+            };
+            self.report(now, "auto", message, result, &mut tally);
+            if result == OperatorResult::Queued {
                 self.attempt(now, message, Trigger::Auto, None, queue);
             }
         }
-        let next = self.spec.zone.add_wall_clock(now, job.every.max(Span(1)));
-        queue.schedule(next, rank::AUTO_JOB, Event::AutoJob { channel });
+        self.out.operator.extend(tally.rows(now, "auto"));
+        self.schedule_next_job(now, channel, job.every, queue);
+    }
+
+    /// S5: the next run is the job's local reading advanced by `every` of wall clock, so
+    /// a run moved by a spring-forward gap does not move the runs after it. A reading
+    /// that resolves to an instant not after `now` (inside a gap, for a job that runs
+    /// more often than the gap is long) is passed over.
+    fn schedule_next_job(
+        &mut self,
+        now: Instant,
+        channel: Channel,
+        every: Span,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let zone = self.spec.zone;
+        let slot = channel_slot(channel);
+        let mut reading = self.job_readings[slot];
+        loop {
+            let Some(next) = reading.plus(every.max(Span(1))) else {
+                return;
+            };
+            reading = next;
+            let at = zone.instant_at(reading);
+            if at > now {
+                self.job_readings[slot] = reading;
+                queue.schedule(at, rank::AUTO_JOB, Event::AutoJob { channel });
+                return;
+            }
+        }
     }
 
     /// S3, S4: an operator retries one message or a selection.
@@ -59,49 +100,105 @@ impl Simulation<'_> {
         queue: &mut EventQueue<Event>,
     ) {
         let action = self.spec.workload.actions[index];
-        let selection = match action.kind {
-            ActionKind::Manual(m) | ActionKind::Bulk(Some(m)) => vec![m],
+        let name = action.kind.name();
+        let mut tally = Tally::default();
+        match action.kind {
+            ActionKind::Manual(m) | ActionKind::Bulk(Some(m)) => {
+                self.operator_retry(now, m, action, queue, None);
+            }
             ActionKind::Bulk(None) => {
                 self.compact_failed();
-                self.failed.clone()
-            }
-        };
-        for message in selection {
-            let checks = Checks {
-                portal_rules: self
-                    .spec
-                    .policies
-                    .of(self.send_channel(message))
-                    .eligibility_checks,
-                max_auto_attempts: None,
-            };
-            let result = match (self.eligibility(now, message, checks), action.kind) {
-                (Ok(()), _) => OperatorResult::Queued,
-                (Err(r), ActionKind::Manual(_)) => OperatorResult::Failed(r),
-                (Err(r), ActionKind::Bulk(_)) => OperatorResult::Skipped(r),
-            };
-            let counters = &mut self.out.metrics.counters;
-            match result.refusal() {
-                None => counters.retry_queued += 1,
-                Some(r) => {
-                    counters.retry_skipped
-                        [Refusal::ALL.iter().position(|x| *x == r).unwrap_or(0)] += 1
+                // Retries only ever revisit messages already in the list, so it does
+                // not grow while it is walked.
+                for i in 0..self.failed.len() {
+                    let message = self.failed[i];
+                    self.operator_retry(now, message, action, queue, Some(&mut tally));
                 }
             }
-            self.out.operator.push(OperatorRecord {
-                at: now,
-                action: action.kind.name(),
-                message,
-                result,
-            });
-            if result == OperatorResult::Queued {
-                let trigger = if matches!(action.kind, ActionKind::Manual(_)) {
-                    Trigger::Manual
-                } else {
-                    Trigger::Bulk
-                };
-                self.attempt(now, message, trigger, action.note, queue);
-            }
+        }
+        self.out.operator.extend(tally.rows(now, name));
+    }
+
+    /// One message of an operator action: checked, reported, and attempted if eligible.
+    /// A selection's results go to `tally` unless the run is traced; an action that
+    /// names its message always gets a row of its own.
+    fn operator_retry(
+        &mut self,
+        now: Instant,
+        message: MessageId,
+        action: Action,
+        queue: &mut EventQueue<Event>,
+        tally: Option<&mut Tally>,
+    ) {
+        let checks = Checks {
+            portal_rules: self
+                .spec
+                .policies
+                .of(self.send_channel(message))
+                .eligibility_checks,
+            max_auto_attempts: None,
+        };
+        let result = match (self.eligibility(now, message, checks), action.kind) {
+            (Ok(()), _) => OperatorResult::Queued,
+            (Err(r), ActionKind::Manual(_)) => OperatorResult::Failed(r),
+            (Err(r), ActionKind::Bulk(_)) => OperatorResult::Skipped(r),
+        };
+        let name = action.kind.name();
+        match tally {
+            Some(t) => self.report(now, name, message, result, t),
+            None => self.report_one(now, name, message, result),
+        }
+        if result == OperatorResult::Queued {
+            let trigger = if matches!(action.kind, ActionKind::Manual(_)) {
+                Trigger::Manual
+            } else {
+                Trigger::Bulk
+            };
+            self.attempt(now, message, trigger, action.note, queue);
+        }
+    }
+
+    /// Counts one result of a selection (S2): in `summary.csv`'s counters, and as a row
+    /// of its own when traced or in the action's tally otherwise.
+    fn report(
+        &mut self,
+        now: Instant,
+        action: &'static str,
+        message: MessageId,
+        result: OperatorResult,
+        tally: &mut Tally,
+    ) {
+        if self.spec.trace {
+            self.report_one(now, action, message, result);
+        } else {
+            self.count_result(result);
+            tally.add(result);
+        }
+    }
+
+    /// Counts one result and keeps a row naming its message.
+    fn report_one(
+        &mut self,
+        now: Instant,
+        action: &'static str,
+        message: MessageId,
+        result: OperatorResult,
+    ) {
+        self.count_result(result);
+        self.out.operator.push(OperatorRecord {
+            at: now,
+            action,
+            message: Some(message),
+            result,
+            count: 1,
+        });
+    }
+
+    fn count_result(&mut self, result: OperatorResult) {
+        let counters = &mut self.out.metrics.counters;
+        match result.refusal() {
+            None => counters.retry_queued += 1,
+            Some(r) => counters.retry_skipped[slot(Some(r)) - 1] += 1,
         }
     }
 

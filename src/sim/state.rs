@@ -59,6 +59,9 @@ pub struct MessageState {
     pub last_delay_secs: u32,
     /// The previous message created for the same contact, or [`NO_MESSAGE`].
     pub prev_same_contact: MessageId,
+    /// The message has soft-bounced at least once, so its next soft bounce is a retry of
+    /// the same delivery (E4).
+    pub soft_bounced: bool,
 }
 
 impl MessageState {
@@ -78,6 +81,7 @@ impl Default for MessageState {
             last_fail_at: Instant(0),
             last_delay_secs: 0,
             prev_same_contact: NO_MESSAGE,
+            soft_bounced: false,
         }
     }
 }

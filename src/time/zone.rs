@@ -28,6 +28,28 @@ impl fmt::Display for TimeOfDay {
     }
 }
 
+/// A reading of the local wall clock: a date and a time of day. It may name a moment
+/// that a spring-forward gap skips, or one that an autumn change repeats; the zone
+/// resolves it to one instant ([`Zone::instant_at`]). A repeating job advances its
+/// reading, not its instant, so that one gap day does not shift every later run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct LocalReading(NaiveDateTime);
+
+impl LocalReading {
+    /// The reading `span` of wall clock later, if the calendar reaches it.
+    pub fn plus(self, span: Span) -> Option<LocalReading> {
+        chrono::TimeDelta::try_seconds(span.0)
+            .and_then(|d| self.0.checked_add_signed(d))
+            .map(LocalReading)
+    }
+}
+
+impl fmt::Display for LocalReading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S"))
+    }
+}
+
 /// The scenario's time zone: an IANA name (daylight saving applies) or a fixed offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
@@ -68,6 +90,40 @@ impl Zone {
                 .checked_add_signed(chrono::TimeDelta::days(1))
                 .map_or(Instant::NEVER, |next_day| self.instant_of(next_day))
         }
+    }
+
+    /// The reading `at` of the first local day on which it falls at or after `after`:
+    /// `after`'s own day, or the next. `None` past the end of the calendar.
+    pub fn next_reading(&self, after: Instant, at: TimeOfDay) -> Option<LocalReading> {
+        let same_day = LocalReading(self.local_reading(after).date().and_time(at.0));
+        if self.instant_at(same_day) >= after {
+            Some(same_day)
+        } else {
+            same_day.plus(Span::hours(24))
+        }
+    }
+
+    /// The instant at which the local clock shows `reading`. A reading skipped by a
+    /// spring-forward gap becomes the first instant after the gap; a reading shown twice
+    /// in autumn becomes the first of the two.
+    pub fn instant_at(&self, reading: LocalReading) -> Instant {
+        let shifted = self.instant_of(reading.0);
+        if self.local_reading(shifted) == reading.0 {
+            return shifted;
+        }
+        // The reading falls in a gap, and `shifted` lies past the gap's end by as much as
+        // the reading lies past its start. The gap ends at the first instant whose reading
+        // is later than `reading`; it lies at most the gap's length before `shifted`.
+        let (mut lo, mut hi) = (shifted.0 - 86_400, shifted.0);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if self.local_reading(Instant(mid)) > reading.0 {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        Instant(hi)
     }
 
     /// The instant reached by adding `span` to the local wall-clock reading of `from`.
@@ -119,7 +175,10 @@ fn resolve_local<Z: TimeZone>(zone: &Z, local: NaiveDateTime) -> Instant {
         LocalResult::Single(t) => Instant(t.timestamp()),
         LocalResult::Ambiguous(early, _) => Instant(early.timestamp()),
         LocalResult::None => {
-            // Inside a gap: read the wall clock with the offset in force just before it.
+            // Inside a gap: read the wall clock with the offset in force just before it,
+            // which lands the same distance past the gap's end as the reading is past its
+            // start. For a reading on a whole hour of a one-hour gap that is the first
+            // instant after the gap.
             let probe = local
                 .checked_sub_signed(chrono::TimeDelta::hours(3))
                 .unwrap_or(local);
@@ -190,6 +249,31 @@ mod tests {
             paris.next_local_time(at("2026-03-29T00:00:00Z"), half_two),
             at("2026-03-29T01:30:00Z")
         );
+    }
+
+    #[test]
+    fn a_skipped_reading_is_the_first_instant_after_the_gap_s5() {
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        let half_two = TimeOfDay::parse("02:30").unwrap();
+        // 2026-03-29: clocks jump from 02:00 CET to 03:00 CEST at 01:00Z.
+        let gap_day = paris.next_reading(at("2026-03-29T00:00:00Z"), half_two);
+        let gap_day = gap_day.unwrap();
+        assert_eq!(paris.instant_at(gap_day), at("2026-03-29T01:00:00Z"));
+        // The next day's reading is 02:30 again, 00:30Z in summer time.
+        let next = gap_day.plus(Span::hours(24)).unwrap();
+        assert_eq!(paris.instant_at(next), at("2026-03-30T00:30:00Z"));
+    }
+
+    #[test]
+    fn a_repeated_reading_is_its_first_occurrence_s5() {
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        let half_two = TimeOfDay::parse("02:30").unwrap();
+        // 2026-10-25: 02:30 happens at 00:30Z (CEST) and again at 01:30Z (CET).
+        let reading = paris
+            .next_reading(at("2026-10-25T00:00:00Z"), half_two)
+            .unwrap();
+        assert_eq!(paris.instant_at(reading), at("2026-10-25T00:30:00Z"));
+        assert_eq!(reading.to_string(), "2026-10-25T02:30:00");
     }
 
     #[test]

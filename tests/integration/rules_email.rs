@@ -48,16 +48,18 @@ fn each_soft_bounce_adds_one_to_the_counter_e1() {
 /// E1: each contact has its own counter; bounces of one contact do not move another's.
 #[test]
 fn counters_are_kept_per_contact_e1() {
-    // Threshold 2, one attempt per message. alice bounces at 09:00 and 10:00 (same
-    // delivery, both count: 2, suppressed at 10:00). bob bounces once at 09:30: his
-    // counter is 1, below the threshold, whatever alice's is.
+    // Threshold 2, one attempt per message, gap 0s so that every bounce counts (E4 has
+    // its own tests). alice bounces at 09:00 and 10:00 (2, suppressed at 10:00). bob
+    // bounces once at 09:30: his counter is 1, below the threshold, whatever alice's is.
     let run = Trace::email()
         .send("a1", "alice", "2026-01-05T09:00:00Z", "d1")
         .send("b1", "bob", "2026-01-05T09:30:00Z", "d1")
         .send("a2", "alice", "2026-01-05T10:00:00Z", "d1")
         .fails_from("alice", "4.2.2", "2026-01-05T00:00:00Z")
         .fails_from("bob", "4.2.2", "2026-01-05T00:00:00Z")
-        .run(&email(&format!("soft_bounce_threshold = 2\n{ONE_ATTEMPT}")));
+        .run(&email(&format!(
+            "soft_bounce_threshold = 2\ncross_delivery_gap = \"0s\"\n{ONE_ATTEMPT}"
+        )));
     assert_eq!(
         run.suppressions(),
         [(
@@ -121,14 +123,17 @@ fn thresholds_one_to_ten_pass_silently_and_twenty_is_accepted_e2() {
 
 /// E3: the fifth counted soft bounce suppresses at that moment; the contact's other
 /// message with a pending retry ends `suppressed`, and a later one `skipped_suppressed`.
+/// E4: the second message's first bounce does not count, but its own retries do.
 #[test]
 fn fifth_soft_bounce_suppresses_contact_e3() {
-    // alice always fails with 4.4.1.
-    // m1 (d1) 09:00 → attempts 09:00, 09:05, 09:15, 09:35, 10:15; each counts (same
-    //   delivery), the fifth at 10:15 reaches 5: suppressed at 10:15, counter 5.
-    // m2 (d2) 09:01 → attempts 09:01, 09:06, 09:16, 09:36; none counts (another
-    //   delivery, less than 24 h after the last counted error, E4). Its next retry,
-    //   due 09:36 + 40m = 10:16, is cancelled at 10:15: m2 ends suppressed.
+    // alice always fails with 4.4.1; m1 retries at +5m, +10m, +20m, m2 likewise.
+    //   09:00 m1 #1 counts (counter was 0)                              → 1
+    //   09:01 m2 #1 another message, 1 min after the last counted error → not counted
+    //   09:05 m1 #2 m1 bounced before                                   → 2
+    //   09:06 m2 #2 m2 bounced before                                   → 3
+    //   09:15 m1 #3                                                     → 4
+    //   09:16 m2 #3                                                     → 5: suppressed
+    // m1's retry due 09:35 is cancelled: m1 and m2 end suppressed.
     // m3 (d3) 11:00 → never attempted: skipped_suppressed.
     let run = Trace::email()
         .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
@@ -141,9 +146,7 @@ fn fifth_soft_bounce_suppresses_contact_e3() {
         [
             "2026-01-05T09:00:00Z",
             "2026-01-05T09:05:00Z",
-            "2026-01-05T09:15:00Z",
-            "2026-01-05T09:35:00Z",
-            "2026-01-05T10:15:00Z"
+            "2026-01-05T09:15:00Z"
         ]
     );
     assert_eq!(
@@ -151,16 +154,20 @@ fn fifth_soft_bounce_suppresses_contact_e3() {
         [
             "2026-01-05T09:01:00Z",
             "2026-01-05T09:06:00Z",
-            "2026-01-05T09:16:00Z",
-            "2026-01-05T09:36:00Z"
+            "2026-01-05T09:16:00Z"
         ]
+    );
+    assert_eq!(
+        run.counted("m2"),
+        [(false, 1), (true, 3), (true, 5)],
+        "E4 audit: counted and counter after each attempt"
     );
     assert!(run.attempt_times("m3").is_empty());
     assert_eq!(
         run.suppressions(),
         [(
             "alice".into(),
-            "2026-01-05T10:15:00Z".into(),
+            "2026-01-05T09:16:00Z".into(),
             "soft_bounce_threshold",
             5
         )]
@@ -253,24 +260,77 @@ fn other_delivery_within_a_day_is_not_counted_but_at_a_day_it_is_e4() {
     assert_eq!(run.final_counts(), [("expired", 2), ("suppressed", 1)]);
 }
 
-/// E4: soft bounces of the same delivery always count, however close together.
+/// E4: the retries of one message always count, however close together.
 #[test]
-fn same_delivery_bounces_count_within_the_gap_e4() {
-    // Threshold 2, one attempt per message. m1 d1 09:00 → 1; m2 d1 10:00 → same
-    // delivery as the last counted error: 2, suppressed at 10:00.
+fn a_messages_own_retries_count_within_the_gap_e4() {
+    // Threshold 3, alice always fails. m1 09:00 (1), 09:05 (2), 09:15 (3): suppressed
+    // at 09:15, 15 minutes after the first counted error.
+    let run = Trace::email()
+        .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
+        .fails_from("alice", "4.2.2", "2026-01-05T00:00:00Z")
+        .run(&email("soft_bounce_threshold = 3"));
+    assert_eq!(
+        run.suppressions(),
+        [(
+            "alice".into(),
+            "2026-01-05T09:15:00Z".into(),
+            "soft_bounce_threshold",
+            3
+        )]
+    );
+}
+
+/// E4 (revised reading): a delivery sends one message to a contact, so two messages
+/// that share a `delivery_id` are still two deliveries for the counter.
+#[test]
+fn another_message_with_the_same_delivery_id_is_not_a_retry_e4() {
+    // Threshold 2, one attempt per message. m1 d1 09:00 → 1; m2 d1 10:00 is another
+    // message, 1 h after the last counted error: not counted. No suppression.
     let run = Trace::email()
         .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
         .send("m2", "alice", "2026-01-05T10:00:00Z", "d1")
         .fails_from("alice", "4.2.2", "2026-01-05T00:00:00Z")
         .run(&email(&format!("soft_bounce_threshold = 2\n{ONE_ATTEMPT}")));
+    assert!(run.suppressions().is_empty());
+    assert_eq!(run.counted("m2"), [(false, 1)]);
+}
+
+/// E4 (revised reading), the issue's example: a receipt that failed once must not stop
+/// a later newsletter's own hourly retries from counting. Without the receipt the
+/// newsletter suppresses the contact at 05:00; with it, no later.
+#[test]
+fn an_earlier_failed_message_does_not_stop_a_later_ones_retries_counting_e4() {
+    // Newsletter n (marketing) created 01:00, retried every hour; alice always fails.
+    // Alone: 01:00 (1), 02:00 (2), 03:00 (3), 04:00 (4), 05:00 (5) → suppressed 05:00.
+    // With receipt r (transactional, 00:00, one attempt in its 10 min period): r counts
+    // at 00:00 (1); n's first bounce at 01:00 is another message within 24 h: not
+    // counted; then 02:00 (2), 03:00 (3), 04:00 (4), 05:00 (5) → suppressed 05:00.
+    let policy = "backoff = { kind = \"fixed\", interval = \"1h\" }\n\
+                  retry_period_transactional = \"10m\"\n";
+    let newsletter = || {
+        Trace::email()
+            .send("n", "alice", "2026-01-05T01:00:00Z", "news")
+            .fails_from("alice", "4.2.2", "2026-01-05T00:00:00Z")
+    };
+    let alone = newsletter().run(&email(policy));
+    let with_receipt = newsletter()
+        .transactional()
+        .send("r", "alice", "2026-01-05T00:00:00Z", "receipt")
+        .run(&email(policy));
+    for run in [&alone, &with_receipt] {
+        assert_eq!(
+            run.suppressions(),
+            [(
+                "alice".into(),
+                "2026-01-05T05:00:00Z".into(),
+                "soft_bounce_threshold",
+                5
+            )]
+        );
+    }
     assert_eq!(
-        run.suppressions(),
-        [(
-            "alice".into(),
-            "2026-01-05T10:00:00Z".into(),
-            "soft_bounce_threshold",
-            2
-        )]
+        with_receipt.counted("n"),
+        [(false, 1), (true, 2), (true, 3), (true, 4), (true, 5)]
     );
 }
 
@@ -309,10 +369,9 @@ fn zero_cross_delivery_gap_counts_every_soft_bounce_e4() {
 /// E5: a delivered attempt resets the counter to 0.
 #[test]
 fn delivery_resets_the_counter_e5() {
-    // Threshold 2, one attempt per message.
-    // m1 d1 09:00 fails → 1. m2 d1 10:00 delivered → 0. m3 d1 11:00 fails → 1 (without
-    // the reset it would be 2 and suppress at 11:00). m4 d1 12:00 fails → 2: suppressed
-    // at 12:00.
+    // Threshold 2, one attempt per message, gap 0s so every bounce counts.
+    // m1 09:00 fails → 1. m2 10:00 delivered → 0. m3 11:00 fails → 1 (without the reset
+    // it would be 2 and suppress at 11:00). m4 12:00 fails → 2: suppressed at 12:00.
     let run = Trace::email()
         .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
         .send("m2", "alice", "2026-01-05T10:00:00Z", "d1")
@@ -325,7 +384,9 @@ fn delivery_resets_the_counter_e5() {
             "2026-01-05T09:00:01Z",
         )
         .fails_from("alice", "4.2.2", "2026-01-05T11:00:00Z")
-        .run(&email(&format!("soft_bounce_threshold = 2\n{ONE_ATTEMPT}")));
+        .run(&email(&format!(
+            "soft_bounce_threshold = 2\ncross_delivery_gap = \"0s\"\n{ONE_ATTEMPT}"
+        )));
     assert_eq!(
         run.suppressions(),
         [(
@@ -342,19 +403,17 @@ fn delivery_resets_the_counter_e5() {
 }
 
 /// E5: the reset also forgets the last counted error, so the next bounce counts even
-/// from another delivery within the gap.
+/// from another message within the gap.
 #[test]
 fn delivery_forgets_the_last_counted_error_e5() {
     // Threshold 2, one attempt per message.
-    // m1 d1 09:00 fails → 1, remembered (09:00, d1). m2 d1 10:00 delivered → 0,
-    // forgotten. m3 d2 11:00 fails → counted (counter 0): 1, remembered (11:00, d2).
-    // m4 d2 12:00 fails → same delivery as remembered: 2, suppressed at 12:00. Had the
-    // delivery d1 still been remembered, m4 (d2, 3 h after) would not count.
+    // m1 09:00 fails → 1, remembered 09:00. m2 10:00 delivered → 0, forgotten. m3 11:00
+    // fails → counted because the counter is 0: 1. Had 09:00 still been remembered, m3
+    // (another message, 2 h later) would not have counted.
     let run = Trace::email()
         .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
         .send("m2", "alice", "2026-01-05T10:00:00Z", "d1")
         .send("m3", "alice", "2026-01-05T11:00:00Z", "d2")
-        .send("m4", "alice", "2026-01-05T12:00:00Z", "d2")
         .fails(
             "alice",
             "4.2.2",
@@ -363,13 +422,76 @@ fn delivery_forgets_the_last_counted_error_e5() {
         )
         .fails_from("alice", "4.2.2", "2026-01-05T11:00:00Z")
         .run(&email(&format!("soft_bounce_threshold = 2\n{ONE_ATTEMPT}")));
+    assert_eq!(run.counted("m1"), [(true, 1)]);
+    assert_eq!(run.counted("m2"), [(false, 0)]);
+    assert_eq!(run.counted("m3"), [(true, 1)]);
+}
+
+/// E5 with `counter_reset = "after_retry"`: a delivery on the first attempt leaves the
+/// counter alone, so the same trace suppresses where the default reading does not.
+#[test]
+fn after_retry_reset_ignores_first_attempt_deliveries_e5() {
+    // Threshold 2, gap 0s, one attempt per message; alice fails at 09:00 and from 11:00.
+    // m1 09:00 fails → 1. m2 10:00 delivered on attempt 1: any_delivery resets to 0,
+    // after_retry keeps 1. m3 11:00 fails → 1 (any_delivery) or 2 (after_retry:
+    // suppressed at 11:00).
+    let trace = Trace::email()
+        .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
+        .send("m2", "alice", "2026-01-05T10:00:00Z", "d2")
+        .send("m3", "alice", "2026-01-05T11:00:00Z", "d3")
+        .fails(
+            "alice",
+            "4.2.2",
+            "2026-01-05T09:00:00Z",
+            "2026-01-05T09:00:01Z",
+        )
+        .fails_from("alice", "4.2.2", "2026-01-05T11:00:00Z");
+    let policy = format!("soft_bounce_threshold = 2\ncross_delivery_gap = \"0s\"\n{ONE_ATTEMPT}");
+    let any = trace.run(&email(&policy));
+    assert_eq!(any.counted("m2"), [(false, 0)]);
+    assert!(any.suppressions().is_empty());
+    let after_retry = trace.run(&email(&format!(
+        "{policy}counter_reset = \"after_retry\"\n"
+    )));
+    assert_eq!(after_retry.counted("m2"), [(false, 1)]);
+    assert_eq!(
+        after_retry.suppressions(),
+        [(
+            "alice".into(),
+            "2026-01-05T11:00:00Z".into(),
+            "soft_bounce_threshold",
+            2
+        )]
+    );
+}
+
+/// E5 with `counter_reset = "after_retry"`: a delivery on a retry still resets.
+#[test]
+fn after_retry_reset_still_resets_on_a_delivered_retry_e5() {
+    // Threshold 3; alice fails in [09:00, 09:10) and from 10:00. m1 09:00 (1), 09:05
+    // (2), 09:15 delivered on attempt 3 → 0. m2 10:00 (1, counter was 0), 10:05 (2),
+    // 10:15 (3): suppressed at 10:15.
+    let run = Trace::email()
+        .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
+        .send("m2", "alice", "2026-01-05T10:00:00Z", "d2")
+        .fails(
+            "alice",
+            "4.2.2",
+            "2026-01-05T09:00:00Z",
+            "2026-01-05T09:10:00Z",
+        )
+        .fails_from("alice", "4.2.2", "2026-01-05T10:00:00Z")
+        .run(&email(
+            "soft_bounce_threshold = 3\ncounter_reset = \"after_retry\"",
+        ));
+    assert_eq!(run.counted("m1"), [(true, 1), (true, 2), (false, 0)]);
     assert_eq!(
         run.suppressions(),
         [(
             "alice".into(),
-            "2026-01-05T12:00:00Z".into(),
+            "2026-01-05T10:15:00Z".into(),
             "soft_bounce_threshold",
-            2
+            3
         )]
     );
 }

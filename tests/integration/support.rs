@@ -447,6 +447,18 @@ impl Run {
             .collect()
     }
 
+    /// E4 audit of every attempt of `message`, in order: whether it counted toward the
+    /// threshold, and the contact's counter after it.
+    pub fn counted(&self, message: &str) -> Vec<(bool, u8)> {
+        let id = self.message_id(message);
+        self.output
+            .attempts
+            .iter()
+            .filter(|a| a.message == id)
+            .map(|a| (a.counted, a.counter))
+            .collect()
+    }
+
     /// The S7 badge of every attempt of `message`, in order.
     pub fn badges(&self, message: &str) -> Vec<&'static str> {
         let id = self.message_id(message);
@@ -502,7 +514,8 @@ impl Run {
                 (
                     text(o.at),
                     o.action,
-                    self.workload.messages.get(o.message),
+                    o.message
+                        .map_or(String::new(), |m| self.workload.messages.get(m)),
                     o.result.name(),
                     o.result.refusal().map_or("", Refusal::name),
                 )
