@@ -224,7 +224,8 @@ fn run_writes_the_scheduled_operator_to_operator_csv_s4_s8() {
             "action",
             "message_id",
             "result",
-            "reason"
+            "reason",
+            "count"
         ]
     );
     let first_slot: Vec<String> = rows

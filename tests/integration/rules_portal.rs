@@ -201,7 +201,17 @@ fn manual_retry_before_the_wait_fails_with_wait_not_elapsed_s1() {
             "2026-01-09T06:00:00Z #5 auto 30003"
         ]
     );
-    assert_eq!(run.retry_counts(), [("queued", 1), ("wait_not_elapsed", 1)]);
+    // The counts add the job's reports (S5) to the operator's: the job skipped m1 on
+    // 01-06 (wait_not_elapsed), queued it on 01-07, 01-08 and 01-09, and skipped it on
+    // 01-10 to 01-14 (max_auto_attempts, five runs).
+    assert_eq!(
+        run.retry_counts(),
+        [
+            ("queued", 4),
+            ("wait_not_elapsed", 2),
+            ("max_auto_attempts", 5)
+        ]
+    );
 }
 
 /// S1a, S2: once a newer message exists for the contact, the older one is refused with
@@ -401,7 +411,12 @@ fn manual_retry_after_the_automatic_cap_is_queued_s6_s3() {
             )
         ]
     );
-    assert_eq!(run.retry_counts(), [("queued", 2)]);
+    // With the job's reports (S5): queued by the job on 01-06, 01-07 and 01-08, then
+    // skipped for max_auto_attempts on each run from 01-09 to 01-14 (six runs).
+    assert_eq!(
+        run.retry_counts(),
+        [("queued", 5), ("max_auto_attempts", 6)]
+    );
 }
 
 /// S7: attempt 1 has no badge, attempt 2 `Attempt #2`, later ones `Attempt #3+`; the

@@ -505,11 +505,26 @@ impl Run {
     }
 
     /// Every operator result as (time, action, message, result, reason), with an empty
-    /// reason for a queued retry.
+    /// reason for a queued retry. The automatic job's reports are left out; see
+    /// [`Run::job_reports`].
     pub fn operator(&self) -> Vec<(String, &'static str, String, &'static str, &'static str)> {
+        self.retry_rows(|action| action != "auto")
+    }
+
+    /// What each automatic job run did with each failed message (S5), in the same form
+    /// as [`Run::operator`].
+    pub fn job_reports(&self) -> Vec<(String, &'static str, String, &'static str, &'static str)> {
+        self.retry_rows(|action| action == "auto")
+    }
+
+    fn retry_rows(
+        &self,
+        keep: impl Fn(&str) -> bool,
+    ) -> Vec<(String, &'static str, String, &'static str, &'static str)> {
         self.output
             .operator
             .iter()
+            .filter(|o| keep(o.action))
             .map(|o| {
                 (
                     text(o.at),
