@@ -918,6 +918,11 @@ fn suppression_ttl_lifts_the_suppression_e9() {
             "2026-01-05T09:00:01Z",
         )
         .run(&email("suppression_ttl = \"2h\""));
+    assert_eq!(
+        run.releases(),
+        [("alice".into(), Some("2026-01-05T11:00:00Z".into()))],
+        "suppressions.csv names the release"
+    );
     assert!(run.attempt_times("m2").is_empty());
     assert_eq!(
         run.history("m3"),
@@ -1011,4 +1016,19 @@ fn same_instant_retry_after_the_suppressing_one_is_not_made_e9() {
         )]
     );
     assert_eq!(run.final_counts(), [("suppressed", 2)]);
+}
+
+/// E9: a suppression whose TTL runs past the end of the run is never released, and
+/// says so with an empty release time; without a TTL there is no release either.
+#[test]
+fn suppression_released_after_the_run_has_no_release_time_e9() {
+    // The run ends 01-15 00:00. A hard bounce at 01-05 09:00 with a TTL of 10d would be
+    // released 01-15 09:00, after the end.
+    let trace = Trace::email()
+        .send("m1", "alice", "2026-01-05T09:00:00Z", "d1")
+        .fails_from("alice", "5.1.1", "2026-01-05T09:00:00Z");
+    let late = trace.run(&email("suppression_ttl = \"240h\""));
+    assert_eq!(late.releases(), [("alice".into(), None)]);
+    let never = trace.run(&email(""));
+    assert_eq!(never.releases(), [("alice".into(), None)]);
 }

@@ -199,6 +199,16 @@ impl Trace {
 
     /// Runs the trace under a scenario as replication `replication`.
     pub fn run_replication(&self, scenario_toml: &str, replication: u32) -> Run {
+        self.run_with(scenario_toml, replication, true)
+    }
+
+    /// Runs the trace without `--trace`: no attempt records, and the results of bulk
+    /// retries and job runs kept as counts per reason.
+    pub fn run_untraced(&self, scenario_toml: &str) -> Run {
+        self.run_with(scenario_toml, 0, false)
+    }
+
+    fn run_with(&self, scenario_toml: &str, replication: u32, trace: bool) -> Run {
         let scenario = scenario(scenario_toml).unwrap_or_else(|e| panic!("bad scenario: {e}"));
         let mut errors = scenario.error_table();
         let workload = self.workload(&mut errors);
@@ -211,7 +221,7 @@ impl Trace {
             zone: scenario.zone,
             seed: scenario.seed,
             replication,
-            trace: true,
+            trace,
         };
         let output = simulate(&spec);
         Run {
@@ -504,6 +514,20 @@ impl Run {
             .collect()
     }
 
+    /// Every suppression's contact and release time (E9), in time order.
+    pub fn releases(&self) -> Vec<(String, Option<String>)> {
+        self.output
+            .suppressions
+            .iter()
+            .map(|s| {
+                (
+                    self.workload.contacts.get(s.contact),
+                    s.released_at.map(text),
+                )
+            })
+            .collect()
+    }
+
     /// Every operator result as (time, action, message, result, reason), with an empty
     /// reason for a queued retry. The automatic job's reports are left out; see
     /// [`Run::job_reports`].
@@ -533,6 +557,35 @@ impl Run {
                         .map_or(String::new(), |m| self.workload.messages.get(m)),
                     o.result.name(),
                     o.result.refusal().map_or("", Refusal::name),
+                )
+            })
+            .collect()
+    }
+
+    /// Every row of the retry results as (time, action, message, result, reason,
+    /// count): with an empty message for a row that counts a selection's messages.
+    pub fn retry_rows_with_counts(
+        &self,
+    ) -> Vec<(
+        String,
+        &'static str,
+        String,
+        &'static str,
+        &'static str,
+        u32,
+    )> {
+        self.output
+            .operator
+            .iter()
+            .map(|o| {
+                (
+                    text(o.at),
+                    o.action,
+                    o.message
+                        .map_or(String::new(), |m| self.workload.messages.get(m)),
+                    o.result.name(),
+                    o.result.refusal().map_or("", Refusal::name),
+                    o.count,
                 )
             })
             .collect()
