@@ -2,6 +2,7 @@
 
 mod auto_job;
 mod cli;
+mod e4_earlier_failures;
 mod golden;
 mod operator;
 mod properties;
