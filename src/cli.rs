@@ -24,8 +24,8 @@ pub const EXIT_CODES: &str = "Exit status: 0 on success, 1 when a scenario, an i
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run one policy point (every replication), print a summary, and write summary.csv,
-    /// suppressions.csv, and with --trace attempts.csv (and operator.csv when operators
-    /// retried messages).
+    /// suppressions.csv, with --trace attempts.csv, and operator.csv when operators or the
+    /// automatic job retried messages.
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
     /// Run every point of the scenario's sweep table (grid or Latin hypercube) × its
@@ -74,7 +74,10 @@ pub struct RunArgs {
     /// Folder for the result files [default: output/NAME/, NAME being the scenario's name].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Also write attempts.csv: every attempt with its number, badge, trigger and outcome.
+    /// Also write attempts.csv (every attempt with its number, badge, trigger, outcome and
+    /// soft-bounce counter), and give operator.csv one row per message that a bulk retry
+    /// or automatic job run visited instead of one row per reason with a count. Per-message
+    /// rows are kept in memory until the run ends.
     #[arg(long)]
     pub trace: bool,
     /// Worker threads for replications [default: all cores]. Results do not depend on it.
