@@ -84,7 +84,10 @@ fn entry(e: &RawEntry, key: &str, known: &mut Vec<String>) -> Result<ErrorEntry,
     let class = e
         .class
         .as_deref()
-        .map(|c| c.parse::<ErrorClass>().map_err(|m| format!("{key}.class: {m}")))
+        .map(|c| {
+            c.parse::<ErrorClass>()
+                .map_err(|m| format!("{key}.class: {m}"))
+        })
         .transpose()?;
     let wait = e
         .wait
@@ -97,9 +100,9 @@ fn entry(e: &RawEntry, key: &str, known: &mut Vec<String>) -> Result<ErrorEntry,
                 "{key}: give either code or pattern, not both (a pattern refines ambiguous codes)"
             ));
         }
-        (Some(code), None) => EntryTarget::Code(
-            CodePattern::parse(code).map_err(|m| format!("{key}.code: {m}"))?,
-        ),
+        (Some(code), None) => {
+            EntryTarget::Code(CodePattern::parse(code).map_err(|m| format!("{key}.code: {m}"))?)
+        }
         (None, Some(p)) if p.trim().is_empty() => {
             return Err(format!("{key}.pattern must not be empty"));
         }
@@ -175,7 +178,12 @@ fn is_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn raw(code: Option<&str>, reason: Option<&str>, pattern: Option<&str>, class: Option<&str>) -> RawEntry {
+    fn raw(
+        code: Option<&str>,
+        reason: Option<&str>,
+        pattern: Option<&str>,
+        class: Option<&str>,
+    ) -> RawEntry {
         RawEntry {
             code: code.map(String::from),
             reason: reason.map(String::from),

@@ -9,8 +9,8 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -234,7 +234,11 @@ mod tests {
         let c = t.resolve("4.2.2").unwrap();
         assert_eq!(t.class(c), ErrorClass::BusinessRetryable);
         assert_eq!(t.info(c).wait, Span::hours(2));
-        assert_eq!(t.info(c).reason, "mailbox_full", "the reason stays the built-in one");
+        assert_eq!(
+            t.info(c).reason,
+            "mailbox_full",
+            "the reason stays the built-in one"
+        );
     }
 
     #[test]
@@ -243,7 +247,10 @@ mod tests {
         assert_eq!(strict.resolve("X42"), Err(UnknownCode("X42".into())));
         assert!(strict.resolve("6.1.1").is_err());
         assert!(strict.resolve("4.1").is_err());
-        assert!(strict.resolve("5.7.*").is_err(), "a wildcard is not a failure");
+        assert!(
+            strict.resolve("5.7.*").is_err(),
+            "a wildcard is not a failure"
+        );
         let mut lenient = ErrorTable::new(&[], Some((ErrorClass::Soft, Span::hours(1))));
         let c = lenient.resolve("X42").unwrap();
         assert_eq!(lenient.class(c), ErrorClass::Soft);
@@ -268,8 +275,14 @@ mod tests {
         let b = t.resolve_report("5.7.1", Some(550), unknown).unwrap();
         assert_ne!(a, b);
         assert_eq!(t.resolve_report("5.7.1", Some(550), spam).unwrap(), a);
-        assert_eq!((t.class(a), t.info(a).reason.as_str()), (ErrorClass::Soft, "blocked"));
-        assert_eq!((t.class(b), t.info(b).reason.as_str()), (ErrorClass::Hard, "user_unknown"));
+        assert_eq!(
+            (t.class(a), t.info(a).reason.as_str()),
+            (ErrorClass::Soft, "blocked")
+        );
+        assert_eq!(
+            (t.class(b), t.info(b).reason.as_str()),
+            (ErrorClass::Hard, "user_unknown")
+        );
         assert_eq!(t.info(a).code, "5.7.1", "outputs show the code as given");
     }
 }

@@ -140,8 +140,11 @@ fn parse_built_in(text: &str) -> Result<ReasonTable, String> {
     t.undefined = t.id("undefined").ok_or("no undefined reason")?;
     for c in raw.code {
         let pattern = CodePattern::parse(&c.code)?;
-        let reason = t.id(&c.reason).ok_or(format!("unknown reason {}", c.reason))?;
-        let ambiguous = c.ambiguous || pattern.rank() < 3 || matches!(pattern, CodePattern::Reply(_));
+        let reason = t
+            .id(&c.reason)
+            .ok_or(format!("unknown reason {}", c.reason))?;
+        let ambiguous =
+            c.ambiguous || pattern.rank() < 3 || matches!(pattern, CodePattern::Reply(_));
         let rule = CodeRule {
             reason: Some(reason),
             ambiguous,

@@ -178,7 +178,9 @@ mod tests {
         let s = Status::parse("5.7.26").unwrap();
         assert_eq!((s.class, s.subject, s.detail), (5, 7, 26));
         assert!(Status::parse("4.4.1").unwrap().is_transient());
-        for bad in ["2.0.0", "6.1.1", "4.1", "5.1.1.1", "5.1.1000", "5.a.1", "", "5..1"] {
+        for bad in [
+            "2.0.0", "6.1.1", "4.1", "5.1.1.1", "5.1.1000", "5.a.1", "", "5..1",
+        ] {
             assert_eq!(Status::parse(bad), None, "{bad}");
         }
     }

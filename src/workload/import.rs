@@ -245,7 +245,10 @@ fn read_failures(
         let reply = match f[4] {
             "" => None,
             text => Some(parse_reply(text).ok_or_else(|| {
-                at.error(4, format!("expected an SMTP reply code such as 550 or 421, got {text:?}"))
+                at.error(
+                    4,
+                    format!("expected an SMTP reply code such as 550 or 421, got {text:?}"),
+                )
             })?),
         };
         let code = errors

@@ -77,7 +77,8 @@ fn rate_limited_is_soft_even_under_a_mailbox_status() {
 
 #[test]
 fn blocked_is_soft() {
-    let text = "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using zen.spamhaus.org";
+    let text =
+        "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using zen.spamhaus.org";
     assert_eq!(line(text), is("blocked", Soft));
 }
 
@@ -117,7 +118,11 @@ fn too_many_connections_is_soft() {
 fn greylisted_is_soft_with_a_short_wait() {
     let t = ReasonTable::new(&[], None);
     let c = t
-        .classify(None, None, "450 4.7.1 Greylisted, please try again in 300 seconds")
+        .classify(
+            None,
+            None,
+            "450 4.7.1 Greylisted, please try again in 300 seconds",
+        )
         .unwrap();
     assert_eq!(t.reason(c.reason).name, "greylisted");
     assert_eq!((c.class, c.wait), (Soft, Span::minutes(5)));
@@ -158,7 +163,10 @@ fn expired_is_soft() {
 #[test]
 fn network_and_system_are_soft() {
     assert_eq!(line("421 4.4.2 Connection timed out"), is("network", Soft));
-    assert_eq!(line("451 4.3.0 Local error in processing"), is("system", Soft));
+    assert_eq!(
+        line("451 4.3.0 Local error in processing"),
+        is("system", Soft)
+    );
 }
 
 #[test]
@@ -169,7 +177,10 @@ fn syntax_is_soft() {
 
 #[test]
 fn undefined_is_soft_when_nothing_more_is_said() {
-    assert_eq!(line("550 5.0.0 Message not delivered"), is("undefined", Soft));
+    assert_eq!(
+        line("550 5.0.0 Message not delivered"),
+        is("undefined", Soft)
+    );
     assert_eq!(report(Some("550"), None, ""), is("undefined", Soft));
     assert_eq!(line("something went wrong"), is("undefined", Soft));
 }
@@ -179,16 +190,28 @@ fn sms_provider_codes_are_reasons_too() {
     assert_eq!(report(Some("30003"), None, ""), is("unreachable", Soft));
     assert_eq!(report(Some("30005"), None, ""), is("unknown_number", Hard));
     assert_eq!(report(Some("30006"), None, ""), is("landline", Hard));
-    assert_eq!(report(Some("30007"), None, ""), is("carrier_filtered", BusinessFinal));
+    assert_eq!(
+        report(Some("30007"), None, ""),
+        is("carrier_filtered", BusinessFinal)
+    );
     assert_eq!(report(Some("30008"), None, ""), is("carrier_error", Soft));
-    assert_eq!(report(Some("30001"), None, ""), is("queue_overflow", BusinessRetryable));
+    assert_eq!(
+        report(Some("30001"), None, ""),
+        is("queue_overflow", BusinessRetryable)
+    );
     assert_eq!(report(Some("21610"), None, ""), is("opted_out", OptOut));
 }
 
 #[test]
 fn a_reason_name_is_a_code() {
-    assert_eq!(report(Some("mailbox_full"), None, ""), is("mailbox_full", Soft));
-    assert_eq!(report(Some("user_unknown"), None, "blocked"), is("user_unknown", Hard));
+    assert_eq!(
+        report(Some("mailbox_full"), None, ""),
+        is("mailbox_full", Soft)
+    );
+    assert_eq!(
+        report(Some("user_unknown"), None, "blocked"),
+        is("user_unknown", Hard)
+    );
 }
 
 #[test]
@@ -215,7 +238,10 @@ fn a_transient_code_is_never_hard() {
 #[test]
 fn a_separate_status_beats_the_one_in_the_text() {
     let text = "550 5.7.1 Recipient address rejected: blocked";
-    assert_eq!(report(Some("5.1.1"), Some(550), text), is("user_unknown", Hard));
+    assert_eq!(
+        report(Some("5.1.1"), Some(550), text),
+        is("user_unknown", Hard)
+    );
 }
 
 /// The table of a scenario with the given `[[errors]]` entries, written as TOML.
@@ -241,9 +267,21 @@ fn wildcards_match_every_detail_and_exact_codes_win() {
     );
     assert_eq!(class_of(&t, "5.7.1"), Hard);
     assert_eq!(class_of(&t, "5.7.999"), Hard);
-    assert_eq!(class_of(&t, "5.7.26"), BusinessFinal, "exact beats wildcard");
-    assert_eq!(class_of(&t, "5.2.2"), BusinessRetryable, "C.*.* catches the rest");
-    assert_eq!(class_of(&t, "5.1.1"), BusinessRetryable, "scenario beats built-in");
+    assert_eq!(
+        class_of(&t, "5.7.26"),
+        BusinessFinal,
+        "exact beats wildcard"
+    );
+    assert_eq!(
+        class_of(&t, "5.2.2"),
+        BusinessRetryable,
+        "C.*.* catches the rest"
+    );
+    assert_eq!(
+        class_of(&t, "5.1.1"),
+        BusinessRetryable,
+        "scenario beats built-in"
+    );
     assert_eq!(class_of(&t, "4.7.1"), Soft, "other classes untouched");
 }
 
@@ -256,7 +294,9 @@ fn scenario_patterns_and_reasons_extend_the_table() {
     );
     let c = t.classify(None, None, "550 5.7.1 spam detected").unwrap();
     assert_eq!((c.class, c.wait), (BusinessFinal, Span::hours(2)));
-    let c = t.classify(None, None, "550 5.0.0 OUT OF OFFICE until Monday").unwrap();
+    let c = t
+        .classify(None, None, "550 5.0.0 OUT OF OFFICE until Monday")
+        .unwrap();
     assert_eq!(t.reason(c.reason).name, "auto_reply");
     assert_eq!((c.class, c.wait), (BusinessRetryable, Span::hours(24)));
 }
@@ -265,7 +305,10 @@ fn scenario_patterns_and_reasons_extend_the_table() {
 fn a_code_entry_with_a_reason_takes_that_reasons_class() {
     let t = with("[[errors]]\ncode = \"X9\"\nreason = \"user_unknown\"\n");
     let c = t.classify(Some("X9"), None, "").unwrap();
-    assert_eq!((t.reason(c.reason).name.as_str(), c.class), ("user_unknown", Hard));
+    assert_eq!(
+        (t.reason(c.reason).name.as_str(), c.class),
+        ("user_unknown", Hard)
+    );
 }
 
 #[test]
