@@ -137,9 +137,9 @@ impl fmt::Display for CodePattern {
 /// `C.S.*` or `C.*.*`.
 fn wildcard(text: &str) -> Option<CodePattern> {
     let parts: Vec<&str> = text.split('.').collect();
-    let class = match parts.first()? {
-        &"4" => 4,
-        &"5" => 5,
+    let class = match *parts.first()? {
+        "4" => 4,
+        "5" => 5,
         _ => return None,
     };
     match parts[1..] {
