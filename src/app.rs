@@ -12,6 +12,7 @@ use crate::report::atomic;
 use crate::scenario::Scenario;
 
 mod check;
+mod classify;
 mod generate;
 mod merge;
 mod plot;
@@ -27,6 +28,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plot(args) => plot::plot(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
+        Command::Classify(args) => classify::classify(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -49,6 +49,24 @@ pub enum Command {
     /// Redraw the charts (PNG and SVG) and report.html from the CSV files in DIR.
     #[command(after_help = EXIT_CODES)]
     Plot(PlotArgs),
+    /// Print the reason, class and recommended wait of failure descriptions, one line each
+    /// ("user_unknown hard 0s"), to check the classification table against real logs.
+    #[command(after_help = EXIT_CODES)]
+    Classify(ClassifyArgs),
+}
+
+/// Options of `classify`.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// Failure descriptions: a whole diagnostic line ("550 5.1.1 <a@b.example>: User
+    /// unknown"), or a lone code (an RFC 3463 status, an SMTP reply code, an SMS provider
+    /// code or a reason name). Without any, a CSV with a header naming some of
+    /// error_code, reply_code and diagnostic is read from stdin and written to stdout with
+    /// reason, class and wait columns added.
+    pub text: Vec<String>,
+    /// A scenario whose [[errors]] entries and error_fallback extend the built-in table.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
 }
 
 /// Options shared by commands that read a scenario.

@@ -3,7 +3,10 @@
 //! Each submodule owns one concern and is pure: it takes state and settings and returns a
 //! decision, and the simulation (`crate::sim`) applies the decisions in event order.
 //!
-//! - [`errors`]: error codes, their class and recommended wait (the classification table).
+//! - [`errors`]: error classes, and failures interned as dense ids for the simulation.
+//! - [`reasons`]: the failure reasons and the classification of a failure report.
+//! - [`status`]: reading enhanced status codes, reply codes and code wildcards.
+//! - [`entries`]: a scenario's `[[errors]]` entries.
 //! - [`counter`]: the soft-bounce counter and its threshold (E1–E5).
 //! - [`backoff`]: the retry schedule and jitter (E7) and the retry period (E6).
 //! - [`eligibility`]: retry eligibility and the reasons a retry is refused (S1, S2).
@@ -13,6 +16,9 @@
 pub mod backoff;
 pub mod counter;
 pub mod eligibility;
+pub mod entries;
 pub mod errors;
 pub mod policy;
 pub mod presets;
+pub mod reasons;
+pub mod status;

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::rules::errors::{ErrorClass, ErrorInfo, ErrorTable};
+use crate::rules::entries::{self, ErrorEntry, RawEntry};
+use crate::rules::errors::{ErrorClass, ErrorTable};
 use crate::rules::policy::ChannelPolicies;
 use crate::time::{Instant, Span, Zone};
 use crate::workload::import::TraceFiles;
@@ -48,7 +49,7 @@ struct RawScenario {
     timezone: Option<String>,
     workload: Option<toml::Table>,
     policy: Option<toml::Table>,
-    errors: Option<Vec<RawError>>,
+    errors: Option<Vec<RawEntry>>,
     error_fallback: Option<RawFallback>,
     operator: Option<toml::Table>,
     /// Read by the sweep from [`Scenario::document`]; declared so the key is allowed.
@@ -57,14 +58,6 @@ struct RawScenario {
     /// Read by the sweep's recommendation; declared so the key is allowed.
     #[allow(dead_code)]
     objective: Option<toml::Table>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawError {
-    code: String,
-    class: String,
-    wait: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,8 +95,8 @@ pub struct Scenario {
     pub workload: WorkloadSpec,
     /// The policy of each channel.
     pub policies: ChannelPolicies,
-    /// The scenario's own error codes.
-    pub errors: Vec<ErrorInfo>,
+    /// The scenario's own `[[errors]]` entries (codes, reasons, text patterns).
+    pub errors: Vec<ErrorEntry>,
     /// Class and wait of codes nobody knows, if set.
     pub error_fallback: Option<(ErrorClass, Span)>,
     /// The scheduled operator's bulk retries (S4), if the scenario has one.
@@ -189,7 +182,7 @@ impl Scenario {
                 .map_err(|e| format!("timezone: {e}"))?,
             workload: workload_spec(raw.workload.unwrap_or_default(), &base_dir)?,
             policies,
-            errors: error_entries(raw.errors.unwrap_or_default())?,
+            errors: entries::entries(&raw.errors.unwrap_or_default())?,
             error_fallback: raw
                 .error_fallback
                 .map(|f| class_and_wait(&f.class, f.wait.as_deref(), "error_fallback"))
@@ -308,22 +301,4 @@ fn class_and_wait(
         .map_err(|e| format!("{key}.class: {e}"))?;
     let wait = Span::parse(wait.unwrap_or("0s")).map_err(|e| format!("{key}.wait: {e}"))?;
     Ok((class, wait))
-}
-
-fn error_entries(raw: Vec<RawError>) -> Result<Vec<ErrorInfo>, String> {
-    raw.into_iter()
-        .enumerate()
-        .map(|(i, e)| {
-            if e.code.trim().is_empty() {
-                return Err(format!("errors[{i}].code must not be empty"));
-            }
-            let (class, wait) =
-                class_and_wait(&e.class, e.wait.as_deref(), &format!("errors[{i}]"))?;
-            Ok(ErrorInfo {
-                code: e.code,
-                class,
-                wait,
-            })
-        })
-        .collect()
 }

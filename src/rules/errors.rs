@@ -1,18 +1,21 @@
-//! Error codes: each maps to one [`ErrorClass`] and a recommended wait (RULES.md, "error
-//! class"; S1c).
+//! Error classes, and the interning of failures into dense [`ErrorCode`] ids for the
+//! simulation (RULES.md, "error class"; S1c).
 //!
-//! The built-in table reads RFC 3463 enhanced status codes by their class digit (4 is
-//! transient, so `soft`; 5 is permanent, so `hard`) with a few exceptions mail platforms
-//! commonly make, and knows a set of SMS delivery error codes (see `docs/ERROR_CODES.md`
-//! for each code and its source). A scenario's `[[errors]]` entries extend or override
-//! the table, and a scenario may name a fallback class for codes nobody knows.
+//! What a failure means (its reason, class and recommended wait) is decided by the reason
+//! table ([`crate::rules::reasons`]) once per distinct failure, when a workload is
+//! imported or generated. [`ErrorTable`] remembers each distinct (code, reply code,
+//! diagnostic) with its classification, so the simulation loop only ever indexes a
+//! vector by id and never matches text.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use thiserror::Error;
 
+use crate::rules::entries::ErrorEntry;
+use crate::rules::reasons::ReasonTable;
 use crate::time::Span;
 
 /// What kind of failure an error code reports.
@@ -81,15 +84,18 @@ impl FromStr for ErrorClass {
     }
 }
 
-/// A dense id for an error code inside one run; the table turns it back into text.
+/// A dense id for a failure (code, reply code and diagnostic) inside one run; the table
+/// turns it back into text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ErrorCode(pub u16);
 
-/// One known code: its text, class and recommended wait before a retry.
+/// One known failure: its code, reason, class and recommended wait.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorInfo {
     /// The code as it appears in input and output, e.g. `4.2.2` or `30003`.
     pub code: String,
+    /// The reason it was classified as, e.g. `mailbox_full`.
+    pub reason: String,
     /// Its class.
     pub class: ErrorClass,
     /// How long after a failure with this code a retry may first be made (S1c).
@@ -103,93 +109,87 @@ pub struct ErrorInfo {
 )]
 pub struct UnknownCode(pub String);
 
-/// The classification table of one scenario: built-in codes, the scenario's own entries,
-/// and every code met so far, each with a dense [`ErrorCode`].
+/// Every distinct failure met in one run, each with a dense [`ErrorCode`] and its
+/// classification by the scenario's [`ReasonTable`].
 #[derive(Debug, Clone)]
 pub struct ErrorTable {
     infos: Vec<ErrorInfo>,
     by_code: HashMap<String, ErrorCode>,
-    overrides: HashMap<String, (ErrorClass, Span)>,
-    fallback: Option<(ErrorClass, Span)>,
+    /// Failures that carry a reply code or a diagnostic, keyed by all three.
+    by_report: HashMap<(String, Option<u16>, String), ErrorCode>,
+    reasons: Arc<ReasonTable>,
 }
-
-/// Default waits for the RFC 3463 pattern, by subject digit: greylisting and policy
-/// deferrals (x.7) clear in minutes, mailbox problems (x.2) in hours.
-fn rfc3463_wait(subject: u16) -> Span {
-    match subject {
-        7 => Span::minutes(5),
-        3..=5 => Span::minutes(15),
-        2 => Span::hours(1),
-        _ => Span::minutes(30),
-    }
-}
-
-/// Built-in codes that the bare class digit would get wrong, and the SMS codes.
-/// See `docs/ERROR_CODES.md` for the sources.
-const BUILT_IN: &[(&str, ErrorClass, i64)] = &[
-    // RFC 3463 calls X.2.2 "mailbox full" useful as a persistent transient error; mail
-    // platforms retry it whatever the class digit says.
-    ("5.2.2", ErrorClass::Soft, 3600),
-    // SMS: unreachable handset (switched off, out of coverage): try again later.
-    ("30003", ErrorClass::Soft, 4 * 3600),
-    // SMS: unknown or inactive number.
-    ("30005", ErrorClass::Hard, 0),
-    // SMS: landline or a carrier that cannot take text messages.
-    ("30006", ErrorClass::Hard, 0),
-    // SMS: carrier filtered the content as spam: sending it again will not help.
-    ("30007", ErrorClass::BusinessFinal, 0),
-    // SMS: unknown error at the carrier.
-    ("30008", ErrorClass::Soft, 3600),
-    // SMS: the sending queue overflowed: a platform-side, retryable block.
-    ("30001", ErrorClass::BusinessRetryable, 15 * 60),
-    // SMS: the recipient replied STOP.
-    ("21610", ErrorClass::OptOut, 0),
-];
 
 impl ErrorTable {
-    /// The built-in table, extended or overridden by `entries`, with an optional fallback
-    /// class (and wait) for unknown codes.
-    pub fn new(entries: &[ErrorInfo], fallback: Option<(ErrorClass, Span)>) -> Self {
-        let mut overrides: HashMap<String, (ErrorClass, Span)> = BUILT_IN
-            .iter()
-            .map(|(c, class, wait)| (c.to_string(), (*class, Span(*wait))))
-            .collect();
-        for e in entries {
-            overrides.insert(e.code.clone(), (e.class, e.wait));
-        }
+    /// The built-in reason table, extended or overridden by `entries`, with an optional
+    /// fallback class (and wait) for unknown codes.
+    pub fn new(entries: &[ErrorEntry], fallback: Option<(ErrorClass, Span)>) -> Self {
+        Self::with_reasons(Arc::new(ReasonTable::new(entries, fallback)))
+    }
+
+    /// An empty table that classifies through `reasons`.
+    pub fn with_reasons(reasons: Arc<ReasonTable>) -> Self {
         ErrorTable {
             infos: Vec::new(),
             by_code: HashMap::new(),
-            overrides,
-            fallback,
+            by_report: HashMap::new(),
+            reasons,
         }
     }
 
-    /// The id of `code`, classifying and remembering it on first sight.
+    /// The reason table behind this one.
+    pub fn reasons(&self) -> &ReasonTable {
+        &self.reasons
+    }
+
+    /// The id of `code` (a status, reply code, provider code or reason name),
+    /// classifying and remembering it on first sight.
     pub fn resolve(&mut self, code: &str) -> Result<ErrorCode, UnknownCode> {
         if let Some(id) = self.by_code.get(code) {
             return Ok(*id);
         }
-        let (class, wait) = self
-            .classify(code)
-            .ok_or_else(|| UnknownCode(code.to_string()))?;
-        let id =
-            ErrorCode(u16::try_from(self.infos.len()).map_err(|_| UnknownCode(code.to_string()))?);
-        self.infos.push(ErrorInfo {
-            code: code.to_string(),
-            class,
-            wait,
-        });
+        let id = self.intern(code, None, "")?;
         self.by_code.insert(code.to_string(), id);
         Ok(id)
     }
 
-    fn classify(&self, code: &str) -> Option<(ErrorClass, Span)> {
-        self.overrides
-            .get(code)
-            .copied()
-            .or_else(|| classify_rfc3463(code))
-            .or(self.fallback)
+    /// The id of a failure reported with a reply code and diagnostic text as well,
+    /// classifying and remembering the combination on first sight. Without either, this
+    /// is [`ErrorTable::resolve`].
+    pub fn resolve_report(
+        &mut self,
+        code: &str,
+        reply: Option<u16>,
+        diagnostic: &str,
+    ) -> Result<ErrorCode, UnknownCode> {
+        if reply.is_none() && diagnostic.is_empty() {
+            return self.resolve(code);
+        }
+        let key = (code.to_string(), reply, diagnostic.to_string());
+        if let Some(id) = self.by_report.get(&key) {
+            return Ok(*id);
+        }
+        let id = self.intern(code, reply, diagnostic)?;
+        self.by_report.insert(key, id);
+        Ok(id)
+    }
+
+    fn intern(
+        &mut self,
+        code: &str,
+        reply: Option<u16>,
+        diagnostic: &str,
+    ) -> Result<ErrorCode, UnknownCode> {
+        let c = self.reasons.classify(Some(code), reply, diagnostic)?;
+        let id =
+            ErrorCode(u16::try_from(self.infos.len()).map_err(|_| UnknownCode(code.to_string()))?);
+        self.infos.push(ErrorInfo {
+            code: code.to_string(),
+            reason: self.reasons.reason(c.reason).name.clone(),
+            class: c.class,
+            wait: c.wait,
+        });
+        Ok(id)
     }
 
     /// The facts about a resolved code.
@@ -203,34 +203,19 @@ impl ErrorTable {
     }
 }
 
-/// Reads `C.S.D` with class digit C of 4 (soft) or 5 (hard) as RFC 3463 defines it.
-fn classify_rfc3463(code: &str) -> Option<(ErrorClass, Span)> {
-    let mut parts = code.split('.');
-    let class = parts.next()?;
-    let subject: u16 = parts.next()?.parse().ok()?;
-    let detail: u16 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || subject > 999 || detail > 999 {
-        return None;
-    }
-    match class {
-        "4" => Some((ErrorClass::Soft, rfc3463_wait(subject))),
-        "5" => Some((ErrorClass::Hard, Span::ZERO)),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn rfc3463_class_digit_decides() {
+    fn transient_statuses_are_soft_with_their_subject_wait() {
         let mut t = ErrorTable::new(&[], None);
         let soft = t.resolve("4.4.1").unwrap();
         let hard = t.resolve("5.1.1").unwrap();
         assert_eq!(t.class(soft), ErrorClass::Soft);
         assert_eq!(t.class(hard), ErrorClass::Hard);
         assert_eq!(t.info(soft).wait, Span::minutes(15));
+        assert_eq!(t.info(hard).reason, "user_unknown");
         assert_eq!(t.resolve("4.4.1").unwrap(), soft, "codes are interned");
     }
 
@@ -239,19 +224,21 @@ mod tests {
         let mut t = ErrorTable::new(&[], None);
         let c = t.resolve("5.2.2").unwrap();
         assert_eq!(t.class(c), ErrorClass::Soft);
+        assert_eq!(t.info(c).wait, Span::hours(1));
     }
 
     #[test]
     fn scenario_entries_override_the_built_in_table() {
-        let entry = ErrorInfo {
-            code: "4.2.2".into(),
-            class: ErrorClass::BusinessRetryable,
-            wait: Span::hours(2),
-        };
-        let mut t = ErrorTable::new(&[entry], None);
+        let entry = ErrorEntry::code("4.2.2", ErrorClass::BusinessRetryable, Span::hours(2));
+        let mut t = ErrorTable::new(&[entry.unwrap()], None);
         let c = t.resolve("4.2.2").unwrap();
         assert_eq!(t.class(c), ErrorClass::BusinessRetryable);
         assert_eq!(t.info(c).wait, Span::hours(2));
+        assert_eq!(
+            t.info(c).reason,
+            "mailbox_full",
+            "the reason stays the built-in one"
+        );
     }
 
     #[test]
@@ -260,6 +247,10 @@ mod tests {
         assert_eq!(strict.resolve("X42"), Err(UnknownCode("X42".into())));
         assert!(strict.resolve("6.1.1").is_err());
         assert!(strict.resolve("4.1").is_err());
+        assert!(
+            strict.resolve("5.7.*").is_err(),
+            "a wildcard is not a failure"
+        );
         let mut lenient = ErrorTable::new(&[], Some((ErrorClass::Soft, Span::hours(1))));
         let c = lenient.resolve("X42").unwrap();
         assert_eq!(lenient.class(c), ErrorClass::Soft);
@@ -272,5 +263,26 @@ mod tests {
         let unreachable = t.resolve("30003").unwrap();
         assert_eq!(t.class(stop), ErrorClass::OptOut);
         assert_eq!(t.class(unreachable), ErrorClass::Soft);
+        assert_eq!(t.info(unreachable).wait, Span::hours(4));
+    }
+
+    #[test]
+    fn reports_with_text_are_interned_by_code_reply_and_text() {
+        let mut t = ErrorTable::new(&[], None);
+        let spam = "550 5.7.1 Client host [192.0.2.7] blocked using zen.spamhaus.org";
+        let unknown = "550 5.7.1 <a@b.example>: No such user here";
+        let a = t.resolve_report("5.7.1", Some(550), spam).unwrap();
+        let b = t.resolve_report("5.7.1", Some(550), unknown).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(t.resolve_report("5.7.1", Some(550), spam).unwrap(), a);
+        assert_eq!(
+            (t.class(a), t.info(a).reason.as_str()),
+            (ErrorClass::Soft, "blocked")
+        );
+        assert_eq!(
+            (t.class(b), t.info(b).reason.as_str()),
+            (ErrorClass::Hard, "user_unknown")
+        );
+        assert_eq!(t.info(a).code, "5.7.1", "outputs show the code as given");
     }
 }

@@ -17,6 +17,7 @@ mod csv_file;
 use csv_file::{CsvFile, Located};
 
 use crate::rules::errors::ErrorTable;
+use crate::rules::status::parse_reply;
 use crate::time::Instant;
 use crate::workload::actions::{Action, ActionKind};
 use crate::workload::names::PackedNames;
@@ -72,8 +73,18 @@ pub const SENDS_COLUMNS: [&str; 6] = [
     "channel",
     "message_type",
 ];
-/// The columns of `failures.csv`.
+/// The required columns of `failures.csv`.
 pub const FAILURES_COLUMNS: [&str; 4] = ["contact", "error_code", "start", "end"];
+/// The columns of `failures.csv` with the optional ones last: the SMTP reply code and
+/// the diagnostic text, which refine the classification of ambiguous codes.
+pub const FAILURES_ALL_COLUMNS: [&str; 6] = [
+    "contact",
+    "error_code",
+    "start",
+    "end",
+    "reply_code",
+    "diagnostic",
+];
 /// The columns of `actions.csv`.
 pub const ACTIONS_COLUMNS: [&str; 4] = ["at", "action", "message_id", "reason"];
 
@@ -228,10 +239,20 @@ fn read_failures(
     errors: &mut ErrorTable,
 ) -> Result<Vec<(ContactId, Window)>, ImportError> {
     let mut windows = Vec::new();
-    CsvFile::open(path, &FAILURES_COLUMNS)?.for_each(|at, f| {
+    let file = CsvFile::open_with_optional(path, &FAILURES_ALL_COLUMNS, FAILURES_COLUMNS.len())?;
+    file.for_each(|at, f| {
         let contact = contacts.id(at.non_empty(0, f[0])?);
+        let reply = match f[4] {
+            "" => None,
+            text => Some(parse_reply(text).ok_or_else(|| {
+                at.error(
+                    4,
+                    format!("expected an SMTP reply code such as 550 or 421, got {text:?}"),
+                )
+            })?),
+        };
         let code = errors
-            .resolve(at.non_empty(1, f[1])?)
+            .resolve_report(at.non_empty(1, f[1])?, reply, f[5])
             .map_err(|e| at.error(1, e.to_string()))?;
         let start = at.time(2, f[2])?;
         let end = if f[3].is_empty() {

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod auto_job;
+mod classification;
 mod cli;
 mod e4_earlier_failures;
 mod golden;

@@ -73,6 +73,8 @@ struct PlannedFailure {
     code: String,
     start: Instant,
     end: Instant,
+    /// The SMTP reply code and diagnostic text of `failures.csv`'s optional columns.
+    report: Option<(Option<u16>, String)>,
 }
 
 struct PlannedAction {
@@ -148,6 +150,7 @@ impl Trace {
             code: code.into(),
             start: at(from),
             end: at(until),
+            report: None,
         });
         self
     }
@@ -159,7 +162,25 @@ impl Trace {
             code: code.into(),
             start: at(from),
             end: Instant::NEVER,
+            report: None,
         });
+        self
+    }
+
+    /// Every attempt to `contact` from `from` on fails with `code`, reported with an SMTP
+    /// reply code and a diagnostic text (the optional columns of `failures.csv`).
+    pub fn fails_from_with_report(
+        mut self,
+        contact: &str,
+        code: &str,
+        reply: Option<u16>,
+        diagnostic: &str,
+        from: &str,
+    ) -> Trace {
+        self = self.fails_from(contact, code, from);
+        if let Some(f) = self.failures.last_mut() {
+            f.report = Some((reply, diagnostic.into()));
+        }
         self
     }
 
@@ -268,18 +289,23 @@ impl Trace {
             ));
         }
         let mut failures = String::from("contact,error_code,start,end\n");
+        let with_report = self.failures.iter().any(|f| f.report.is_some());
+        if with_report {
+            failures = String::from("contact,error_code,start,end,reply_code,diagnostic\n");
+        }
         for f in &self.failures {
             let end = if f.end == Instant::NEVER {
                 String::new()
             } else {
                 text(f.end)
             };
-            failures.push_str(&format!(
-                "{},{},{},{end}\n",
-                f.contact,
-                f.code,
-                text(f.start)
-            ));
+            failures.push_str(&format!("{},{},{},{end}", f.contact, f.code, text(f.start)));
+            if with_report {
+                let (reply, diagnostic) = f.report.clone().unwrap_or_default();
+                let reply = reply.map(|r| r.to_string()).unwrap_or_default();
+                failures.push_str(&format!(",{reply},\"{}\"", diagnostic.replace('"', "\"\"")));
+            }
+            failures.push('\n');
         }
         let mut actions = String::from("at,action,message_id,reason\n");
         for a in &self.actions {
@@ -330,8 +356,9 @@ impl Trace {
             .failures
             .iter()
             .map(|f| {
+                let (reply, diagnostic) = f.report.clone().unwrap_or_default();
                 let code = errors
-                    .resolve(&f.code)
+                    .resolve_report(&f.code, reply, &diagnostic)
                     .unwrap_or_else(|e| panic!("test uses an unknown code: {e}"));
                 let window = Window {
                     start: f.start,

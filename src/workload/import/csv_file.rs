@@ -10,7 +10,9 @@ use crate::time::Instant;
 pub(super) struct CsvFile<'p> {
     path: &'p Path,
     reader: csv::Reader<std::fs::File>,
-    columns: Vec<usize>,
+    /// Position of each named column in a record; `None` for an optional column the
+    /// file does not have (its field reads as empty).
+    columns: Vec<Option<usize>>,
     names: &'static [&'static str],
 }
 
@@ -18,6 +20,16 @@ impl<'p> CsvFile<'p> {
     pub(super) fn open(
         path: &'p Path,
         names: &'static [&'static str],
+    ) -> Result<Self, ImportError> {
+        Self::open_with_optional(path, names, names.len())
+    }
+
+    /// Like [`CsvFile::open`], but only the first `required` of `names` must be in the
+    /// header; the others are read when present and are empty otherwise.
+    pub(super) fn open_with_optional(
+        path: &'p Path,
+        names: &'static [&'static str],
+        required: usize,
     ) -> Result<Self, ImportError> {
         let whole = |message: String| ImportError {
             file: path.to_path_buf(),
@@ -40,17 +52,17 @@ impl<'p> CsvFile<'p> {
         }
         let columns = names
             .iter()
-            .map(|name| {
-                header
-                    .iter()
-                    .position(|h| h.trim() == *name)
-                    .ok_or_else(|| {
-                        whole(format!(
-                            "missing column {name}; expected a header row {}, got {}",
-                            names.join(","),
-                            header.iter().collect::<Vec<_>>().join(",")
-                        ))
-                    })
+            .enumerate()
+            .map(|(i, name)| {
+                let found = header.iter().position(|h| h.trim() == *name);
+                if found.is_none() && i < required {
+                    return Err(whole(format!(
+                        "missing column {name}; expected a header row {}, got {}",
+                        names[..required].join(","),
+                        header.iter().collect::<Vec<_>>().join(",")
+                    )));
+                }
+                Ok(found)
             })
             .collect::<Result<_, _>>()?;
         Ok(CsvFile {
@@ -83,7 +95,7 @@ impl<'p> CsvFile<'p> {
             let line = record.position().map_or(0, |p| p.line());
             let mut fields = [""; 8];
             for (slot, &i) in fields.iter_mut().zip(&self.columns) {
-                *slot = record.get(i).unwrap_or("").trim();
+                *slot = i.and_then(|i| record.get(i)).unwrap_or("").trim();
             }
             let at = Located {
                 path: self.path,
