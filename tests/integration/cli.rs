@@ -202,6 +202,42 @@ fn spreadsheet_formulas_in_names_are_neutralised() {
     assert!(read(&case.out().join("attempts.csv")).contains("'=HYPERLINK(1),'=evil,"));
 }
 
+/// Plain numbers such as E.164 phone numbers cannot run as formulas: they keep their
+/// `+` in every output, so results join back to the input.
+#[test]
+fn phone_numbers_keep_their_plus_sign() {
+    let sends =
+        format!("{SENDS_HEADER}+33612345678,+33612345678,2026-01-05T09:00:00Z,-1,sms,marketing\n");
+    let failures = format!("{FAILURES_HEADER}+33612345678,21610,2026-01-05T08:00:00Z,\n");
+    let case = Case::new(&sends, &failures, None);
+    let (ok, _, stderr) = case.run(&["--trace"]);
+    assert!(ok, "{stderr}");
+    let suppressions = read(&case.out().join("suppressions.csv"));
+    assert!(suppressions.contains("0,0,+33612345678,"), "{suppressions}");
+    let attempts = read(&case.out().join("attempts.csv"));
+    assert!(
+        attempts.contains("0,0,+33612345678,+33612345678,1,"),
+        "{attempts}"
+    );
+}
+
+/// `check` prints E5's setting with the rest of the resolved policy.
+#[test]
+fn check_prints_the_counter_reset_setting_e5() {
+    let case = Case::simple();
+    let out = retrysim()
+        .arg("check")
+        .arg(case.scenario())
+        .args(["--set", "policy.counter_reset=after_retry"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("counter_reset = \"after_retry\""),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn out_of_range_thresholds_are_rejected_e2() {
     let case = Case::simple();
