@@ -7,6 +7,7 @@
 //! from it with the same validation.
 
 pub mod operator;
+mod domains;
 pub mod overrides;
 pub mod policy;
 pub mod resolve;
@@ -244,6 +245,10 @@ impl Scenario {
                 "sms".into(),
                 toml::Value::Table(resolve::to_table(&self.policies.sms)),
             );
+        }
+        if !self.policies.domains.is_empty() {
+            let domains = resolve::domains_table(&self.policies.domains);
+            policy.insert("domains".into(), toml::Value::Table(domains));
         }
         doc.insert("policy".into(), toml::Value::Table(policy));
         if let Some(spec) = &self.operator {

@@ -137,6 +137,9 @@ struct Simulation<'a> {
     jitter: IndexedDraws,
     out: RunOutput,
     ttd: Vec<u32>,
+    /// Per contact, 1 + the index of its domain's policy, or 0; empty without
+    /// `[policy.domains]` (see `crate::rules::domains`).
+    contact_domain: Vec<u16>,
 }
 
 impl<'a> Simulation<'a> {
@@ -152,6 +155,10 @@ impl<'a> Simulation<'a> {
             jitter: IndexedDraws::new(spec.seed, spec.replication, Purpose::Jitter),
             out: RunOutput::default(),
             ttd: Vec::new(),
+            contact_domain: crate::rules::domains::contact_domains(
+                &w.contacts,
+                &spec.policies.domains,
+            ),
         }
     }
 
