@@ -15,6 +15,7 @@ mod check;
 mod generate;
 mod merge;
 mod plot;
+mod presets;
 mod run;
 mod sweep;
 
@@ -27,6 +28,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plot(args) => plot::plot(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
+        Command::Presets(args) => presets::presets(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -49,6 +49,18 @@ pub enum Command {
     /// Redraw the charts (PNG and SVG) and report.html from the CSV files in DIR.
     #[command(after_help = EXIT_CODES)]
     Plot(PlotArgs),
+    /// List the built-in presets (`policy.preset`): each one's name, summary, retry-period
+    /// bounds and every setting, as a scenario's [policy] table would hold them.
+    #[command(after_help = EXIT_CODES)]
+    Presets(PresetsArgs),
+}
+
+/// Options of `presets`.
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Show only these presets [default: every preset].
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
 }
 
 /// Options shared by commands that read a scenario.
