@@ -3,6 +3,7 @@
 mod cli;
 mod golden;
 mod operator;
+mod presets;
 mod properties;
 mod robustness;
 mod rules_email;
