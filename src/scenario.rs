@@ -6,8 +6,8 @@
 //! invalid value. The raw document is kept, so that a sweep can derive each of its points
 //! from it with the same validation.
 
-pub mod operator;
 mod domains;
+pub mod operator;
 pub mod overrides;
 pub mod policy;
 pub mod resolve;

@@ -332,10 +332,7 @@ mod tests {
     #[test]
     fn a_delay_floor_raises_short_delays_e7() {
         // The floor of 1000 s makes the first three delays 1000 s, then scans round up.
-        assert_eq!(
-            tries(&postfix(), Span(1000), 4),
-            vec![0, 1200, 2400, 4800]
-        );
+        assert_eq!(tries(&postfix(), Span(1000), 4), vec![0, 1200, 2400, 4800]);
         assert_eq!(
             tries(&exponential(Jitter::None), Span(1000), 4),
             vec![0, 1000, 2000, 3200]

@@ -72,7 +72,11 @@ fn names(label: &str, table: &toml::Table, prefix: &str) -> Result<Vec<String>, 
                     .ok_or_else(|| format!("{prefix}.names must list domain names as text"))
             })
             .collect::<Result<_, _>>()?,
-        Some(_) => return Err(format!("{prefix}.names must be a non-empty list of domains")),
+        Some(_) => {
+            return Err(format!(
+                "{prefix}.names must be a non-empty list of domains"
+            ));
+        }
     };
     for name in &list {
         if name.is_empty() || name.contains('@') || name.contains(char::is_whitespace) {

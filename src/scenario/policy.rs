@@ -207,7 +207,9 @@ fn validate(
     let retry_period = retry_periods(&raw, prefix, bounds)?;
     let min_delay = span(prefix, "min_delay", &raw.min_delay)?;
     if min_delay < Span::ZERO || min_delay > Span::hours(24 * 30) {
-        return Err(format!("{prefix}.min_delay must be 0s..=30d, got {min_delay}"));
+        return Err(format!(
+            "{prefix}.min_delay must be 0s..=30d, got {min_delay}"
+        ));
     }
     if raw.max_auto_attempts < 0 || raw.max_auto_attempts > 1000 {
         return Err(format!(
@@ -310,7 +312,13 @@ fn retry_periods(
         "retry_period_transactional",
         &raw.retry_period_transactional,
     )?;
-    check_period(&m_key, marketing, "marketing", bounds.min_marketing, bounds.max)?;
+    check_period(
+        &m_key,
+        marketing,
+        "marketing",
+        bounds.min_marketing,
+        bounds.max,
+    )?;
     check_period(
         &t_key,
         transactional,

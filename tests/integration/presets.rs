@@ -270,11 +270,17 @@ fn min_delay_raises_short_delays_e7() {
 fn retry_period_bounds_belong_to_the_preset_e6() {
     assert!(scenario(&preset("postfix", "retry_period = \"30d\"")).is_ok());
     let err = scenario(&preset("postfix", "retry_period = \"31d\"")).unwrap_err();
-    assert!(err.contains("policy.retry_period must be at most 30d"), "{err}");
+    assert!(
+        err.contains("policy.retry_period must be at most 30d"),
+        "{err}"
+    );
     let err = scenario(&preset("ajo", "retry_period = \"5d\"")).unwrap_err();
-    assert!(err.contains("at most 3d 12h") || err.contains("at most 84h"), "{err}");
+    assert!(err.contains("at most 84h"), "{err}");
     let err = scenario(&preset("fax", "")).unwrap_err();
-    assert!(err.contains("postfix") && err.contains("adobe_campaign"), "{err}");
+    assert!(
+        err.contains("postfix") && err.contains("adobe_campaign"),
+        "{err}"
+    );
 }
 
 // ------------------------------------------------------------------ domain tables
@@ -327,7 +333,11 @@ fn a_domain_table_with_a_preset_reads_back_the_same() {
 /// A domain named by two tables is an error that names the table and the domain.
 #[test]
 fn a_domain_named_twice_is_rejected() {
-    let policy = "[policy.domains.a]\nnames = [\"x.org\"]\n[policy.domains.b]\nnames = [\"X.org\"]\n";
+    let policy =
+        "[policy.domains.a]\nnames = [\"x.org\"]\n[policy.domains.b]\nnames = [\"X.org\"]\n";
     let err = scenario(&preset("email", policy)).unwrap_err();
-    assert!(err.contains("policy.domains.\"b\"") && err.contains("x.org"), "{err}");
+    assert!(
+        err.contains("policy.domains.\"b\"") && err.contains("x.org"),
+        "{err}"
+    );
 }
