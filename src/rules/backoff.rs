@@ -219,8 +219,10 @@ pub struct RetryInput {
 fn next_scan(created: Instant, scan: Span, due: Instant) -> Instant {
     let step = scan.0.max(1);
     let since = due.since(created).0.max(0);
-    let scans = (since + step - 1) / step;
-    created.plus(Span(scans * step))
+    // Written without `since + step` so that a due time near the end of time cannot
+    // overflow.
+    let scans = since / step + i64::from(since % step != 0);
+    created.plus(Span(scans.saturating_mul(step)))
 }
 
 /// E6: an attempt may be made at `at` only strictly before `created + period`.
@@ -327,6 +329,27 @@ mod tests {
             tries(&postfix(), Span::ZERO, 10),
             vec![0, 300, 600, 1200, 2400, 4800, 9000, 13200, 17400, 21600]
         );
+    }
+
+    #[test]
+    fn age_schedule_saturates_instead_of_overflowing_e7() {
+        let huge = Backoff {
+            schedule: Schedule::Age {
+                min: Span(i64::MAX / 2),
+                max: Span(i64::MAX / 2),
+                scan: Span(i64::MAX / 3),
+            },
+            jitter: Jitter::None,
+        };
+        let input = RetryInput {
+            created: Instant(0),
+            now: Instant(i64::MAX / 2),
+            failed_attempt: 1,
+            previous: None,
+            unit: 0.0,
+            floor: Span::ZERO,
+        };
+        assert_eq!(huge.next_retry(input), Some(Instant::NEVER));
     }
 
     #[test]
