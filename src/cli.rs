@@ -50,7 +50,7 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Plot(PlotArgs),
     /// List the built-in presets (`policy.preset`): each one's name, summary, retry-period
-    /// bounds and every setting, as a scenario's [policy] table would hold them.
+    /// bounds and every setting, as the `[policy]` table of a scenario would hold them.
     #[command(after_help = EXIT_CODES)]
     Presets(PresetsArgs),
 }
