@@ -16,6 +16,7 @@ mod classify;
 mod generate;
 mod merge;
 mod plot;
+mod presets;
 mod run;
 mod sweep;
 
@@ -29,6 +30,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
         Command::Classify(args) => classify::classify(args),
+        Command::Presets(args) => presets::presets(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -53,6 +53,10 @@ pub enum Command {
     /// ("user_unknown hard 0s"), to check the classification table against real logs.
     #[command(after_help = EXIT_CODES)]
     Classify(ClassifyArgs),
+    /// List the built-in presets (`policy.preset`): each one's name, summary, retry-period
+    /// bounds and every setting, as the `[policy]` table of a scenario would hold them.
+    #[command(after_help = EXIT_CODES)]
+    Presets(PresetsArgs),
 }
 
 /// Options of `classify`.
@@ -67,6 +71,14 @@ pub struct ClassifyArgs {
     /// A scenario whose `[[errors]]` entries and `error_fallback` extend the built-in table.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
+}
+
+/// Options of `presets`.
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Show only these presets [default: every preset].
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
 }
 
 /// Options shared by commands that read a scenario.

@@ -11,10 +11,12 @@
 //! - [`backoff`]: the retry schedule and jitter (E7) and the retry period (E6).
 //! - [`eligibility`]: retry eligibility and the reasons a retry is refused (S1, S2).
 //! - [`policy`]: one validated set of settings, composed from the components above.
-//! - [`presets`]: the `email` and `sms_portal` presets, as data.
+//! - [`presets`]: the built-in presets (`email`, `sms_portal` and the vendors'), as data.
+//! - [`domains`]: per-domain policies and which contact they apply to.
 
 pub mod backoff;
 pub mod counter;
+pub mod domains;
 pub mod eligibility;
 pub mod entries;
 pub mod errors;

@@ -6,6 +6,7 @@
 //! invalid value. The raw document is kept, so that a sweep can derive each of its points
 //! from it with the same validation.
 
+mod domains;
 pub mod operator;
 pub mod overrides;
 pub mod policy;
@@ -237,6 +238,10 @@ impl Scenario {
                 "sms".into(),
                 toml::Value::Table(resolve::to_table(&self.policies.sms)),
             );
+        }
+        if !self.policies.domains.is_empty() {
+            let domains = resolve::domains_table(&self.policies.domains);
+            policy.insert("domains".into(), toml::Value::Table(domains));
         }
         doc.insert("policy".into(), toml::Value::Table(policy));
         if let Some(spec) = &self.operator {

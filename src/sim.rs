@@ -144,6 +144,9 @@ struct Simulation<'a> {
     job_readings: [LocalReading; 2],
     out: RunOutput,
     ttd: Vec<u32>,
+    /// Per contact, 1 + the index of its domain's policy, or 0; empty without
+    /// `[policy.domains]` (see `crate::rules::domains`).
+    contact_domain: Vec<u16>,
 }
 
 /// Index of a channel in per-channel arrays.
@@ -168,6 +171,10 @@ impl<'a> Simulation<'a> {
             job_readings: [LocalReading::default(); 2],
             out: RunOutput::default(),
             ttd: Vec::new(),
+            contact_domain: crate::rules::domains::contact_domains(
+                &w.contacts,
+                &spec.policies.domains,
+            ),
         }
     }
 

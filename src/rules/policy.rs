@@ -53,6 +53,11 @@ pub struct Policy {
     pub retry_period: RetryPeriods,
     /// E7: the retry schedule.
     pub backoff: Backoff,
+    /// E7: the least delay between a failure and its scheduled retry (`min_delay`).
+    pub min_delay: Span,
+    /// E7: the most attempts of one message the schedule makes, the original send
+    /// included; `None` for no limit. The message then ends as `expired`.
+    pub max_attempts: Option<u32>,
     /// E8: a hard bounce suppresses the contact.
     pub hard_bounce_suppresses: bool,
     /// S9: an opt-out suppresses the contact.
@@ -71,13 +76,17 @@ pub struct Policy {
 }
 
 /// The policy of each channel. Contacts are addresses of one channel, so each message is
-/// judged by its own channel's settings.
+/// judged by its own channel's settings, or by its contact's domain's when a
+/// `[policy.domains]` table names that domain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelPolicies {
     /// Settings for email messages.
     pub email: Policy,
     /// Settings for SMS messages.
     pub sms: Policy,
+    /// Per-domain settings (domain over channel over base); empty without
+    /// `[policy.domains]`.
+    pub domains: Vec<crate::rules::domains::DomainPolicy>,
 }
 
 impl ChannelPolicies {

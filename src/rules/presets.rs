@@ -1,57 +1,113 @@
-//! The `email` and `sms_portal` presets: the seeds' defaults, as data.
+//! The built-in presets, as data: one TOML file per preset under `src/rules/presets/`,
+//! compiled into the binary, each with its sources in comments.
 //!
-//! A preset is a TOML table of policy keys. The scenario loader lays the user's keys over
-//! it, so a preset is never a code path of its own: any of its values can be changed, and
-//! components can be mixed (email messages with the daily job, SMS with a threshold).
-//! The values are RULES.md's table "One engine, two presets".
+//! A preset file holds a one-line `description`, the `[bounds]` of the retry period that
+//! belong to the platform (seed 004's 84 h cap is the `email` product's rule, not a law
+//! of nature), and a `[policy]` table of policy keys. The scenario loader lays the user's
+//! keys over that table, so a preset is never a code path of its own: any of its values
+//! can be changed, and components can be mixed. `email` and `sms_portal` are RULES.md's
+//! table "One engine, two presets"; the others follow their vendors' documentation.
 
-/// Names of the built-in presets.
-pub const NAMES: [&str; 2] = ["email", "sms_portal"];
+use crate::time::Span;
 
-/// Seed `004_d32fcce6d09ec526.txt`: threshold 5, 84 h period, Postfix-style backoff.
-const EMAIL: &str = r#"
-soft_bounce_threshold = 5
-cross_delivery_gap = "24h"
-counter_reset = "any_delivery"
-retry_period = "84h"
-backoff = { kind = "exponential", initial = "5m", factor = 2.0, cap = "4000s", jitter = "none" }
-hard_bounce_suppresses = true
-opt_out_suppresses = true
-suppression_ttl = "none"
-eligibility_checks = false
-auto_retry = false
-auto_retry_at = "06:00"
-auto_retry_every = "24h"
-max_auto_attempts = 3
-cost_per_attempt = 0.0001
-"#;
+/// Names of the built-in presets, in the order `retrysim presets` lists them.
+pub const NAMES: [&str; 10] = [
+    "email",
+    "ajo",
+    "sms_portal",
+    "postfix",
+    "kumomta",
+    "mailgun",
+    "ses",
+    "sendgrid",
+    "braze",
+    "adobe_campaign",
+];
 
-/// Seed `000_e65adeafef008571.txt`: no schedule, a daily morning job with three attempts.
-const SMS_PORTAL: &str = r#"
-soft_bounce_threshold = "none"
-cross_delivery_gap = "24h"
-counter_reset = "any_delivery"
-retry_period = "none"
-backoff = { kind = "none" }
-hard_bounce_suppresses = false
-opt_out_suppresses = true
-suppression_ttl = "none"
-eligibility_checks = true
-auto_retry = true
-auto_retry_at = "06:00"
-auto_retry_every = "24h"
-max_auto_attempts = 3
-cost_per_attempt = 0.0079
-"#;
+/// The presets meant for email, for comparisons such as `scenarios/platforms.toml`.
+pub const EMAIL_PLATFORMS: [&str; 8] = [
+    "ajo",
+    "postfix",
+    "kumomta",
+    "mailgun",
+    "ses",
+    "sendgrid",
+    "braze",
+    "adobe_campaign",
+];
 
-/// The settings of preset `name`, or `None` for an unknown name.
-pub fn table(name: &str) -> Option<toml::Table> {
-    let text = match name {
-        "email" => EMAIL,
-        "sms_portal" => SMS_PORTAL,
+/// The file text of preset `name`; `ajo` is another name for `email`.
+fn source(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "email" | "ajo" => include_str!("presets/email.toml"),
+        "sms_portal" => include_str!("presets/sms_portal.toml"),
+        "postfix" => include_str!("presets/postfix.toml"),
+        "kumomta" => include_str!("presets/kumomta.toml"),
+        "mailgun" => include_str!("presets/mailgun.toml"),
+        "ses" => include_str!("presets/ses.toml"),
+        "sendgrid" => include_str!("presets/sendgrid.toml"),
+        "braze" => include_str!("presets/braze.toml"),
+        "adobe_campaign" => include_str!("presets/adobe_campaign.toml"),
         _ => return None,
+    })
+}
+
+/// The least and largest retry period a preset accepts (E6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodBounds {
+    /// Longest period for any message.
+    pub max: Span,
+    /// Shortest period for marketing messages.
+    pub min_marketing: Span,
+    /// Shortest period for transactional messages.
+    pub min_transactional: Span,
+}
+
+/// One preset file, parsed.
+#[derive(Debug, Clone)]
+pub struct Preset {
+    /// The one-line summary.
+    pub description: String,
+    /// The retry-period bounds of the platform.
+    pub bounds: PeriodBounds,
+    /// The policy keys.
+    pub policy: toml::Table,
+}
+
+/// Preset `name`, or `None` for an unknown name.
+pub fn preset(name: &str) -> Option<Preset> {
+    let mut doc: toml::Table = source(name)?
+        .parse()
+        .expect("built-in presets are valid TOML");
+    let text = |t: &toml::Table, key: &str| -> String {
+        t.get(key)
+            .and_then(toml::Value::as_str)
+            .unwrap_or_else(|| panic!("built-in preset {name} lacks {key}"))
+            .to_string()
     };
-    Some(text.parse().expect("built-in presets are valid TOML"))
+    let bounds = match doc.remove("bounds") {
+        Some(toml::Value::Table(b)) => b,
+        _ => panic!("built-in preset {name} lacks [bounds]"),
+    };
+    let span = |key: &str| Span::parse(&text(&bounds, key)).expect("built-in bounds are spans");
+    let policy = match doc.remove("policy") {
+        Some(toml::Value::Table(p)) => p,
+        _ => panic!("built-in preset {name} lacks [policy]"),
+    };
+    Some(Preset {
+        description: text(&doc, "description"),
+        bounds: PeriodBounds {
+            max: span("retry_period_max"),
+            min_marketing: span("retry_period_min_marketing"),
+            min_transactional: span("retry_period_min_transactional"),
+        },
+        policy,
+    })
+}
+
+/// The policy keys of preset `name`, or `None` for an unknown name.
+pub fn table(name: &str) -> Option<toml::Table> {
+    preset(name).map(|p| p.policy)
 }
 
 #[cfg(test)]
@@ -60,10 +116,30 @@ mod tests {
 
     #[test]
     fn every_preset_parses_and_sets_the_same_keys() {
-        let email = table("email").unwrap();
-        let sms = table("sms_portal").unwrap();
         let keys = |t: &toml::Table| t.keys().cloned().collect::<Vec<_>>();
-        assert_eq!(keys(&email), keys(&sms));
+        let email = keys(&table("email").unwrap());
+        for name in NAMES {
+            let p = preset(name).unwrap();
+            assert_eq!(keys(&p.policy), email, "preset {name}");
+            assert!(!p.description.is_empty());
+            assert!(p.bounds.min_marketing <= p.bounds.max);
+        }
         assert!(table("fax").is_none());
+    }
+
+    #[test]
+    fn ajo_is_the_email_preset_and_keeps_seed_004_bounds_e6() {
+        assert_eq!(table("ajo"), table("email"));
+        let b = preset("ajo").unwrap().bounds;
+        assert_eq!(b.max, Span::hours(84));
+        assert_eq!(b.min_marketing, Span::hours(6));
+        assert_eq!(b.min_transactional, Span::minutes(10));
+    }
+
+    #[test]
+    fn platform_presets_are_all_known() {
+        for name in EMAIL_PLATFORMS {
+            assert!(NAMES.contains(&name));
+        }
     }
 }

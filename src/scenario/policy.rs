@@ -1,13 +1,14 @@
 //! The `[policy]` table: a preset, the user's keys laid over it, per-channel overlays
-//! (`[policy.email]`, `[policy.sms]`), and validation into a [`Policy`] with the bounds
-//! of RULES.md (E2, E6) and clear messages that name the key.
+//! (`[policy.email]`, `[policy.sms]`), per-domain overlays (`[policy.domains]`, see
+//! `domains`), and validation into a [`Policy`] with the bounds of RULES.md (E2, E6;
+//! the retry-period bounds are the preset's) and clear messages that name the key.
 
 use serde::Deserialize;
 
 use crate::rules::backoff::{Backoff, Jitter, Schedule};
 use crate::rules::counter::CounterReset;
 use crate::rules::policy::{AutoRetry, ChannelPolicies, Policy, RetryPeriods};
-use crate::rules::presets;
+use crate::rules::presets::{self, PeriodBounds};
 use crate::time::{Span, TimeOfDay};
 use crate::workload::Channel;
 
@@ -23,6 +24,8 @@ struct RawPolicy {
     retry_period_marketing: Option<String>,
     retry_period_transactional: Option<String>,
     backoff: RawBackoff,
+    min_delay: String,
+    max_attempts: toml::Value,
     hard_bounce_suppresses: bool,
     opt_out_suppresses: bool,
     suppression_ttl: String,
@@ -43,6 +46,9 @@ struct RawBackoff {
     factor: Option<f64>,
     cap: Option<String>,
     delays: Option<Vec<String>>,
+    min: Option<String>,
+    max: Option<String>,
+    scan: Option<String>,
     jitter: Option<String>,
 }
 
@@ -55,7 +61,20 @@ pub fn channel_policies(
     Ok(ChannelPolicies {
         email: channel_policy(policy, Channel::Email, warnings)?,
         sms: channel_policy(policy, Channel::Sms, warnings)?,
+        domains: super::domains::domain_policies(policy, warnings)?,
     })
+}
+
+/// The table `[policy.<channel>]`, if the scenario has one.
+pub(super) fn channel_overlay(
+    policy: &toml::Table,
+    channel: Channel,
+) -> Result<Option<&toml::Table>, String> {
+    match policy.get(channel.name()) {
+        None => Ok(None),
+        Some(toml::Value::Table(t)) => Ok(Some(t)),
+        Some(_) => Err(format!("policy.{channel} must be a table of policy keys")),
+    }
 }
 
 fn channel_policy(
@@ -63,23 +82,33 @@ fn channel_policy(
     channel: Channel,
     warnings: &mut Vec<String>,
 ) -> Result<Policy, String> {
-    let overlay = match policy.get(channel.name()) {
-        None => None,
-        Some(toml::Value::Table(t)) => Some(t),
-        Some(_) => return Err(format!("policy.{channel} must be a table of policy keys")),
-    };
+    let overlay = channel_overlay(policy, channel)?;
     let prefix = if overlay.is_some() {
         format!("policy.{channel}")
     } else {
         "policy".to_string()
     };
+    overlaid_policy(policy, overlay, &prefix, warnings)
+}
+
+/// The policy of the base `[policy]` keys with `overlay` laid over them; errors name
+/// keys under `prefix`.
+pub(super) fn overlaid_policy(
+    policy: &toml::Table,
+    overlay: Option<&toml::Table>,
+    prefix: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Policy, String> {
     let (merged, preset) = merged_table(policy, overlay)?;
     let raw: RawPolicy = toml::Value::Table(merged)
         .try_into()
         .map_err(|e: toml::de::Error| format!("{prefix}: {}", e.message()))?;
+    let bounds = presets::preset(&preset)
+        .expect("merged_table checked the preset's name")
+        .bounds;
     Ok(Policy {
         preset,
-        ..validate(raw, &prefix, warnings)?
+        ..validate(raw, prefix, &bounds, warnings)?
     })
 }
 
@@ -112,7 +141,10 @@ fn merged_table(
     // A channel that names its own preset starts from it alone: the base keys describe
     // the base preset's channels, and sweeping one must not change the other channel.
     if own_preset.is_none() {
-        lay_over(&mut merged, &without(policy, &["preset", "email", "sms"]));
+        lay_over(
+            &mut merged,
+            &without(policy, &["preset", "email", "sms", "domains"]),
+        );
     }
     if let Some(o) = overlay {
         lay_over(&mut merged, &without(o, &["preset"]));
@@ -131,7 +163,7 @@ fn without(table: &toml::Table, skip: &[&str]) -> toml::Table {
 
 /// Replaces keys of `base` by those of `top`. A `backoff` given as a word becomes
 /// `{ kind = word }`; one given without a `kind` only changes the keys it names.
-fn lay_over(base: &mut toml::Table, top: &toml::Table) {
+pub(super) fn lay_over(base: &mut toml::Table, top: &toml::Table) {
     for (key, value) in top {
         let value = match (key.as_str(), value) {
             ("backoff", toml::Value::String(kind)) => {
@@ -168,9 +200,20 @@ fn optional_span(prefix: &str, key: &str, text: &str) -> Result<Option<Span>, St
     }
 }
 
-fn validate(raw: RawPolicy, prefix: &str, warnings: &mut Vec<String>) -> Result<Policy, String> {
+fn validate(
+    raw: RawPolicy,
+    prefix: &str,
+    bounds: &PeriodBounds,
+    warnings: &mut Vec<String>,
+) -> Result<Policy, String> {
     let soft_bounce_threshold = threshold(&raw.soft_bounce_threshold, prefix, warnings)?;
-    let retry_period = retry_periods(&raw, prefix)?;
+    let retry_period = retry_periods(&raw, prefix, bounds)?;
+    let min_delay = span(prefix, "min_delay", &raw.min_delay)?;
+    if min_delay < Span::ZERO || min_delay > Span::hours(24 * 30) {
+        return Err(format!(
+            "{prefix}.min_delay must be 0s..=30d, got {min_delay}"
+        ));
+    }
     if raw.max_auto_attempts < 0 || raw.max_auto_attempts > 1000 {
         return Err(format!(
             "{prefix}.max_auto_attempts must be 0..=1000, got {}",
@@ -206,6 +249,8 @@ fn validate(raw: RawPolicy, prefix: &str, warnings: &mut Vec<String>) -> Result<
         counter_reset: counter_reset(raw.counter_reset.as_deref(), prefix)?,
         retry_period,
         backoff: backoff(&raw.backoff, prefix)?,
+        min_delay,
+        max_attempts: max_attempts(&raw.max_attempts, prefix)?,
         hard_bounce_suppresses: raw.hard_bounce_suppresses,
         opt_out_suppresses: raw.opt_out_suppresses,
         suppression_ttl: optional_span(prefix, "suppression_ttl", &raw.suppression_ttl)?,
@@ -254,8 +299,25 @@ fn threshold(
     }
 }
 
-/// E6: at most 84 h; at least 6 h for marketing and 10 min for transactional messages.
-fn retry_periods(raw: &RawPolicy, prefix: &str) -> Result<RetryPeriods, String> {
+/// E7: `max_attempts`, 1..=1000 or `"none"`.
+fn max_attempts(value: &toml::Value, prefix: &str) -> Result<Option<u32>, String> {
+    let key = format!("{prefix}.max_attempts");
+    match value {
+        toml::Value::String(s) if s == "none" => Ok(None),
+        toml::Value::Integer(n) if (1..=1000).contains(n) => Ok(Some(*n as u32)),
+        other => Err(format!(
+            "{key} must be an integer 1..=1000 or \"none\", got {other}"
+        )),
+    }
+}
+
+/// E6: within the preset's bounds; for `email` (seed 004) at most 84 h, at least 6 h for
+/// marketing and 10 min for transactional messages.
+fn retry_periods(
+    raw: &RawPolicy,
+    prefix: &str,
+    bounds: &PeriodBounds,
+) -> Result<RetryPeriods, String> {
     let general = optional_span(prefix, "retry_period", &raw.retry_period)?;
     let pick = |key: &str, own: &Option<String>| -> Result<(String, Option<Span>), String> {
         match own {
@@ -268,19 +330,37 @@ fn retry_periods(raw: &RawPolicy, prefix: &str) -> Result<RetryPeriods, String> 
         "retry_period_transactional",
         &raw.retry_period_transactional,
     )?;
-    check_period(&m_key, marketing, "marketing", Span::hours(6))?;
-    check_period(&t_key, transactional, "transactional", Span::minutes(10))?;
+    check_period(
+        &m_key,
+        marketing,
+        "marketing",
+        bounds.min_marketing,
+        bounds.max,
+    )?;
+    check_period(
+        &t_key,
+        transactional,
+        "transactional",
+        bounds.min_transactional,
+        bounds.max,
+    )?;
     Ok(RetryPeriods {
         marketing,
         transactional,
     })
 }
 
-fn check_period(key: &str, period: Option<Span>, kind: &str, min: Span) -> Result<(), String> {
+fn check_period(
+    key: &str,
+    period: Option<Span>,
+    kind: &str,
+    min: Span,
+    max: Span,
+) -> Result<(), String> {
     let Some(p) = period else { return Ok(()) };
-    if p > Span::hours(84) {
+    if p > max {
         return Err(format!(
-            "{key} must be at most 84h for {kind} messages (E6), got {p}"
+            "{key} must be at most {max} for {kind} messages (E6), got {p}"
         ));
     }
     if p < min {
@@ -339,15 +419,28 @@ fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String> {
                 .collect::<Result<_, _>>()?;
             Schedule::List { delays }
         }
+        "age" => {
+            let (min, max) = (need("min", &raw.min)?, need("max", &raw.max)?);
+            if max < min {
+                return Err(format!("{p}.max ({max}) must be at least min ({min})"));
+            }
+            Schedule::Age {
+                min,
+                max,
+                scan: need("scan", &raw.scan)?,
+            }
+        }
         other => {
             return Err(format!(
-                "{p}.kind must be one of none, fixed, exponential, list, got {other:?}"
+                "{p}.kind must be one of none, fixed, exponential, list, age, got {other:?}"
             ));
         }
     };
     let jitter_name = raw.jitter.as_deref().unwrap_or("none");
     let jitter = Jitter::parse(jitter_name).ok_or_else(|| {
-        format!("{p}.jitter must be one of none, full, equal, decorrelated, got {jitter_name:?}")
+        format!(
+            "{p}.jitter must be one of none, full, equal, decorrelated, ten_percent, got {jitter_name:?}"
+        )
     })?;
     Ok(Backoff { schedule, jitter })
 }

@@ -2,6 +2,7 @@
 //! result folder keeps in `scenario.toml`. Reading the output back gives the same policy.
 
 use crate::rules::backoff::{Backoff, Schedule};
+use crate::rules::domains::DomainPolicy;
 use crate::rules::policy::Policy;
 use crate::time::Span;
 
@@ -32,6 +33,12 @@ pub fn to_table(p: &Policy) -> toml::Table {
         );
     }
     put("backoff", toml::Value::Table(backoff_table(&p.backoff)));
+    put("min_delay", text(p.min_delay.to_string()));
+    put(
+        "max_attempts",
+        p.max_attempts
+            .map_or(text("none".into()), |n| toml::Value::Integer(n.into())),
+    );
     put(
         "hard_bounce_suppresses",
         toml::Value::Boolean(p.hard_bounce_suppresses),
@@ -56,6 +63,20 @@ pub fn to_table(p: &Policy) -> toml::Table {
     }
     put("cost_per_attempt", toml::Value::Float(p.cost_per_attempt));
     t
+}
+
+/// The `[policy.domains]` tables, each a complete policy naming its preset, so that
+/// reading them back ignores the channel's keys and gives the same settings.
+pub fn domains_table(domains: &[DomainPolicy]) -> toml::Table {
+    domains
+        .iter()
+        .map(|d| {
+            let mut t = to_table(&d.email);
+            let names = d.names.iter().cloned().map(toml::Value::String).collect();
+            t.insert("names".into(), toml::Value::Array(names));
+            (d.label.clone(), toml::Value::Table(t))
+        })
+        .collect()
 }
 
 fn backoff_table(b: &Backoff) -> toml::Table {
@@ -83,6 +104,12 @@ fn backoff_table(b: &Backoff) -> toml::Table {
                 toml::Value::Array(delays.iter().map(|d| s(*d)).collect()),
             );
             "list"
+        }
+        Schedule::Age { min, max, scan } => {
+            t.insert("min".into(), s(*min));
+            t.insert("max".into(), s(*max));
+            t.insert("scan".into(), s(*scan));
+            "age"
         }
     };
     t.insert("kind".into(), toml::Value::String(kind.into()));

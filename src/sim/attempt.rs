@@ -6,19 +6,27 @@ use super::state::{NO_MESSAGE, Status};
 use super::{Event, Simulation, rank};
 use crate::engine::EventQueue;
 use crate::metrics::{AttemptRecord, SuppressionReason, SuppressionRecord, Trigger};
-use crate::rules::backoff::within_period;
+use crate::rules::backoff::{RetryInput, within_period};
 use crate::rules::errors::{ErrorClass, ErrorCode};
 use crate::rules::policy::Policy;
 use crate::time::{Instant, Span};
-use crate::workload::{ContactId, MessageId, Send};
+use crate::workload::{Channel, ContactId, MessageId, Send};
 
 impl<'a> Simulation<'a> {
     fn send(&self, message: MessageId) -> Send {
         self.spec.workload.sends[message as usize]
     }
 
+    /// The settings of a message: its contact's domain's for email, else its channel's.
     fn policy(&self, message: MessageId) -> &'a Policy {
-        self.spec.policies.of(self.send(message).channel)
+        let send = self.send(message);
+        let policies = self.spec.policies;
+        match self.contact_domain.get(send.contact as usize) {
+            Some(&d) if d > 0 && send.channel == Channel::Email => {
+                &policies.domains[usize::from(d) - 1].email
+            }
+            _ => policies.of(send.channel),
+        }
     }
 
     /// A send enters the queue: it becomes its contact's latest message and is attempted
@@ -247,7 +255,15 @@ impl<'a> Simulation<'a> {
             crate::rules::backoff::Jitter::None => 0.0,
             _ => self.jitter.unit(u64::from(message), u64::from(m.attempts)),
         };
-        let Some(delay) = policy.backoff.delay(m.attempts, m.last_delay(), unit) else {
+        let retry = RetryInput {
+            created: send.created,
+            now,
+            failed_attempt: m.attempts,
+            previous: m.last_delay(),
+            unit,
+            floor: policy.min_delay,
+        };
+        let Some(next) = policy.backoff.next_retry(retry) else {
             if m.attempts == 1 {
                 if let Some(p) = period {
                     queue.schedule(
@@ -259,11 +275,11 @@ impl<'a> Simulation<'a> {
             }
             return;
         };
-        let next = now.plus(delay);
+        let attempts_left = policy.max_attempts.is_none_or(|max| m.attempts < max);
         let m = &mut self.messages[message as usize];
-        if within_period(send.created, period, next) {
+        if attempts_left && within_period(send.created, period, next) {
             m.status = Status::Retrying;
-            m.last_delay_secs = u32::try_from(delay.0).unwrap_or(u32::MAX);
+            m.last_delay_secs = u32::try_from(next.since(now).0).unwrap_or(u32::MAX);
             queue.schedule(
                 next,
                 rank::RETRY,

@@ -6,6 +6,7 @@ mod cli;
 mod e4_earlier_failures;
 mod golden;
 mod operator;
+mod presets;
 mod properties;
 mod robustness;
 mod rules_email;
