@@ -9,15 +9,18 @@
 
 mod attempt;
 mod buffers;
+mod capacity;
 mod retry;
+mod sender;
 pub mod state;
 
 use crate::engine::{self, EventQueue, Process};
-use crate::metrics::{AttemptRecord, OperatorRecord, RunMetrics, SuppressionRecord};
+use crate::metrics::{AttemptRecord, LoadRow, OperatorRecord, RunMetrics, SuppressionRecord};
 use crate::random::{IndexedDraws, Purpose};
 use crate::rules::errors::ErrorTable;
 use crate::rules::policy::ChannelPolicies;
 use crate::time::{Instant, Zone};
+use crate::workload::capacity::BoundLimits;
 use crate::workload::{Channel, MessageId, Workload};
 use state::{ContactState, MessageState, Status};
 
@@ -42,6 +45,8 @@ pub struct RunSpec<'a> {
     pub replication: u32,
     /// Record every attempt.
     pub trace: bool,
+    /// Receiver capacity and sender limits; `None` for an unlimited world.
+    pub limits: Option<&'a BoundLimits>,
 }
 
 /// What a run produced.
@@ -55,6 +60,10 @@ pub struct RunOutput {
     pub attempts: Vec<AttemptRecord>,
     /// Every operator retry result, in time order.
     pub operator: Vec<OperatorRecord>,
+    /// Load per minute and domain (`load.csv`), when the world has limits.
+    pub load: Vec<LoadRow>,
+    /// The domain names of [`RunOutput::load`] rows.
+    pub load_domains: Vec<String>,
 }
 
 /// An event the run schedules for itself. Small and `Copy`.
@@ -69,6 +78,8 @@ enum Event {
     AutoJob { channel: Channel },
     /// Operator action number `index` of the workload.
     Operator { index: u32 },
+    /// The sender's queue is served.
+    Release,
 }
 
 mod rank {
@@ -77,6 +88,7 @@ mod rank {
     pub const PERIOD_END: u8 = 2;
     pub const AUTO_JOB: u8 = 3;
     pub const OPERATOR: u8 = 4;
+    pub const RELEASE: u8 = 5;
 }
 
 /// Runs one replication of one policy over a workload.
@@ -137,6 +149,8 @@ struct Simulation<'a> {
     jitter: IndexedDraws,
     out: RunOutput,
     ttd: Vec<u32>,
+    /// Capacity, sender limits and load, when the world has limits.
+    load: Option<capacity::LoadControl<'a>>,
 }
 
 impl<'a> Simulation<'a> {
@@ -152,6 +166,9 @@ impl<'a> Simulation<'a> {
             jitter: IndexedDraws::new(spec.seed, spec.replication, Purpose::Jitter),
             out: RunOutput::default(),
             ttd: Vec::new(),
+            load: spec
+                .limits
+                .map(|l| capacity::LoadControl::new(l, spec.start)),
         }
     }
 
@@ -180,6 +197,11 @@ impl<'a> Simulation<'a> {
         }
         self.ttd.sort_unstable();
         self.out.metrics.ttd_sorted = self.ttd;
+        if let Some(load) = self.load.take() {
+            let (metrics, rows, domains) = load.finish();
+            self.out.metrics.load = Some(metrics);
+            (self.out.load, self.out.load_domains) = (rows, domains);
+        }
         debug_assert!(self.out.metrics.is_conserved());
         buffers::Buffers {
             messages: self.messages,
@@ -206,6 +228,7 @@ impl Process for Simulation<'_> {
             Event::PeriodEnd { message } => self.period_end(message),
             Event::AutoJob { channel } => self.auto_job(now, channel, queue),
             Event::Operator { index } => self.operator_action(now, index as usize, queue),
+            Event::Release => self.release(now, queue),
         }
     }
 }

@@ -42,6 +42,9 @@ impl<'a> Simulation<'a> {
             }
             return;
         }
+        if self.defer(now, message, 1, queue) {
+            return;
+        }
         self.attempt(now, message, Trigger::Initial, None, queue);
     }
 
@@ -93,6 +96,9 @@ impl<'a> Simulation<'a> {
             self.messages[message as usize].status = Status::Suppressed;
             return;
         }
+        if self.defer(now, message, attempt, queue) {
+            return;
+        }
         self.attempt(now, message, Trigger::Backoff, None, queue);
     }
 
@@ -126,11 +132,13 @@ impl<'a> Simulation<'a> {
         counters.cost_total += cost;
         let failures = &self.spec.workload.failures;
         let error = failures.outcome(send.contact, now);
-        if error.is_some()
+        let dead = error.is_some()
             && failures
                 .next_available_after(send.contact, now)
-                .is_none_or(|t| t >= self.spec.end)
-        {
+                .is_none_or(|t| t >= self.spec.end);
+        let (error, counts) = self.receiver_outcome(now, send.contact, error);
+        let counters = &mut self.out.metrics.counters;
+        if dead {
             counters.attempts_to_dead += 1;
         }
         if self.spec.trace {
@@ -146,7 +154,7 @@ impl<'a> Simulation<'a> {
         }
         match error {
             None => self.delivered(now, message, attempt),
-            Some(code) => self.failed(now, message, code, queue),
+            Some(code) => self.failed(now, message, code, counts, queue),
         }
     }
 
@@ -165,11 +173,14 @@ impl<'a> Simulation<'a> {
         self.ttd.push(ttd as u32);
     }
 
+    /// A failed attempt; `counts` is false for a throttled one that does not count
+    /// toward the soft-bounce threshold.
     fn failed(
         &mut self,
         now: Instant,
         message: MessageId,
         code: ErrorCode,
+        counts: bool,
         queue: &mut EventQueue<Event>,
     ) {
         let send = self.send(message);
@@ -197,7 +208,7 @@ impl<'a> Simulation<'a> {
                 }
             }
             ErrorClass::BusinessFinal => self.messages[message as usize].status = Status::Rejected,
-            ErrorClass::Soft if self.threshold_reached(now, message) => {
+            ErrorClass::Soft if counts && self.threshold_reached(now, message) => {
                 self.suppress(now, send.contact, SuppressionReason::SoftBounceThreshold);
             }
             ErrorClass::Soft | ErrorClass::BusinessRetryable => {
