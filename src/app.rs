@@ -16,6 +16,7 @@ mod generate;
 mod merge;
 mod plot;
 mod run;
+mod run_load;
 mod sweep;
 
 /// Runs one parsed command line.
