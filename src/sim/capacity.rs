@@ -180,18 +180,22 @@ impl Simulation<'_> {
             load.recorder.record_wait(0);
             return false;
         }
-        sender.push(
-            domain,
-            Waiting {
-                due: now,
-                message,
-                attempt,
-            },
-        );
-        load.recorder.record(now, domain, LoadEvent::Queued);
+        let waiting = Waiting {
+            due: now,
+            message,
+            attempt,
+        };
+        sender.push(domain, waiting);
         let m = &mut self.messages[message as usize];
         if m.attempts == 0 {
             m.status = Status::Retrying;
+        }
+        // Others wait already: serve the queue now, in order; this attempt may be among
+        // those that go.
+        if !self.serve(now, Some(waiting), queue) {
+            if let Some(load) = self.load.as_mut() {
+                load.recorder.record(now, domain, LoadEvent::Queued);
+            }
         }
         self.schedule_release(now, queue);
         true
@@ -210,22 +214,35 @@ impl Simulation<'_> {
         }
     }
 
-    /// The queue is served: every waiting attempt that has a slot now goes, in order.
+    /// A scheduled release: the queue is served.
     pub(super) fn release(&mut self, now: Instant, queue: &mut EventQueue<Event>) {
         if let Some(sender) = self.load.as_mut().and_then(|l| l.sender.as_mut()) {
             sender.tick_pending = false;
         }
+        self.serve(now, None, queue);
+        self.schedule_release(now, queue);
+    }
+
+    /// Every waiting attempt that has a slot at `now` goes, in queue order; true when
+    /// `watch` was among them.
+    fn serve(
+        &mut self,
+        now: Instant,
+        watch: Option<Waiting>,
+        queue: &mut EventQueue<Event>,
+    ) -> bool {
+        let mut seen = false;
         loop {
             let Some(load) = self.load.as_mut() else {
-                return;
+                return seen;
             };
             let Some(w) = load.sender.as_mut().and_then(|s| s.pop_ready(now)) else {
-                break;
+                return seen;
             };
             load.recorder.record_wait(now.since(w.due).0);
+            seen |= Some(w) == watch;
             self.launch(now, w, queue);
         }
-        self.schedule_release(now, queue);
     }
 
     /// Makes a released attempt, unless the message moved on while it waited.

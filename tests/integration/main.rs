@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per behaviour.
 
+mod capacity;
 mod cli;
 mod golden;
 mod operator;
