@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use crate::rules::errors::ErrorTable;
 use crate::scenario::{Scenario, WorkloadSpec};
 use crate::sim::{self, RunOutput, RunSpec};
-use crate::workload::synthetic::{self, Frame};
 use crate::workload::capacity::BoundLimits;
+use crate::workload::synthetic::{self, Frame};
 use crate::workload::{Workload, import, operator};
 
 /// A workload with the classification table its codes were resolved in.

@@ -198,9 +198,30 @@ mod tests {
         assert_eq!(
             rows,
             vec![
-                LoadRow { minute: 0, domain: 0, attempts: 2, accepted: 1, throttled: 1, queued: 1 },
-                LoadRow { minute: 0, domain: 1, attempts: 1, accepted: 1, throttled: 0, queued: 0 },
-                LoadRow { minute: 2, domain: 0, attempts: 1, accepted: 1, throttled: 0, queued: 0 },
+                LoadRow {
+                    minute: 0,
+                    domain: 0,
+                    attempts: 2,
+                    accepted: 1,
+                    throttled: 1,
+                    queued: 1
+                },
+                LoadRow {
+                    minute: 0,
+                    domain: 1,
+                    attempts: 1,
+                    accepted: 1,
+                    throttled: 0,
+                    queued: 0
+                },
+                LoadRow {
+                    minute: 2,
+                    domain: 0,
+                    attempts: 1,
+                    accepted: 1,
+                    throttled: 0,
+                    queued: 0
+                },
             ]
         );
         assert_eq!(m.peak_per_minute, 3);

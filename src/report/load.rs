@@ -37,7 +37,10 @@ pub fn write(path: &Path, runs: &[LoadRun<'_>]) -> anyhow::Result<PathBuf> {
         w.write_record(LOAD_HEADER)?;
         for run in runs {
             for r in run.rows {
-                let domain = run.domains.get(usize::from(r.domain)).map_or("", String::as_str);
+                let domain = run
+                    .domains
+                    .get(usize::from(r.domain))
+                    .map_or("", String::as_str);
                 w.write_record([
                     run.replication.to_string(),
                     run.point.to_string(),

@@ -75,6 +75,9 @@ mod tests {
             .parse()
             .unwrap();
         let e = take_limits(&mut t, Path::new(".")).unwrap_err();
-        assert!(e.starts_with("workload.capacity: unknown field `brust`"), "{e}");
+        assert!(
+            e.starts_with("workload.capacity: unknown field `brust`"),
+            "{e}"
+        );
     }
 }

@@ -115,10 +115,15 @@ impl<'a> LoadControl<'a> {
     /// throttles, with whether that failure counts toward the soft-bounce threshold.
     fn throttle(&mut self, now: Instant, contact: u32) -> Option<(ErrorCode, bool)> {
         let d = self.domain(contact);
-        let verdict = self.bound.limits.capacity.get(usize::from(d)).and_then(|c| {
-            let ok = self.buckets[usize::from(d)].take(now, &c.hourly_rate, c.burst);
-            (!ok).then(|| (self.bound.codes[usize::from(d)], counts_toward_threshold(c)))
-        });
+        let verdict = self
+            .bound
+            .limits
+            .capacity
+            .get(usize::from(d))
+            .and_then(|c| {
+                let ok = self.buckets[usize::from(d)].take(now, &c.hourly_rate, c.burst);
+                (!ok).then(|| (self.bound.codes[usize::from(d)], counts_toward_threshold(c)))
+            });
         let event = match verdict {
             Some(_) => LoadEvent::Throttled,
             None => LoadEvent::Accepted,
@@ -300,6 +305,9 @@ mod tests {
         let mut b = Bucket::full(1, Instant(0));
         assert!(b.take(Instant(0), &rate, 1));
         assert!(!b.take(Instant(3599), &rate, 1), "hour 0 refills nothing");
-        assert!(b.take(Instant(3601), &rate, 1), "hour 1 refills one per second");
+        assert!(
+            b.take(Instant(3601), &rate, 1),
+            "hour 1 refills one per second"
+        );
     }
 }

@@ -79,9 +79,9 @@ impl Sender {
         if day != self.day {
             self.day = day;
             self.used_day = 0;
-            self.day_cap = self
-                .warmup
-                .map_or(u64::MAX, |w| w.cap(day.clamp(0, i64::from(u32::MAX)) as u32));
+            self.day_cap = self.warmup.map_or(u64::MAX, |w| {
+                w.cap(day.clamp(0, i64::from(u32::MAX)) as u32)
+            });
         }
     }
 

@@ -150,7 +150,11 @@ impl Limits {
 
     /// Ties the limits to a workload: each contact's tracked domain and the resolved
     /// throttling codes.
-    pub fn bind(&self, workload: &Workload, errors: &mut ErrorTable) -> Result<BoundLimits, String> {
+    pub fn bind(
+        &self,
+        workload: &Workload,
+        errors: &mut ErrorTable,
+    ) -> Result<BoundLimits, String> {
         let mut domains: Vec<String> = self.capacity.iter().map(|c| c.domain.clone()).collect();
         for (d, _) in &self.sender.domain_per_minute {
             if !domains.contains(d) {
@@ -172,7 +176,10 @@ impl Limits {
                     .unwrap_or(other)
             })
             .collect();
-        contact_domain.resize(workload.failures.contacts().max(contact_domain.len()), other);
+        contact_domain.resize(
+            workload.failures.contacts().max(contact_domain.len()),
+            other,
+        );
         let codes = self
             .capacity
             .iter()
@@ -332,7 +339,11 @@ mod tests {
             warmup_factor: Some(2.0),
             ..RawSender::default()
         };
-        assert!(Limits::from_raw(&[], &s).unwrap_err().contains("warmup_first_day"));
+        assert!(
+            Limits::from_raw(&[], &s)
+                .unwrap_err()
+                .contains("warmup_first_day")
+        );
     }
 
     #[test]

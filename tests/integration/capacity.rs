@@ -22,8 +22,7 @@ fn limited(workload_lines: &str, policy_lines: &str) -> String {
 }
 
 /// A bucket of 2 attempts an hour, full (2) at the start, at `x.example`.
-const TWO_PER_HOUR: &str =
-    "[[workload.capacity]]\ndomain = \"x.example\"\nrate = 2\nburst = 2\n";
+const TWO_PER_HOUR: &str = "[[workload.capacity]]\ndomain = \"x.example\"\nrate = 2\nburst = 2\n";
 
 fn three_simultaneous_sends() -> Trace {
     Trace::email()
@@ -42,8 +41,14 @@ fn a_two_per_hour_bucket_defers_the_third_send_until_it_refills() {
     // attempt: delivered on attempt 4). Threshold 1, yet nobody is suppressed, because
     // throttled attempts do not count by default.
     let run = three_simultaneous_sends().run(&limited(TWO_PER_HOUR, "soft_bounce_threshold = 1"));
-    assert_eq!(run.history("m1"), ["2026-01-05T00:00:00Z #1 initial delivered"]);
-    assert_eq!(run.history("m2"), ["2026-01-05T00:00:00Z #1 initial delivered"]);
+    assert_eq!(
+        run.history("m1"),
+        ["2026-01-05T00:00:00Z #1 initial delivered"]
+    );
+    assert_eq!(
+        run.history("m2"),
+        ["2026-01-05T00:00:00Z #1 initial delivered"]
+    );
     assert_eq!(
         run.history("m3"),
         [
@@ -94,9 +99,18 @@ fn only_listed_domains_are_throttled_with_their_own_code() {
             "[[workload.capacity]]\ndomain = \"x.example\"\nrate = 1\nburst = 1\ncode = \"4.7.28\"\n",
             "",
         ));
-    assert_eq!(run.history("m2")[0], "2026-01-05T00:00:00Z #1 initial 4.7.28");
-    assert_eq!(run.history("m3"), ["2026-01-05T00:00:00Z #1 initial delivered"]);
-    assert_eq!(run.history("m4"), ["2026-01-05T00:00:00Z #1 initial delivered"]);
+    assert_eq!(
+        run.history("m2")[0],
+        "2026-01-05T00:00:00Z #1 initial 4.7.28"
+    );
+    assert_eq!(
+        run.history("m3"),
+        ["2026-01-05T00:00:00Z #1 initial delivered"]
+    );
+    assert_eq!(
+        run.history("m4"),
+        ["2026-01-05T00:00:00Z #1 initial delivered"]
+    );
 }
 
 /// The sender's queue: over the per-minute limit, attempts wait and go in time order,

@@ -2,6 +2,7 @@
 
 mod capacity;
 mod cli;
+mod cli_capacity;
 mod golden;
 mod operator;
 mod properties;

@@ -48,7 +48,9 @@ impl LoadChart {
             }
         }
         totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        let mut series = vec![line("all domains", palette::series(0), &rows, bin, |_| true)];
+        let mut series = vec![line("all domains", palette::series(0), &rows, bin, |_| {
+            true
+        })];
         for (i, (d, _)) in totals.iter().take(MAX_DOMAINS).enumerate() {
             series.push(line(d, palette::series(i + 1), &rows, bin, |x| x == *d));
         }

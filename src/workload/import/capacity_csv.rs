@@ -23,14 +23,26 @@ pub fn read_capacity(path: &Path) -> Result<Vec<RawCapacity>, ImportError> {
             .ok()
             .filter(|r| r.is_finite() && (1.0..=1e9).contains(r))
             .ok_or_else(|| {
-                at.error(1, format!("expected attempts per hour, 1..=1000000000, got {:?}", f[1]))
+                at.error(
+                    1,
+                    format!("expected attempts per hour, 1..=1000000000, got {:?}", f[1]),
+                )
             })?;
         let burst = f[2]
             .parse::<u32>()
             .ok()
             .filter(|b| *b >= 1)
-            .ok_or_else(|| at.error(2, format!("expected a whole number of at least 1, got {:?}", f[2])))?;
-        let code = if f[3].is_empty() { DEFAULT_THROTTLE_CODE } else { f[3] };
+            .ok_or_else(|| {
+                at.error(
+                    2,
+                    format!("expected a whole number of at least 1, got {:?}", f[2]),
+                )
+            })?;
+        let code = if f[3].is_empty() {
+            DEFAULT_THROTTLE_CODE
+        } else {
+            f[3]
+        };
         out.push(RawCapacity {
             domain: domain.to_string(),
             rate,
@@ -57,10 +69,14 @@ mod tests {
 
     #[test]
     fn rows_become_buckets_with_the_default_code() {
-        let c = read("domain,rate_per_hour,burst,code\ngmail.com,3600,100,\nyahoo.com,60,5,4.7.28\n")
-            .unwrap();
+        let c =
+            read("domain,rate_per_hour,burst,code\ngmail.com,3600,100,\nyahoo.com,60,5,4.7.28\n")
+                .unwrap();
         assert_eq!(c.len(), 2);
-        assert_eq!((c[0].rate, c[0].burst, c[0].code.as_str()), (3600.0, 100, "4.7.0"));
+        assert_eq!(
+            (c[0].rate, c[0].burst, c[0].code.as_str()),
+            (3600.0, 100, "4.7.0")
+        );
         assert_eq!(c[1].code, "4.7.28");
     }
 
