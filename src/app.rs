@@ -18,6 +18,7 @@ mod merge;
 mod plot;
 mod presets;
 mod run;
+mod run_load;
 mod sweep;
 
 /// Runs one parsed command line.

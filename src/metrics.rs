@@ -1,9 +1,11 @@
 //! What a run measures: final-state counters, time-to-deliver quantiles, ground-truth
 //! counts, and (on request) the attempt trace.
 
+pub mod load;
 pub mod summary;
 pub mod trace;
 
+pub use load::{LoadMetrics, LoadRow};
 pub use summary::{Counters, Metric, RunMetrics, Value};
 pub use trace::{
     AttemptRecord, OperatorRecord, OperatorResult, SuppressionReason, SuppressionRecord, Trigger,

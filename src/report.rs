@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod charts;
 pub mod html;
+pub mod load;
 pub mod records;
 pub mod summary;
 pub mod table;

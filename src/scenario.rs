@@ -7,6 +7,7 @@
 //! from it with the same validation.
 
 mod domains;
+pub mod limits;
 pub mod operator;
 pub mod overrides;
 pub mod policy;
@@ -21,6 +22,7 @@ use crate::rules::entries::{self, ErrorEntry, RawEntry};
 use crate::rules::errors::{ErrorClass, ErrorTable};
 use crate::rules::policy::ChannelPolicies;
 use crate::time::{Instant, Span, Zone};
+use crate::workload::capacity::Limits;
 use crate::workload::import::TraceFiles;
 use crate::workload::operator::OperatorSpec;
 use crate::workload::synthetic::SyntheticSpec;
@@ -94,6 +96,8 @@ pub struct Scenario {
     pub zone: Zone,
     /// The workload.
     pub workload: WorkloadSpec,
+    /// Receiver capacity and sender limits of the world (empty: unlimited).
+    pub limits: Limits,
     /// The policy of each channel.
     pub policies: ChannelPolicies,
     /// The scenario's own `[[errors]]` entries (codes, reasons, text patterns).
@@ -172,6 +176,8 @@ impl Scenario {
                 "horizon must be longer than 0s and at most 3650d, got {horizon}"
             ));
         }
+        let mut workload_table = raw.workload.unwrap_or_default();
+        let limits = limits::take_limits(&mut workload_table, &base_dir)?;
         Ok(Scenario {
             name: raw.name.unwrap_or_else(|| "scenario".to_string()),
             seed: raw.seed.unwrap_or(1),
@@ -181,7 +187,8 @@ impl Scenario {
             horizon,
             zone: Zone::parse(raw.timezone.as_deref().unwrap_or("UTC"))
                 .map_err(|e| format!("timezone: {e}"))?,
-            workload: workload_spec(raw.workload.unwrap_or_default(), &base_dir)?,
+            workload: workload_spec(workload_table, &base_dir)?,
+            limits,
             policies,
             errors: entries::entries(&raw.errors.unwrap_or_default())?,
             error_fallback: raw
@@ -224,8 +231,10 @@ impl Scenario {
         doc.insert("horizon".into(), s(self.horizon.to_string()));
         doc.insert("timezone".into(), s(self.zone.to_string()));
         match (&self.workload, self.document.get("workload")) {
-            (WorkloadSpec::Synthetic(spec), _) => {
-                doc.insert("workload".into(), toml::Value::Table(spec.resolved.clone()));
+            (WorkloadSpec::Synthetic(spec), written) => {
+                let mut table = spec.resolved.clone();
+                limits::copy_keys(written, &mut table);
+                doc.insert("workload".into(), toml::Value::Table(table));
             }
             (WorkloadSpec::Csv(_), Some(w)) => {
                 doc.insert("workload".into(), w.clone());

@@ -9,16 +9,19 @@
 
 mod attempt;
 mod buffers;
+mod capacity;
 mod retry;
+mod sender;
 pub mod state;
 mod tally;
 
 use crate::engine::{self, EventQueue, Process};
-use crate::metrics::{AttemptRecord, OperatorRecord, RunMetrics, SuppressionRecord};
+use crate::metrics::{AttemptRecord, LoadRow, OperatorRecord, RunMetrics, SuppressionRecord};
 use crate::random::{IndexedDraws, Purpose};
 use crate::rules::errors::ErrorTable;
 use crate::rules::policy::ChannelPolicies;
 use crate::time::{Instant, LocalReading, Zone};
+use crate::workload::capacity::BoundLimits;
 use crate::workload::{Channel, MessageId, Workload};
 use state::{ContactState, MessageState, Status};
 
@@ -44,6 +47,8 @@ pub struct RunSpec<'a> {
     /// Record every attempt, and every message an operator action or automatic job run
     /// visited (without it, a selection's results are kept as counts per reason).
     pub trace: bool,
+    /// Receiver capacity and sender limits; `None` for an unlimited world.
+    pub limits: Option<&'a BoundLimits>,
 }
 
 /// What a run produced.
@@ -59,6 +64,10 @@ pub struct RunOutput {
     /// message when traced, else one per message an action named and one per result and
     /// reason of each selection.
     pub operator: Vec<OperatorRecord>,
+    /// Load per minute and domain (`load.csv`), when the world has limits.
+    pub load: Vec<LoadRow>,
+    /// The domain names of [`RunOutput::load`] rows.
+    pub load_domains: Vec<String>,
 }
 
 /// An event the run schedules for itself. Small and `Copy`.
@@ -73,6 +82,8 @@ enum Event {
     AutoJob { channel: Channel },
     /// Operator action number `index` of the workload.
     Operator { index: u32 },
+    /// The sender's queue is served.
+    Release,
 }
 
 mod rank {
@@ -81,6 +92,7 @@ mod rank {
     pub const PERIOD_END: u8 = 2;
     pub const AUTO_JOB: u8 = 3;
     pub const OPERATOR: u8 = 4;
+    pub const RELEASE: u8 = 5;
 }
 
 /// Runs one replication of one policy over a workload.
@@ -147,6 +159,8 @@ struct Simulation<'a> {
     /// Per contact, 1 + the index of its domain's policy, or 0; empty without
     /// `[policy.domains]` (see `crate::rules::domains`).
     contact_domain: Vec<u16>,
+    /// Capacity, sender limits and load, when the world has limits.
+    load: Option<capacity::LoadControl<'a>>,
 }
 
 /// Index of a channel in per-channel arrays.
@@ -175,6 +189,9 @@ impl<'a> Simulation<'a> {
                 &w.contacts,
                 &spec.policies.domains,
             ),
+            load: spec
+                .limits
+                .map(|l| capacity::LoadControl::new(l, spec.start)),
         }
     }
 
@@ -203,6 +220,11 @@ impl<'a> Simulation<'a> {
         }
         self.ttd.sort_unstable();
         self.out.metrics.ttd_sorted = self.ttd;
+        if let Some(load) = self.load.take() {
+            let (metrics, rows, domains) = load.finish();
+            self.out.metrics.load = Some(metrics);
+            (self.out.load, self.out.load_domains) = (rows, domains);
+        }
         debug_assert!(self.out.metrics.is_conserved());
         buffers::Buffers {
             messages: self.messages,
@@ -229,6 +251,7 @@ impl Process for Simulation<'_> {
             Event::PeriodEnd { message } => self.period_end(message),
             Event::AutoJob { channel } => self.auto_job(now, channel, queue),
             Event::Operator { index } => self.operator_action(now, index as usize, queue),
+            Event::Release => self.release(now, queue),
         }
     }
 }

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::rules::errors::ErrorTable;
 use crate::scenario::{Scenario, WorkloadSpec};
 use crate::sim::{self, RunOutput, RunSpec};
+use crate::workload::capacity::BoundLimits;
 use crate::workload::synthetic::{self, Frame};
 use crate::workload::{Workload, import, operator};
 
@@ -19,6 +20,8 @@ pub struct World {
     pub workload: Arc<Workload>,
     /// The table that names its error codes.
     pub errors: Arc<ErrorTable>,
+    /// Receiver capacity and sender limits bound to the workload; `None` when unlimited.
+    pub limits: Option<Arc<BoundLimits>>,
 }
 
 /// The result of one replication.
@@ -53,9 +56,15 @@ fn workload_world(scenario: &Scenario, replication: u32) -> anyhow::Result<World
                 .map_err(|e| anyhow::anyhow!("{}: {e}", scenario.origin))?
         }
     };
+    let limits = (!scenario.limits.is_empty())
+        .then(|| scenario.limits.bind(&workload, &mut errors))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", scenario.origin))?
+        .map(Arc::new);
     Ok(World {
         workload: Arc::new(workload),
         errors: Arc::new(errors),
+        limits,
     })
 }
 
@@ -71,6 +80,7 @@ fn with_operator(scenario: &Scenario, world: World, replication: u32) -> World {
     World {
         workload: Arc::new(workload),
         errors: world.errors,
+        limits: world.limits,
     }
 }
 
@@ -112,6 +122,7 @@ pub fn run_replication(
         seed: scenario.seed,
         replication,
         trace,
+        limits: world.limits.as_deref(),
     };
     Replication {
         replication,

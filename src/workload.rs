@@ -6,6 +6,7 @@
 //! live here and are used only when writing outputs.
 
 pub mod actions;
+pub mod capacity;
 pub mod export;
 pub mod failures;
 pub mod import;

@@ -72,6 +72,9 @@ fn write_run_files(
             |w, c, recs| records::attempts(w, c, recs),
         )?);
     }
+    if runs.iter().any(|r| r.world.limits.is_some()) {
+        written.extend(super::run_load::write_load(dir, runs)?);
+    }
     if runs.iter().any(|r| !r.output.operator.is_empty()) {
         written.push(write_records(
             &dir.join("operator.csv"),
@@ -159,6 +162,7 @@ fn print_summary(
             p50
         )?;
     }
+    super::run_load::print_peaks(&mut out, runs)?;
     for path in written {
         writeln!(out, "wrote {}", path.display())?;
     }

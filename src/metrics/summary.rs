@@ -86,6 +86,8 @@ pub struct RunMetrics {
     pub counters: Counters,
     /// Time to deliver of every delivered message, in seconds, sorted ascending.
     pub ttd_sorted: Vec<u32>,
+    /// Load totals, only in a world with capacity or sender limits.
+    pub load: Option<super::LoadMetrics>,
 }
 
 impl RunMetrics {
@@ -163,9 +165,22 @@ impl RunMetrics {
         for (reason, n) in Refusal::ALL.iter().zip(c.retry_skipped) {
             out.push((format!("retry_skipped_{}", reason.name()), Value::Count(n)));
         }
+        if let Some(load) = &self.load {
+            let names = super::load::LOAD_COLUMNS.iter().map(|n| n.to_string());
+            out.extend(names.zip(load.values()));
+        }
         out.into_iter()
             .map(|(name, value)| Metric { name, value })
             .collect()
+    }
+
+    /// The column names of runs with (`load`) or without load metrics, in order.
+    pub fn names_for(load: bool) -> Vec<String> {
+        let mut names = RunMetrics::names();
+        if load {
+            names.extend(super::load::LOAD_COLUMNS.iter().map(|n| n.to_string()));
+        }
+        names
     }
 
     /// The names of [`RunMetrics::metrics`], in order.

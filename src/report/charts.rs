@@ -19,6 +19,7 @@ mod heatmap;
 mod input;
 mod legend;
 mod lines;
+mod load;
 pub(crate) mod output;
 mod palette;
 mod pareto;
@@ -77,8 +78,22 @@ fn draw_charts(dir: &Path) -> anyhow::Result<Drawn> {
             Err(Skip::Missing(why)) => drawn.notes.push(format!("skipped chart '{name}': {why}")),
         }
     }
+    drawn.written.extend(draw_load(dir)?);
     drawn.written.push(super::html::write_report(dir)?);
     Ok(drawn)
+}
+
+/// Draws the load chart (`load.png`, `load.svg`) from `load.csv` in `dir`, if that file
+/// exists and has rows of replication 0; returns the files written.
+pub fn draw_load(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let Some(table) = crate::report::table::Table::load_optional(&dir.join("load.csv"))? else {
+        return Ok(Vec::new());
+    };
+    font::ensure_registered()?;
+    match load::LoadChart::new(&input::scenario_name(dir), &table) {
+        Some(chart) => output::render(dir, "load", &chart),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Why a chart was not drawn.

@@ -23,8 +23,13 @@ pub struct SummaryRow<'a> {
 
 /// The header: `point,replication,seed`, the metrics, then the swept keys.
 pub fn header(keys: &[String]) -> Vec<String> {
+    header_for(keys, false)
+}
+
+/// The header of runs with (`load`) or without the load columns.
+pub fn header_for(keys: &[String], load: bool) -> Vec<String> {
     let mut h: Vec<String> = ["point", "replication", "seed"].map(String::from).to_vec();
-    h.extend(RunMetrics::names());
+    h.extend(RunMetrics::names_for(load));
     h.extend(keys.iter().cloned());
     h
 }
@@ -59,7 +64,8 @@ pub fn fields(row: &SummaryRow<'_>) -> Vec<String> {
 /// Writes `summary.csv` at `path`.
 pub fn write(path: &Path, keys: &[String], rows: &[SummaryRow<'_>]) -> anyhow::Result<PathBuf> {
     atomic::write_csv(path, |w| {
-        w.write_record(header(keys))?;
+        let load = rows.first().is_some_and(|r| r.metrics.load.is_some());
+        w.write_record(header_for(keys, load))?;
         for row in rows {
             w.write_record(fields(row))?;
         }

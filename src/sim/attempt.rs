@@ -50,6 +50,9 @@ impl<'a> Simulation<'a> {
             }
             return;
         }
+        if self.defer(now, message, 1, queue) {
+            return;
+        }
         self.attempt(now, message, Trigger::Initial, None, queue);
     }
 
@@ -101,6 +104,9 @@ impl<'a> Simulation<'a> {
             self.messages[message as usize].status = Status::Suppressed;
             return;
         }
+        if self.defer(now, message, attempt, queue) {
+            return;
+        }
         self.attempt(now, message, Trigger::Backoff, None, queue);
     }
 
@@ -134,11 +140,13 @@ impl<'a> Simulation<'a> {
         counters.cost_total += cost;
         let failures = &self.spec.workload.failures;
         let error = failures.outcome(send.contact, now);
-        if error.is_some()
+        let dead = error.is_some()
             && failures
                 .next_available_after(send.contact, now)
-                .is_none_or(|t| t >= self.spec.end)
-        {
+                .is_none_or(|t| t >= self.spec.end);
+        let (error, counts) = self.receiver_outcome(now, send.contact, error);
+        let counters = &mut self.out.metrics.counters;
+        if dead {
             counters.attempts_to_dead += 1;
         }
         let counted = match error {
@@ -146,7 +154,7 @@ impl<'a> Simulation<'a> {
                 self.delivered(now, message, attempt);
                 false
             }
-            Some(code) => self.failed(now, message, code, queue),
+            Some(code) => self.failed(now, message, code, counts, queue),
         };
         if self.spec.trace {
             self.out.attempts.push(AttemptRecord {
@@ -182,11 +190,13 @@ impl<'a> Simulation<'a> {
     }
 
     /// Applies a failed attempt; returns whether it counted toward the threshold (E4).
+    /// `counts` is false for a throttled attempt that does not count toward it.
     fn failed(
         &mut self,
         now: Instant,
         message: MessageId,
         code: ErrorCode,
+        counts: bool,
         queue: &mut EventQueue<Event>,
     ) -> bool {
         let send = self.send(message);
@@ -215,7 +225,11 @@ impl<'a> Simulation<'a> {
             }
             ErrorClass::BusinessFinal => self.messages[message as usize].status = Status::Rejected,
             ErrorClass::Soft => {
-                let (counted, reached) = self.count_soft_bounce(now, message);
+                let (counted, reached) = if counts {
+                    self.count_soft_bounce(now, message)
+                } else {
+                    (false, false)
+                };
                 if reached {
                     self.suppress(now, send.contact, SuppressionReason::SoftBounceThreshold);
                 } else {

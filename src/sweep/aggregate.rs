@@ -41,8 +41,11 @@ fn column(record: &PointRecord, m: usize) -> Vec<Option<f64>> {
 
 /// Reduces the points, in order, against the point numbered `baseline`.
 pub fn compute(records: &[PointRecord], baseline: usize) -> Vec<PointStats> {
-    let names = RunMetrics::names().len();
     let base = &records[baseline];
+    let names = base
+        .values
+        .first()
+        .map_or(RunMetrics::names().len(), Vec::len);
     records
         .iter()
         .map(|record| PointStats {
@@ -63,9 +66,14 @@ pub fn compute(records: &[PointRecord], baseline: usize) -> Vec<PointStats> {
 
 /// The header of `aggregate.csv`.
 pub fn header(keys: &[String]) -> Vec<String> {
+    header_for(keys, false)
+}
+
+/// The header of points with (`load`) or without the load columns.
+pub fn header_for(keys: &[String], load: bool) -> Vec<String> {
     let mut h = vec!["point".to_string(), "replications".to_string()];
     h.extend(keys.iter().cloned());
-    for m in RunMetrics::names() {
+    for m in RunMetrics::names_for(load) {
         for suffix in ["mean", "ci95", "diff_mean", "diff_ci95"] {
             h.push(format!("{m}_{suffix}"));
         }
@@ -80,7 +88,10 @@ fn text(x: Option<f64>) -> String {
 /// Writes `aggregate.csv` at `path`.
 pub fn write(path: &Path, manifest: &Manifest, points: &[PointStats]) -> anyhow::Result<PathBuf> {
     atomic::write_csv(path, |w| {
-        w.write_record(header(&manifest.keys))?;
+        let load = points
+            .first()
+            .is_some_and(|p| p.metrics.len() > RunMetrics::names().len());
+        w.write_record(header_for(&manifest.keys, load))?;
         for p in points {
             let mut row = vec![p.index.to_string(), p.replications.to_string()];
             row.extend(

@@ -138,17 +138,19 @@ pub fn read_point(dir: &Path, index: usize, replications: u32) -> anyhow::Result
         .from_path(&path)
         .with_context(|| format!("could not read '{}'", path.display()))?;
     let metrics = RunMetrics::names().len();
+    const LOAD: usize = crate::metrics::load::LOAD_COLUMNS.len();
     let (mut values, mut ttd, mut retried_ttd) = (Vec::new(), None, None);
     for row in reader.records() {
         let row = row.with_context(|| format!("could not read '{}'", path.display()))?;
         match row.get(0) {
-            Some("run") if row.len() == metrics + 2 => values.push(
-                row.iter()
-                    .skip(2)
-                    .map(parse_value)
-                    .collect::<Option<Vec<Value>>>()
-                    .ok_or_else(|| bad("a metric value is not a number"))?,
-            ),
+            Some("run") if row.len() == metrics + 2 || row.len() == metrics + LOAD + 2 => values
+                .push(
+                    row.iter()
+                        .skip(2)
+                        .map(parse_value)
+                        .collect::<Option<Vec<Value>>>()
+                        .ok_or_else(|| bad("a metric value is not a number"))?,
+                ),
             Some("ttd") if row.len() == TTD_QUANTILES + 1 => {
                 ttd = Some(
                     parse_quantiles(&row).ok_or_else(|| bad("a ttd quantile is not a number"))?,

@@ -1,8 +1,10 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod auto_job;
+mod capacity;
 mod classification;
 mod cli;
+mod cli_capacity;
 mod e4_earlier_failures;
 mod golden;
 mod operator;

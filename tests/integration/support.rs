@@ -233,6 +233,12 @@ impl Trace {
         let scenario = scenario(scenario_toml).unwrap_or_else(|e| panic!("bad scenario: {e}"));
         let mut errors = scenario.error_table();
         let workload = self.workload(&mut errors);
+        let limits = (!scenario.limits.is_empty()).then(|| {
+            scenario
+                .limits
+                .bind(&workload, &mut errors)
+                .unwrap_or_else(|e| panic!("bad limits: {e}"))
+        });
         let spec = RunSpec {
             workload: &workload,
             errors: &errors,
@@ -243,6 +249,7 @@ impl Trace {
             seed: scenario.seed,
             replication,
             trace,
+            limits: limits.as_ref(),
         };
         let output = simulate(&spec);
         Run {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Manifest, PointRecord, TTD_QUANTILES, missing, read_point};
-use crate::report::summary::{format_value, header};
+use crate::report::summary::{format_value, header_for};
 use crate::report::{atomic, neutralise};
 use crate::sweep::aggregate;
 use crate::sweep::recommend::{self, Objective, Status};
@@ -58,7 +58,7 @@ fn write_summary(
     records: &[PointRecord],
 ) -> anyhow::Result<PathBuf> {
     atomic::write_csv(path, |w| {
-        w.write_record(header(&manifest.keys))?;
+        w.write_record(header_for(&manifest.keys, has_load(records)))?;
         for record in records {
             for (r, run) in record.values.iter().enumerate() {
                 let mut row = vec![
@@ -77,6 +77,15 @@ fn write_summary(
         }
         Ok(())
     })
+}
+
+/// Whether the runs carry the load columns (a world with capacity or sender limits).
+fn has_load(records: &[PointRecord]) -> bool {
+    let base = crate::metrics::RunMetrics::names().len();
+    records
+        .first()
+        .and_then(|r| r.values.first())
+        .is_some_and(|v| v.len() > base)
 }
 
 /// `ttd.csv`: per point, quantiles of time to deliver over every delivered message

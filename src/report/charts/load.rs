@@ -1,0 +1,147 @@
+//! Chart `load`: attempts per minute over the run, one line per busiest domain and one
+//! for all domains together, read from `load.csv` (first replication). A retry storm
+//! shows as a wall of attempts after an outage ends, and then as the echoes of each
+//! synchronised retry wave.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::frame;
+use super::legend::{self, Entry, Mark};
+use super::lines::{self, Panel, Series, XScale};
+use super::output::Chart;
+use super::palette;
+use crate::report::table::Table;
+
+/// Lines beyond this many domains stop being distinguishable.
+const MAX_DOMAINS: usize = 5;
+/// Points per line at most: longer runs are binned, each bin showing its busiest minute.
+const MAX_POINTS: usize = 2000;
+
+/// The load chart, ready to draw.
+pub struct LoadChart {
+    title: String,
+    caption: String,
+    series: Vec<Series>,
+    hours: f64,
+}
+
+impl LoadChart {
+    /// Builds the chart from a `load.csv` table; `None` when it has no rows.
+    pub fn new(name: &str, table: &Table) -> Option<LoadChart> {
+        let rows: Vec<(u32, &str, f64)> = table
+            .rows
+            .iter()
+            .filter(|r| table.cell(r, "replication") == Some("0"))
+            .filter_map(|r| {
+                let minute = table.cell(r, "minute")?.parse().ok()?;
+                Some((minute, table.cell(r, "domain")?, table.f64(r, "attempts")?))
+            })
+            .collect();
+        let last = rows.iter().map(|r| r.0).max()?;
+        let bin = (last as usize + 1).div_ceil(MAX_POINTS).max(1) as u32;
+        let mut totals: Vec<(&str, f64)> = Vec::new();
+        for (_, d, n) in &rows {
+            match totals.iter_mut().find(|(name, _)| name == d) {
+                Some(t) => t.1 += n,
+                None => totals.push((d, *n)),
+            }
+        }
+        totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut series = vec![line("all domains", palette::series(0), &rows, bin, |_| {
+            true
+        })];
+        for (i, (d, _)) in totals.iter().take(MAX_DOMAINS).enumerate() {
+            series.push(line(d, palette::series(i + 1), &rows, bin, |x| x == *d));
+        }
+        let caption = if bin > 1 {
+            format!("each point is the busiest minute of {bin} minutes")
+        } else {
+            String::new()
+        };
+        Some(LoadChart {
+            title: format!("{name}: attempts per minute (replication 0)"),
+            caption,
+            series,
+            hours: f64::from(last + 1) / 60.0,
+        })
+    }
+}
+
+/// The per-minute attempts of the domains `keep` accepts, binned by `bin` minutes
+/// (each bin keeps its busiest minute), as (hours, attempts) points.
+fn line(
+    label: &str,
+    colour: RGBColor,
+    rows: &[(u32, &str, f64)],
+    bin: u32,
+    keep: impl Fn(&str) -> bool,
+) -> Series {
+    let mut per_minute: Vec<(u32, f64)> = Vec::new();
+    for (m, _, n) in rows.iter().filter(|r| keep(r.1)) {
+        match per_minute.last_mut() {
+            Some(last) if last.0 == *m => last.1 += n,
+            _ => per_minute.push((*m, *n)),
+        }
+    }
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    for (m, n) in per_minute {
+        let x = f64::from(m / bin * bin) / 60.0;
+        match points.last_mut() {
+            Some(last) if last.0 == x => last.1 = last.1.max(n),
+            _ => points.push((x, n)),
+        }
+    }
+    Series {
+        label: label.to_owned(),
+        colour,
+        points,
+        band: Vec::new(),
+        markers: false,
+    }
+}
+
+impl Chart for LoadChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let (plot, side) = frame::with_legend(root, &self.title)?;
+        let top = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .fold(1.0, f64::max);
+        let panel = Panel {
+            caption: self.caption.clone(),
+            x: XScale::numeric("hours since the start of the run", 0.0..self.hours.max(1.0)),
+            y_label: "attempts per minute".to_owned(),
+            y_range: 0.0..top * 1.05,
+            series: self.series.clone(),
+        };
+        lines::draw(&plot, &panel)?;
+        let entries: Vec<Entry> = self
+            .series
+            .iter()
+            .map(|s| Entry::new(s.label.clone(), s.colour, Mark::Line))
+            .collect();
+        legend::draw(&side, Some("domain"), &entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_sum_domains_per_minute_and_the_busiest_come_first() {
+        let csv = "replication,point,minute,domain,attempts,accepted,throttled,queued\n\
+                   0,0,0,a,1,1,0,0\n0,0,0,b,3,1,2,0\n0,0,2,a,4,4,0,0\n1,0,0,a,9,9,0,0\n";
+        let t = Table::from_reader(csv.as_bytes()).unwrap();
+        let c = LoadChart::new("s", &t).unwrap();
+        let labels: Vec<&str> = c.series.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["all domains", "a", "b"]);
+        assert_eq!(c.series[0].points, vec![(0.0, 4.0), (2.0 / 60.0, 4.0)]);
+        assert_eq!(c.series[2].points, vec![(0.0, 3.0)]);
+    }
+}

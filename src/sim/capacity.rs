@@ -1,0 +1,313 @@
+//! Failures that depend on how hard the run pushes: receiver token buckets per domain,
+//! the sender's limits and queue (`sender`), and the load they produce.
+//!
+//! A bucket holds whole attempts in units of 1/3600, so that a rate of r attempts per
+//! hour refills exactly r units per second and every comparison is integer arithmetic:
+//! the same run always throttles the same attempts. Every attempt to a limited domain
+//! takes one attempt's worth from the bucket; an attempt that finds less fails with the
+//! domain's throttling code, whatever the contact's own state, because the receiver
+//! refuses before it looks at the recipient.
+
+use super::sender::{Sender, Waiting};
+use super::state::Status;
+use super::{Event, Simulation, rank};
+use crate::engine::EventQueue;
+use crate::metrics::load::{LoadEvent, LoadRecorder};
+use crate::metrics::{LoadRow, Trigger};
+use crate::rules::errors::ErrorCode;
+use crate::time::Instant;
+use crate::workload::MessageId;
+use crate::workload::capacity::BoundLimits;
+
+/// One attempt's worth of bucket units.
+const UNIT: i64 = 3600;
+
+/// A receiver's token bucket.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Bucket {
+    level: i64,
+    at: Instant,
+}
+
+impl Bucket {
+    /// A full bucket at `at`.
+    pub fn full(burst: u32, at: Instant) -> Self {
+        Bucket {
+            level: i64::from(burst) * UNIT,
+            at,
+        }
+    }
+
+    /// Refills up to `now` at the hour-of-day rates (UTC), then takes one attempt if
+    /// the bucket holds one. Hours are walked one by one only while the bucket is not
+    /// full, so a long quiet gap costs at most a day of steps.
+    pub fn take(&mut self, now: Instant, hourly_rate: &[u32; 24], burst: u32) -> bool {
+        let cap = i64::from(burst) * UNIT;
+        while self.at < now && self.level < cap {
+            let t = self.at.0;
+            let hour = t.rem_euclid(86_400) / 3600;
+            let segment_end = (t - t.rem_euclid(3600) + 3600).min(now.0);
+            let added = i64::from(hourly_rate[hour as usize]) * (segment_end - t);
+            self.level = (self.level + added).min(cap);
+            self.at = Instant(segment_end);
+        }
+        self.at = self.at.max(now);
+        if self.level >= UNIT {
+            self.level -= UNIT;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The capacity state of one run.
+#[derive(Debug)]
+pub(super) struct LoadControl<'a> {
+    bound: &'a BoundLimits,
+    buckets: Vec<Bucket>,
+    sender: Option<Sender>,
+    recorder: LoadRecorder,
+}
+
+impl<'a> LoadControl<'a> {
+    /// Full buckets and an empty queue at `start`.
+    pub fn new(bound: &'a BoundLimits, start: Instant) -> Self {
+        let limits = &bound.limits;
+        let buckets = limits
+            .capacity
+            .iter()
+            .map(|c| Bucket::full(c.burst, start))
+            .collect();
+        let mut names = bound.domains.clone();
+        names.push("other".into());
+        let sender = (!limits.sender.is_empty()).then(|| {
+            let domain_limit = names
+                .iter()
+                .map(|d| {
+                    limits
+                        .sender
+                        .domain_per_minute
+                        .iter()
+                        .find(|(n, _)| n == d)
+                        .map(|(_, n)| *n)
+                })
+                .collect();
+            Sender::new(start, &limits.sender, domain_limit)
+        });
+        LoadControl {
+            bound,
+            buckets,
+            sender,
+            recorder: LoadRecorder::new(start, names),
+        }
+    }
+
+    fn domain(&self, contact: u32) -> u16 {
+        self.bound
+            .contact_domain
+            .get(contact as usize)
+            .copied()
+            .unwrap_or(self.bound.domains.len() as u16)
+    }
+
+    /// The receiver's verdict on an attempt to `contact` at `now`: `Some(code)` when it
+    /// throttles, with whether that failure counts toward the soft-bounce threshold.
+    fn throttle(&mut self, now: Instant, contact: u32) -> Option<(ErrorCode, bool)> {
+        let d = self.domain(contact);
+        let verdict = self
+            .bound
+            .limits
+            .capacity
+            .get(usize::from(d))
+            .and_then(|c| {
+                let ok = self.buckets[usize::from(d)].take(now, &c.hourly_rate, c.burst);
+                (!ok).then(|| (self.bound.codes[usize::from(d)], counts_toward_threshold(c)))
+            });
+        let event = match verdict {
+            Some(_) => LoadEvent::Throttled,
+            None => LoadEvent::Accepted,
+        };
+        self.recorder.record(now, d, event);
+        verdict
+    }
+
+    /// Closes the recorder: the load totals, rows and domain names.
+    pub fn finish(self) -> (crate::metrics::LoadMetrics, Vec<LoadRow>, Vec<String>) {
+        self.recorder.finish()
+    }
+}
+
+/// Whether a throttled attempt counts toward the soft-bounce threshold (E4). The one
+/// place that decides it: today a setting of the capacity entry (default: it does not,
+/// since throttling says nothing about the address); the reason table's `rate_limited`
+/// reason can take over here.
+fn counts_toward_threshold(c: &crate::workload::capacity::DomainCapacity) -> bool {
+    c.counts_toward_threshold
+}
+
+impl Simulation<'_> {
+    /// The receiver's side of an attempt whose ground truth is `error`: the error the
+    /// attempt returns, and whether a soft one counts toward the threshold.
+    pub(super) fn receiver_outcome(
+        &mut self,
+        now: Instant,
+        contact: u32,
+        error: Option<ErrorCode>,
+    ) -> (Option<ErrorCode>, bool) {
+        let Some(load) = self.load.as_mut() else {
+            return (error, true);
+        };
+        match load.throttle(now, contact) {
+            Some((code, counts)) => (Some(code), counts),
+            None => (error, true),
+        }
+    }
+
+    /// The sender's side of attempt number `attempt` of `message`, due at `now`: true
+    /// when it must wait in the queue (it is queued, and a release is scheduled).
+    pub(super) fn defer(
+        &mut self,
+        now: Instant,
+        message: MessageId,
+        attempt: u32,
+        queue: &mut EventQueue<Event>,
+    ) -> bool {
+        let contact = self.spec.workload.sends[message as usize].contact;
+        let Some(load) = self.load.as_mut() else {
+            return false;
+        };
+        let domain = load.domain(contact);
+        let Some(sender) = load.sender.as_mut() else {
+            return false;
+        };
+        if sender.admit(now, domain) {
+            load.recorder.record_wait(0);
+            return false;
+        }
+        let waiting = Waiting {
+            due: now,
+            message,
+            attempt,
+        };
+        sender.push(domain, waiting);
+        let m = &mut self.messages[message as usize];
+        if m.attempts == 0 {
+            m.status = Status::Retrying;
+        }
+        // Others wait already: serve the queue now, in order; this attempt may be among
+        // those that go.
+        if !self.serve(now, Some(waiting), queue) {
+            if let Some(load) = self.load.as_mut() {
+                load.recorder.record(now, domain, LoadEvent::Queued);
+            }
+        }
+        self.schedule_release(now, queue);
+        true
+    }
+
+    fn schedule_release(&mut self, now: Instant, queue: &mut EventQueue<Event>) {
+        let Some(sender) = self.load.as_mut().and_then(|l| l.sender.as_mut()) else {
+            return;
+        };
+        if sender.tick_pending {
+            return;
+        }
+        if let Some(at) = sender.next_release(now) {
+            sender.tick_pending = true;
+            queue.schedule(at, rank::RELEASE, Event::Release);
+        }
+    }
+
+    /// A scheduled release: the queue is served.
+    pub(super) fn release(&mut self, now: Instant, queue: &mut EventQueue<Event>) {
+        if let Some(sender) = self.load.as_mut().and_then(|l| l.sender.as_mut()) {
+            sender.tick_pending = false;
+        }
+        self.serve(now, None, queue);
+        self.schedule_release(now, queue);
+    }
+
+    /// Every waiting attempt that has a slot at `now` goes, in queue order; true when
+    /// `watch` was among them.
+    fn serve(
+        &mut self,
+        now: Instant,
+        watch: Option<Waiting>,
+        queue: &mut EventQueue<Event>,
+    ) -> bool {
+        let mut seen = false;
+        loop {
+            let Some(load) = self.load.as_mut() else {
+                return seen;
+            };
+            let Some(w) = load.sender.as_mut().and_then(|s| s.pop_ready(now)) else {
+                return seen;
+            };
+            load.recorder.record_wait(now.since(w.due).0);
+            seen |= Some(w) == watch;
+            self.launch(now, w, queue);
+        }
+    }
+
+    /// Makes a released attempt, unless the message moved on while it waited.
+    fn launch(&mut self, now: Instant, w: Waiting, queue: &mut EventQueue<Event>) {
+        let message = w.message;
+        let contact = self.spec.workload.sends[message as usize].contact;
+        let m = self.messages[message as usize];
+        if w.attempt == 1 {
+            if m.attempts != 0 || m.status != Status::Retrying {
+                if m.attempts == 0 && m.status == Status::Suppressed {
+                    self.messages[message as usize].status = Status::Skipped;
+                }
+                return;
+            }
+            if self.is_suppressed(contact, now) {
+                self.messages[message as usize].status = Status::Skipped;
+                return;
+            }
+            self.attempt(now, message, Trigger::Initial, None, queue);
+            return;
+        }
+        if m.status != Status::Retrying || m.attempts + 1 != w.attempt {
+            return;
+        }
+        if self.is_suppressed(contact, now) {
+            self.messages[message as usize].status = Status::Suppressed;
+        } else if !self.within_period(now, message) {
+            self.messages[message as usize].status = Status::Expired;
+        } else {
+            self.attempt(now, message, Trigger::Backoff, None, queue);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_of_two_per_hour_refills_one_attempt_every_half_hour() {
+        let rate = [2; 24];
+        let mut b = Bucket::full(2, Instant(0));
+        assert!(b.take(Instant(0), &rate, 2));
+        assert!(b.take(Instant(0), &rate, 2));
+        assert!(!b.take(Instant(0), &rate, 2));
+        assert!(!b.take(Instant(1799), &rate, 2));
+        assert!(b.take(Instant(1800), &rate, 2));
+        assert!(!b.take(Instant(1800), &rate, 2));
+    }
+
+    #[test]
+    fn the_profile_changes_the_refill_at_the_hour() {
+        let mut rate = [0; 24];
+        rate[1] = 3600;
+        let mut b = Bucket::full(1, Instant(0));
+        assert!(b.take(Instant(0), &rate, 1));
+        assert!(!b.take(Instant(3599), &rate, 1), "hour 0 refills nothing");
+        assert!(
+            b.take(Instant(3601), &rate, 1),
+            "hour 1 refills one per second"
+        );
+    }
+}

@@ -1,0 +1,363 @@
+//! How hard the world lets us push: receiver capacity per destination domain (a token
+//! bucket) and the sender's own limits (messages per minute, overall and per domain, and
+//! a warm-up ramp), as written in `[[workload.capacity]]`, `[workload.sender]` or a
+//! `capacity.csv`, validated here.
+//!
+//! These are settings of the world, not of the policy: every point of a sweep meets the
+//! same receivers. [`Limits::bind`] ties them to one workload: it finds each contact's
+//! domain (the part of its name after `@`) and resolves the throttling codes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::errors::{ErrorCode, ErrorTable};
+use crate::workload::Workload;
+
+/// The throttling code when a capacity entry names none: SMTP's "try again later"
+/// for policy reasons, the class of code the large providers defer with.
+pub const DEFAULT_THROTTLE_CODE: &str = "4.7.0";
+
+/// One `[[workload.capacity]]` entry as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCapacity {
+    /// Destination domain, e.g. `gmail.com`.
+    pub domain: String,
+    /// Attempts the receiver accepts per hour (the bucket's refill rate).
+    pub rate: f64,
+    /// Attempts the receiver accepts at once from a full bucket.
+    pub burst: u32,
+    /// Optional: 24 factors, one per hour of the day (UTC), multiplying `rate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Vec<f64>>,
+    /// The code a throttled attempt fails with.
+    #[serde(default = "default_code")]
+    pub code: String,
+    /// Whether a throttled attempt counts toward the soft-bounce threshold (E4).
+    #[serde(default)]
+    pub counts_toward_threshold: bool,
+}
+
+fn default_code() -> String {
+    DEFAULT_THROTTLE_CODE.into()
+}
+
+/// The `[workload.sender]` table as written.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSender {
+    /// Attempts per minute over all domains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_minute: Option<u32>,
+    /// Attempts per minute to each named domain.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub domain_per_minute: BTreeMap<String, u32>,
+    /// Warm-up: attempts allowed on the run's first day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup_first_day: Option<u64>,
+    /// Warm-up: the daily cap grows by this factor per day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup_factor: Option<f64>,
+}
+
+/// A validated receiver bucket of one domain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainCapacity {
+    /// Domain name.
+    pub domain: String,
+    /// Refill rate per hour for each hour of the day (UTC), whole attempts.
+    pub hourly_rate: [u32; 24],
+    /// Bucket size in attempts.
+    pub burst: u32,
+    /// Throttling code as written.
+    pub code: String,
+    /// Whether throttling counts toward the soft-bounce threshold.
+    pub counts_toward_threshold: bool,
+}
+
+/// A validated warm-up ramp: the daily cap on day d (0-based from the run's start) is
+/// `first_day × factor^d`, rounded down.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Warmup {
+    /// Attempts on day 0.
+    pub first_day: u64,
+    /// Growth per day, at least 1.
+    pub factor: f64,
+}
+
+impl Warmup {
+    /// The cap of day `day`, saturating.
+    pub fn cap(&self, day: u32) -> u64 {
+        let cap = self.first_day as f64 * self.factor.powi(day.min(i32::MAX as u32) as i32);
+        if cap >= u64::MAX as f64 {
+            u64::MAX
+        } else {
+            cap as u64
+        }
+    }
+}
+
+/// The sender's own limits.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SenderLimits {
+    /// Attempts per minute over all domains.
+    pub per_minute: Option<u32>,
+    /// Attempts per minute per named domain, sorted by name.
+    pub domain_per_minute: Vec<(String, u32)>,
+    /// The warm-up ramp.
+    pub warmup: Option<Warmup>,
+}
+
+impl SenderLimits {
+    /// True when the sender limits nothing.
+    pub fn is_empty(&self) -> bool {
+        self.per_minute.is_none() && self.domain_per_minute.is_empty() && self.warmup.is_none()
+    }
+}
+
+/// Receiver capacity and sender limits of a world.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Limits {
+    /// One bucket per limited domain, in the order written.
+    pub capacity: Vec<DomainCapacity>,
+    /// The sender's limits.
+    pub sender: SenderLimits,
+}
+
+impl Limits {
+    /// True when nothing is limited: the run is exactly today's unlimited run.
+    pub fn is_empty(&self) -> bool {
+        self.capacity.is_empty() && self.sender.is_empty()
+    }
+
+    /// Validates the capacity entries and the sender table of a `[workload]` table.
+    pub fn from_raw(capacity: &[RawCapacity], sender: &RawSender) -> Result<Limits, String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut buckets = Vec::new();
+        for (i, raw) in capacity.iter().enumerate() {
+            let key = format!("workload.capacity[{i}]");
+            if !seen.insert(raw.domain.as_str()) {
+                return Err(format!("{key}.domain {:?} is listed twice", raw.domain));
+            }
+            buckets.push(domain_capacity(&key, raw)?);
+        }
+        Ok(Limits {
+            capacity: buckets,
+            sender: sender_limits(sender)?,
+        })
+    }
+
+    /// Ties the limits to a workload: each contact's tracked domain and the resolved
+    /// throttling codes.
+    pub fn bind(
+        &self,
+        workload: &Workload,
+        errors: &mut ErrorTable,
+    ) -> Result<BoundLimits, String> {
+        let mut domains: Vec<String> = self.capacity.iter().map(|c| c.domain.clone()).collect();
+        for (d, _) in &self.sender.domain_per_minute {
+            if !domains.contains(d) {
+                domains.push(d.clone());
+            }
+        }
+        let index: BTreeMap<&str, u16> = domains
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.as_str(), i as u16))
+            .collect();
+        let other = domains.len() as u16;
+        let mut buf = String::new();
+        let mut contact_domain: Vec<u16> = (0..workload.contacts.len() as u32)
+            .map(|c| {
+                let name = workload.contacts.write(c, &mut buf);
+                domain_of(name)
+                    .and_then(|d| index.get(d).copied())
+                    .unwrap_or(other)
+            })
+            .collect();
+        contact_domain.resize(
+            workload.failures.contacts().max(contact_domain.len()),
+            other,
+        );
+        let codes = self
+            .capacity
+            .iter()
+            .map(|c| {
+                errors
+                    .resolve(&c.code)
+                    .map_err(|e| format!("workload.capacity {}: {e}", c.domain))
+            })
+            .collect::<Result<Vec<ErrorCode>, String>>()?;
+        Ok(BoundLimits {
+            limits: self.clone(),
+            domains,
+            contact_domain,
+            codes,
+        })
+    }
+}
+
+/// [`Limits`] bound to one workload.
+#[derive(Debug, Clone)]
+pub struct BoundLimits {
+    /// The limits.
+    pub limits: Limits,
+    /// Tracked domains: the capacity domains first (same index), then domains only the
+    /// sender limits. Index `domains.len()` stands for every other domain.
+    pub domains: Vec<String>,
+    /// Each contact's tracked-domain index.
+    pub contact_domain: Vec<u16>,
+    /// The throttling code of each capacity entry.
+    pub codes: Vec<ErrorCode>,
+}
+
+/// The domain of a contact name: the text after its last `@`, as written.
+pub fn domain_of(name: &str) -> Option<&str> {
+    name.rsplit_once('@').map(|(_, d)| d)
+}
+
+fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, String> {
+    if raw.domain.is_empty() {
+        return Err(format!("{key}.domain must not be empty"));
+    }
+    if !(raw.rate.is_finite() && raw.rate >= 1.0 && raw.rate <= 1e9) {
+        return Err(format!(
+            "{key}.rate must be 1..=1000000000 attempts per hour, got {}",
+            raw.rate
+        ));
+    }
+    if raw.burst == 0 {
+        return Err(format!("{key}.burst must be at least 1, got 0"));
+    }
+    let factors = match &raw.profile {
+        None => vec![1.0; 24],
+        Some(p) if p.len() == 24 => p.clone(),
+        Some(p) => {
+            return Err(format!(
+                "{key}.profile must list 24 hourly factors, got {}",
+                p.len()
+            ));
+        }
+    };
+    let mut hourly_rate = [0u32; 24];
+    for (h, f) in factors.iter().enumerate() {
+        if !(f.is_finite() && *f >= 0.0 && raw.rate * f <= 1e9) {
+            return Err(format!(
+                "{key}.profile[{h}] must be a factor of at least 0, got {f}"
+            ));
+        }
+        hourly_rate[h] = (raw.rate * f).round() as u32;
+    }
+    Ok(DomainCapacity {
+        domain: raw.domain.clone(),
+        hourly_rate,
+        burst: raw.burst,
+        code: raw.code.clone(),
+        counts_toward_threshold: raw.counts_toward_threshold,
+    })
+}
+
+fn sender_limits(raw: &RawSender) -> Result<SenderLimits, String> {
+    if raw.per_minute == Some(0) {
+        return Err("workload.sender.per_minute must be at least 1, got 0".into());
+    }
+    if let Some((d, _)) = raw.domain_per_minute.iter().find(|(_, n)| **n == 0) {
+        return Err(format!(
+            "workload.sender.domain_per_minute.{d} must be at least 1, got 0"
+        ));
+    }
+    let warmup = match (raw.warmup_first_day, raw.warmup_factor) {
+        (None, None) => None,
+        (Some(first_day), factor) => {
+            let factor = factor.unwrap_or(1.0);
+            if first_day == 0 {
+                return Err("workload.sender.warmup_first_day must be at least 1, got 0".into());
+            }
+            if !(factor.is_finite() && (1.0..=100.0).contains(&factor)) {
+                return Err(format!(
+                    "workload.sender.warmup_factor must be 1..=100, got {factor}"
+                ));
+            }
+            Some(Warmup { first_day, factor })
+        }
+        (None, Some(_)) => {
+            return Err("workload.sender.warmup_factor needs warmup_first_day".into());
+        }
+    };
+    Ok(SenderLimits {
+        per_minute: raw.per_minute,
+        domain_per_minute: raw
+            .domain_per_minute
+            .iter()
+            .map(|(d, n)| (d.clone(), *n))
+            .collect(),
+        warmup,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(domain: &str, rate: f64, burst: u32) -> RawCapacity {
+        RawCapacity {
+            domain: domain.into(),
+            rate,
+            burst,
+            profile: None,
+            code: default_code(),
+            counts_toward_threshold: false,
+        }
+    }
+
+    #[test]
+    fn a_bucket_without_profile_refills_at_the_same_rate_all_day() {
+        let l = Limits::from_raw(&[raw("gmail.com", 2.0, 2)], &RawSender::default()).unwrap();
+        assert_eq!(l.capacity[0].hourly_rate, [2; 24]);
+        assert_eq!(l.capacity[0].code, "4.7.0");
+        assert!(!l.capacity[0].counts_toward_threshold);
+    }
+
+    #[test]
+    fn bad_settings_name_the_key_and_the_range() {
+        let e = Limits::from_raw(&[raw("a.example", 0.0, 2)], &RawSender::default());
+        assert_eq!(
+            e.unwrap_err(),
+            "workload.capacity[0].rate must be 1..=1000000000 attempts per hour, got 0"
+        );
+        let e = Limits::from_raw(&[raw("a", 5.0, 1), raw("a", 5.0, 1)], &RawSender::default());
+        assert!(e.unwrap_err().contains("listed twice"));
+        let mut p = raw("a", 5.0, 1);
+        p.profile = Some(vec![1.0; 23]);
+        assert!(
+            Limits::from_raw(&[p], &RawSender::default())
+                .unwrap_err()
+                .contains("24 hourly factors, got 23")
+        );
+        let s = RawSender {
+            warmup_factor: Some(2.0),
+            ..RawSender::default()
+        };
+        assert!(
+            Limits::from_raw(&[], &s)
+                .unwrap_err()
+                .contains("warmup_first_day")
+        );
+    }
+
+    #[test]
+    fn the_warm_up_cap_grows_by_its_factor_each_day() {
+        let w = Warmup {
+            first_day: 1000,
+            factor: 1.5,
+        };
+        assert_eq!([w.cap(0), w.cap(1), w.cap(2)], [1000, 1500, 2250]);
+    }
+
+    #[test]
+    fn a_contact_domain_is_the_text_after_the_last_at() {
+        assert_eq!(domain_of("c1@gmail.com"), Some("gmail.com"));
+        assert_eq!(domain_of("+15550001"), None);
+    }
+}
