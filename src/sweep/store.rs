@@ -260,7 +260,7 @@ fn remove_leftovers(points: &Path) -> anyhow::Result<()> {
     for entry in entries {
         let path = entry?.path();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if name.starts_with(".point-") && name.contains(".tmp-") {
+        if atomic::is_leftover(&name) {
             std::fs::remove_file(&path)
                 .with_context(|| format!("could not remove '{}'", path.display()))?;
         }
