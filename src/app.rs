@@ -44,6 +44,10 @@ pub fn load_scenario(args: &ScenarioArgs) -> anyhow::Result<Scenario> {
     Ok(scenario)
 }
 
+/// The most worker threads `--threads` accepts: far more than any machine has cores,
+/// and few enough that starting them takes no noticeable time.
+pub const MAX_THREADS: usize = 512;
+
 /// Runs `work` on a pool of `threads` workers (all cores when `None`).
 pub fn with_threads<T: Send>(
     threads: Option<usize>,
@@ -51,7 +55,10 @@ pub fn with_threads<T: Send>(
 ) -> anyhow::Result<T> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        anyhow::ensure!(n >= 1, "--threads must be at least 1");
+        anyhow::ensure!(
+            (1..=MAX_THREADS).contains(&n),
+            "--threads must be 1..={MAX_THREADS}, got {n}"
+        );
         builder = builder.num_threads(n);
     }
     Ok(builder
@@ -76,4 +83,18 @@ pub fn write_resolved(dir: &Path, scenario: &Scenario) -> anyhow::Result<PathBuf
     let mut f = atomic::AtomicFile::create(&dir.join("scenario.toml"))?;
     f.write_all(toml::to_string(&scenario.resolved())?.as_bytes())?;
     f.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_counts_are_bounded() {
+        assert_eq!(with_threads(Some(2), || 7).unwrap(), 7);
+        for bad in [0, MAX_THREADS + 1, 10_000] {
+            let e = with_threads(Some(bad), || ()).unwrap_err();
+            assert!(e.to_string().contains("--threads must be 1..=512"), "{e}");
+        }
+    }
 }

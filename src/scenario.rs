@@ -6,6 +6,7 @@
 //! invalid value. The raw document is kept, so that a sweep can derive each of its points
 //! from it with the same validation.
 
+mod name;
 pub mod operator;
 pub mod overrides;
 pub mod policy;
@@ -178,12 +179,21 @@ impl Scenario {
                 "horizon must be longer than 0s and at most 3650d, got {horizon}"
             ));
         }
+        let name = raw.name.unwrap_or_else(|| "scenario".to_string());
+        name::validate(&name)?;
+        let start = Instant::parse_rfc3339(raw.start.as_deref().unwrap_or("2026-01-05T00:00:00Z"))
+            .map_err(|e| format!("start: {e}"))?;
+        if start.plus(horizon) > Instant::LAST {
+            return Err(format!(
+                "start + horizon must end by {}, got {start} + {horizon}",
+                Instant::LAST
+            ));
+        }
         Ok(Scenario {
-            name: raw.name.unwrap_or_else(|| "scenario".to_string()),
+            name,
             seed: raw.seed.unwrap_or(1),
             replications: replications as u32,
-            start: Instant::parse_rfc3339(raw.start.as_deref().unwrap_or("2026-01-05T00:00:00Z"))
-                .map_err(|e| format!("start: {e}"))?,
+            start,
             horizon,
             zone: Zone::parse(raw.timezone.as_deref().unwrap_or("UTC"))
                 .map_err(|e| format!("timezone: {e}"))?,

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use compact_str::CompactString;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
+mod bounded;
 mod csv_file;
 
 use csv_file::{CsvFile, Located};
