@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::cli::{Cli, Command, ScenarioArgs};
-use crate::report::atomic;
+use crate::report::{atomic, folder};
 use crate::scenario::Scenario;
 
 mod check;
@@ -76,6 +76,18 @@ pub fn output_dir(out: Option<&Path>, scenario: &Scenario) -> anyhow::Result<Pat
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("could not create '{}'", dir.display()))?;
     Ok(dir)
+}
+
+/// Makes `dir` ready for a `kind` command's results: refuses a folder of another kind
+/// (unless `force`) and a folder where the results would overwrite an input file.
+pub fn begin_results(
+    dir: &Path,
+    kind: &str,
+    force: bool,
+    scenario: &Scenario,
+) -> anyhow::Result<()> {
+    folder::check_kind(dir, kind, force)?;
+    folder::refuse_overwriting_inputs(dir, &scenario.input_files(), folder::is_result_file)
 }
 
 /// Writes the resolved scenario beside the results, so they can be reproduced.

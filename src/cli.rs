@@ -80,6 +80,10 @@ pub struct RunArgs {
     /// Worker threads for replications [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Replace the results of a `sweep` in DIR (without it, `run` refuses to mix its
+    /// files with another command's).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `check`.
@@ -137,6 +141,10 @@ pub struct SweepArgs {
     /// JOB_COMPLETION_INDEX and RETRYSIM_SHARD_COUNT [default: every point].
     #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<String>,
+    /// Replace the results of a `run` in DIR (without it, `sweep` refuses to mix its
+    /// files with another command's).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `merge`.

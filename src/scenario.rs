@@ -117,6 +117,8 @@ pub struct Scenario {
     pub base_dir: PathBuf,
     /// Where the scenario came from, for messages.
     pub origin: String,
+    /// The scenario file, when it was read from one (not the built-in default).
+    pub path: Option<PathBuf>,
 }
 
 impl Scenario {
@@ -150,7 +152,22 @@ impl Scenario {
         for assignment in sets {
             overrides::apply(&mut document, assignment).map_err(fail)?;
         }
-        Scenario::from_document(document, base_dir, origin.clone()).map_err(fail)
+        let mut scenario =
+            Scenario::from_document(document, base_dir, origin.clone()).map_err(fail)?;
+        scenario.path = path.map(Path::to_path_buf);
+        Ok(scenario)
+    }
+
+    /// Every file the scenario reads: the scenario file itself and an imported trace's
+    /// CSV files. No output may overwrite one of them.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self.path.iter().cloned().collect();
+        if let WorkloadSpec::Csv(trace) = &self.workload {
+            files.push(trace.sends.clone());
+            files.extend(trace.failures.iter().cloned());
+            files.extend(trace.actions.iter().cloned());
+        }
+        files
     }
 
     /// Validates a document. Relative paths are resolved against `base_dir`.
@@ -213,6 +230,7 @@ impl Scenario {
             document,
             base_dir,
             origin,
+            path: None,
         })
     }
 

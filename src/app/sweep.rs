@@ -2,12 +2,13 @@
 //! recorded point by point under `DIR/points/`, then assembled into the final files.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
-use super::{load_scenario, output_dir, with_threads, write_resolved};
+use super::{begin_results, load_scenario, output_dir, with_threads, write_resolved};
 use crate::cli::SweepArgs;
+use crate::report::folder;
 use crate::scenario::Scenario;
 use crate::sweep::recommend::Objective;
 use crate::sweep::shard::Shard;
@@ -18,7 +19,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(&args.scenario)?;
     let fail = |e: String| anyhow!("{}: {e}", scenario.origin);
     let plan = sweep::plan(&scenario, args.baseline.as_deref()).map_err(fail)?;
-    let manifest = Manifest::new(&scenario, &plan);
+    let manifest = Manifest::new(&scenario, &plan)?;
     Objective::parse(manifest.objective.as_ref()).map_err(fail)?;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text, |k| std::env::var(k).ok()).map_err(anyhow::Error::msg)?,
@@ -28,20 +29,24 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         eprintln!("note: {note}");
     }
     let dir = output_dir(args.out.as_deref(), &scenario)?;
-    write_resolved(&dir, &scenario)?;
+    begin_results(&dir, "sweep", args.force, &scenario)?;
     let done = store::prepare(&dir, &manifest, args.resume)?;
     let todo =
         point_scenarios(&scenario, &plan, |i| shard.contains(i) && !done[i]).map_err(fail)?;
     warn_once(&scenario, &todo);
     let bar = progress::bar(todo.len() as u64 * u64::from(scenario.replications));
     let write = |runs: sweep::PointRuns| {
-        store::write_point(&dir, &PointRecord::from_runs(runs.index, &runs.runs)).map(drop)
+        let record = PointRecord::from_runs(runs.index, &runs.runs);
+        store::write_point(&dir, &record, &manifest.digest).map(drop)
     };
     with_threads(args.threads, || {
         sweep::run_points(&scenario, &plan.keys, &todo, &write, &|| bar.inc(1))
     })??;
     bar.finish_and_clear();
-    report(&dir, &scenario, &manifest, todo.len(), shard)
+    let scenario_file = write_resolved(&dir, &scenario)?;
+    let mut written = report(&dir, &scenario, &manifest, todo.len(), shard)?;
+    written.push(scenario_file);
+    folder::finish(&dir, "sweep", &manifest.digest, &written)
 }
 
 /// Validates the scenario of every point `wanted` selects, in point order.
@@ -100,14 +105,15 @@ fn split_warning(text: &str) -> (&str, &str, &str) {
     (key, value, rest)
 }
 
-/// Assembles the final files when every point is finished, and says what happened.
+/// Assembles the final files when every point is finished, and says what happened;
+/// returns the files written (none while other shards' points are missing).
 fn report(
     dir: &Path,
     scenario: &Scenario,
     manifest: &Manifest,
     ran: usize,
     shard: Shard,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -127,7 +133,7 @@ fn report(
             store::points_dir(dir).display(),
             missing.len()
         )?;
-        return Ok(());
+        return Ok(Vec::new());
     }
     let assembled = store::assemble(dir, manifest)?;
     for line in &assembled.report {
@@ -137,7 +143,7 @@ fn report(
     for path in assembled.written.iter().chain(&charts) {
         writeln!(out, "wrote {}", path.display())?;
     }
-    Ok(())
+    Ok(assembled.written.into_iter().chain(charts).collect())
 }
 
 #[cfg(test)]

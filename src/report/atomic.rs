@@ -58,7 +58,12 @@ pub fn temp_in(target: &Path, extension: &str) -> anyhow::Result<NamedTempFile> 
         .prefix(&format!(".{name}."))
         .suffix(&format!("{TEMP_SUFFIX}{extension}"))
         .tempfile_in(folder)
-        .with_context(|| format!("could not create a temporary file for '{}'", target.display()))
+        .with_context(|| {
+            format!(
+                "could not create a temporary file for '{}'",
+                target.display()
+            )
+        })
 }
 
 /// Syncs `temp` to disk and renames it over `target`.
@@ -175,10 +180,20 @@ mod tests {
     fn leftovers_are_recognised_by_name() {
         let dir = tempfile::tempdir().unwrap();
         let temp = temp_in(&dir.path().join("point-000001.csv"), "").unwrap();
-        let name = temp.path().file_name().unwrap().to_string_lossy().into_owned();
+        let name = temp
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert!(is_leftover(&name), "{name}");
         let png = temp_in(&dir.path().join("chart.png"), ".png").unwrap();
-        let name = png.path().file_name().unwrap().to_string_lossy().into_owned();
+        let name = png
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert!(is_leftover(&name) && name.ends_with(".png"), "{name}");
         assert!(!is_leftover("point-000001.csv"));
     }

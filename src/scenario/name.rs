@@ -38,7 +38,9 @@ mod tests {
 
     #[test]
     fn names_that_would_leave_the_output_folder_are_refused() {
-        for bad in ["../../x", "/tmp/x", "..", ".", "", "a/b", "a\\b", "a\0b", "-rf", "C:x"] {
+        for bad in [
+            "../../x", "/tmp/x", "..", ".", "", "a/b", "a\\b", "a\0b", "-rf", "C:x",
+        ] {
             assert!(validate(bad).is_err(), "{bad:?} accepted");
         }
         for good in ["default", "threshold-study", "sms_portal.v2", "étude"] {

@@ -115,9 +115,16 @@ mod tests {
     fn a_grid_too_large_to_count_is_refused_not_wrapped() {
         let mut table = toml::Table::new();
         for k in 0..64 {
-            table.insert(format!("policy.k{k:02}"), toml::Value::Array(vec![1.into(), 2.into()]));
+            table.insert(
+                format!("policy.k{k:02}"),
+                toml::Value::Array(vec![1.into(), 2.into()]),
+            );
         }
-        assert!(points(&table).unwrap_err().contains("more than 100000 points"));
+        assert!(
+            points(&table)
+                .unwrap_err()
+                .contains("more than 100000 points")
+        );
         let big: Vec<toml::Value> = (0..1000).map(toml::Value::from).collect();
         let table: toml::Table = [("a.x", &big), ("a.y", &big)]
             .into_iter()
@@ -130,7 +137,10 @@ mod tests {
     fn replications_seed_and_name_cannot_be_swept() {
         for key in UNSWEEPABLE {
             let table: toml::Table = format!("{key} = [1, 2]").parse().unwrap();
-            assert!(points(&table).unwrap_err().contains("cannot be swept"), "{key}");
+            assert!(
+                points(&table).unwrap_err().contains("cannot be swept"),
+                "{key}"
+            );
         }
     }
 

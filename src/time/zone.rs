@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc};
+use chrono::{
+    DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
+};
 
 use super::{Instant, Span, TimeError};
 
@@ -26,7 +28,11 @@ impl fmt::Display for TimeOfDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Seconds only when there are some, so `06:00` stays `06:00` but `00:00:01`
         // reads back as itself.
-        let format = if self.0.second() == 0 { "%H:%M" } else { "%H:%M:%S" };
+        let format = if self.0.second() == 0 {
+            "%H:%M"
+        } else {
+            "%H:%M:%S"
+        };
         write!(f, "{}", self.0.format(format))
     }
 }

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod cli;
+mod folders;
 mod golden;
 mod operator;
 mod properties;

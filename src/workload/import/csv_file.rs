@@ -170,4 +170,3 @@ fn csv_message(e: &csv::Error) -> String {
         _ => e.to_string(),
     }
 }
-

@@ -106,13 +106,18 @@ fn a_duplicated_header_column_is_refused() {
         "contact,{HEADER}x,m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n"
     ))
     .unwrap_err();
-    assert!(e.message.contains("column contact appears more than once"), "{e}");
+    assert!(
+        e.message.contains("column contact appears more than once"),
+        "{e}"
+    );
 }
 
 #[test]
 fn nul_bytes_and_endless_fields_are_refused() {
-    let e = import_sends(&format!("{HEADER}m1,a\0,2026-01-05T10:00:00Z,d1,email,marketing\n"))
-        .unwrap_err();
+    let e = import_sends(&format!(
+        "{HEADER}m1,a\0,2026-01-05T10:00:00Z,d1,email,marketing\n"
+    ))
+    .unwrap_err();
     assert!(e.to_string().contains("line 2: contains a NUL byte"), "{e}");
     let huge = "y".repeat(70_000);
     let e = import_sends(&format!(
