@@ -23,6 +23,8 @@ pub(super) fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     folder::refuse_overwriting_inputs(&args.out, &scenario.input_files(), |name| {
         matches!(name, "sends.csv" | "failures.csv")
     })?;
+    let estimate = study::memory::estimate(&scenario)?;
+    study::memory::check(estimate, 1, study::memory::limit(None), "generate")?;
     let world = study::build_world(&scenario, args.replication)?;
     let written = export::export(&world.workload, &world.errors, &args.out)?;
     let mut out = std::io::stdout().lock();

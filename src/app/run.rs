@@ -8,7 +8,7 @@ use crate::cli::RunArgs;
 use crate::report::records::{self, RunContext};
 use crate::report::{atomic, folder, summary};
 use crate::scenario::Scenario;
-use crate::study::{self, Replication};
+use crate::study::{self, Replication, memory};
 use crate::sweep::store::fingerprint;
 
 pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
@@ -21,6 +21,9 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     let dir = output_dir(args.out.as_deref(), &scenario)?;
     begin_results(&dir, "run", args.force, &scenario)?;
     let digest = fingerprint::digest(&fingerprint::of(&scenario)?);
+    let estimate = memory::estimate(&scenario)?;
+    let limit = memory::limit(args.memory_limit);
+    memory::check(estimate, scenario.replications.into(), limit, "this run")?;
     let runs = with_threads(args.threads, || study::run_all(&scenario, args.trace))??;
     if let Some(first) = runs.first() {
         let outside = study::sends_outside(&scenario, &first.world);

@@ -10,6 +10,7 @@ use super::{begin_results, load_scenario, output_dir, with_threads, write_resolv
 use crate::cli::SweepArgs;
 use crate::report::folder;
 use crate::scenario::Scenario;
+use crate::study::memory;
 use crate::sweep::recommend::Objective;
 use crate::sweep::shard::Shard;
 use crate::sweep::store::{self, Manifest, PointRecord};
@@ -39,14 +40,33 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         let record = PointRecord::from_runs(runs.index, &runs.runs);
         store::write_point(&dir, &record, &manifest.digest).map(drop)
     };
+    let share = memory_plan(&scenario, args.threads, args.memory_limit)?;
     with_threads(args.threads, || {
-        sweep::run_points(&scenario, &plan.keys, &todo, &write, &|| bar.inc(1))
+        sweep::run_points(&scenario, &plan.keys, &todo, share, &write, &|| bar.inc(1))
     })??;
     bar.finish_and_clear();
     let scenario_file = write_resolved(&dir, &scenario)?;
     let mut written = report(&dir, &scenario, &manifest, todo.len(), shard)?;
     written.push(scenario_file);
     folder::finish(&dir, "sweep", &manifest.digest, &written)
+}
+
+/// Whether the replications' worlds may be built once and shared by every point (all of
+/// them held at once); otherwise each thread builds one world at a time, which must fit.
+fn memory_plan(
+    scenario: &Scenario,
+    threads: Option<usize>,
+    limit: Option<u64>,
+) -> anyhow::Result<bool> {
+    let estimate = memory::estimate(scenario)?;
+    let limit = memory::limit(limit);
+    if memory::fits(estimate, scenario.replications.into(), limit) {
+        return Ok(true);
+    }
+    let threads = threads.unwrap_or_else(rayon::current_num_threads);
+    let at_once = threads.min(scenario.replications as usize) as u64;
+    memory::check(estimate, at_once, limit, "this sweep")?;
+    Ok(false)
 }
 
 /// Validates the scenario of every point `wanted` selects, in point order.

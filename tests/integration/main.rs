@@ -3,6 +3,7 @@
 mod cli;
 mod folders;
 mod golden;
+mod limits;
 mod operator;
 mod properties;
 mod robustness;
