@@ -67,10 +67,15 @@ pub fn with_threads<T: Send>(
         .install(work))
 }
 
-/// The output folder: `--out`, or `output/<scenario name>/`.
-pub fn output_dir(out: Option<&Path>, scenario: &Scenario) -> anyhow::Result<PathBuf> {
+/// The output folder: `--out`, or `output/<scenario name>/` followed by `subfolder`
+/// (`run` writes to `output/NAME/run/`, so that its files never mix with a sweep's).
+pub fn output_dir(
+    out: Option<&Path>,
+    scenario: &Scenario,
+    subfolder: &str,
+) -> anyhow::Result<PathBuf> {
     let dir = out.map_or_else(
-        || Path::new("output").join(&scenario.name),
+        || Path::new("output").join(&scenario.name).join(subfolder),
         Path::to_path_buf,
     );
     std::fs::create_dir_all(&dir)

@@ -71,7 +71,8 @@ pub struct RunArgs {
     /// The scenario.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Folder for the result files [default: output/NAME/, NAME being the scenario's name].
+    /// Folder for the result files [default: output/NAME/run/, NAME being the scenario's
+    /// name, so that a run never mixes with the sweep in output/NAME/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Also write attempts.csv: every attempt with its number, badge, trigger and outcome.

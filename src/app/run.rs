@@ -18,7 +18,7 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
             "note: this scenario has a [sweep] table; `run` runs its base point, `retrysim sweep` runs the grid"
         );
     }
-    let dir = output_dir(args.out.as_deref(), &scenario)?;
+    let dir = output_dir(args.out.as_deref(), &scenario, "run")?;
     begin_results(&dir, "run", args.force, &scenario)?;
     let digest = fingerprint::digest(&fingerprint::of(&scenario)?);
     let estimate = memory::estimate(&scenario)?;

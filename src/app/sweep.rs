@@ -29,7 +29,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     if let Some(note) = &plan.baseline_note {
         eprintln!("note: {note}");
     }
-    let dir = output_dir(args.out.as_deref(), &scenario)?;
+    let dir = output_dir(args.out.as_deref(), &scenario, "")?;
     begin_results(&dir, "sweep", args.force, &scenario)?;
     let done = store::prepare(&dir, &manifest, args.resume)?;
     let todo =
