@@ -127,9 +127,9 @@ impl Scenario {
     pub fn load(path: Option<&Path>, sets: &[String]) -> Result<Scenario, ScenarioError> {
         let (origin, text, base_dir) = match path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| ScenarioError {
+                let text = read_limited(p).map_err(|message| ScenarioError {
                     file: p.display().to_string(),
-                    message: format!("cannot read: {e}"),
+                    message,
                 })?;
                 let base = p
                     .parent()
@@ -287,6 +287,25 @@ impl Scenario {
         }
         doc
     }
+}
+
+/// The largest scenario file read, in bytes: a scenario is a page of settings, and a
+/// path such as `/dev/zero` must not be read until memory runs out.
+const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+
+fn read_limited(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(format!(
+            "larger than {MAX_SCENARIO_BYTES} bytes; not a scenario file"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "cannot read: not UTF-8 text".to_string())
 }
 
 fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, String> {

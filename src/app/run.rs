@@ -20,7 +20,6 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     let dir = output_dir(args.out.as_deref(), &scenario, "run")?;
     begin_results(&dir, "run", args.force, &scenario)?;
-    let digest = fingerprint::digest(&fingerprint::of(&scenario)?);
     let estimate = memory::estimate(&scenario)?;
     let limit = memory::limit(args.memory_limit);
     memory::check(estimate, scenario.replications.into(), limit, "this run")?;
@@ -37,6 +36,7 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     // The scenario and the record last, so the folder describes only complete results.
     let mut written = write_run_files(&dir, &scenario, &runs, args.trace)?;
     written.push(write_resolved(&dir, &scenario)?);
+    let digest = fingerprint::digest(&fingerprint::of(&scenario)?);
     folder::finish(&dir, "run", &digest, &written)?;
     print_summary(&scenario, &runs, &written)?;
     Ok(())

@@ -260,7 +260,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let input = write(d, "scenario.toml", "name = \"x\"");
-        let e = refuse_overwriting_inputs(d, &[input.clone()], is_result_file).unwrap_err();
+        let e =
+            refuse_overwriting_inputs(d, std::slice::from_ref(&input), is_result_file).unwrap_err();
         assert!(e.to_string().contains("would be overwritten"), "{e}");
         let other = write(d, "study.toml", "");
         refuse_overwriting_inputs(d, &[other], is_result_file).unwrap();

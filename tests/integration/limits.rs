@@ -60,3 +60,21 @@ fn a_bad_memory_limit_is_a_command_line_error() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("expected a size such as 512M"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_endless_scenario_or_trace_file_is_refused() {
+    let (code, stderr) = retrysim(&["check", "/dev/zero"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("larger than 1048576 bytes"), "{stderr}");
+    let (code, stderr) = retrysim(&[
+        "run",
+        "--set",
+        "workload={ kind = \"csv\", sends = \"/dev/zero\" }",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("longer than 1048576 bytes") || stderr.contains("NUL"),
+        "{stderr}"
+    );
+}

@@ -31,6 +31,12 @@ pub fn of(scenario: &Scenario) -> anyhow::Result<Fingerprint> {
             .chain([("actions", trace.actions.as_ref())]);
         for (key, path) in files {
             if let Some(path) = path {
+                // A device or a pipe would be read without end (or consumed).
+                anyhow::ensure!(
+                    std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+                    "'{}' is not a regular file",
+                    path.display()
+                );
                 entries.insert(format!("input.{key}.sha256"), file_digest(path)?);
             }
         }
