@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::cli::{Cli, Command, ScenarioArgs};
-use crate::report::atomic;
+use crate::report::{atomic, folder};
 use crate::scenario::Scenario;
 
 mod check;
@@ -49,6 +49,10 @@ pub fn load_scenario(args: &ScenarioArgs) -> anyhow::Result<Scenario> {
     Ok(scenario)
 }
 
+/// The most worker threads `--threads` accepts: far more than any machine has cores,
+/// and few enough that starting them takes no noticeable time.
+pub const MAX_THREADS: usize = 512;
+
 /// Runs `work` on a pool of `threads` workers (all cores when `None`).
 pub fn with_threads<T: Send>(
     threads: Option<usize>,
@@ -56,7 +60,10 @@ pub fn with_threads<T: Send>(
 ) -> anyhow::Result<T> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        anyhow::ensure!(n >= 1, "--threads must be at least 1");
+        anyhow::ensure!(
+            (1..=MAX_THREADS).contains(&n),
+            "--threads must be 1..={MAX_THREADS}, got {n}"
+        );
         builder = builder.num_threads(n);
     }
     Ok(builder
@@ -65,10 +72,15 @@ pub fn with_threads<T: Send>(
         .install(work))
 }
 
-/// The output folder: `--out`, or `output/<scenario name>/`.
-pub fn output_dir(out: Option<&Path>, scenario: &Scenario) -> anyhow::Result<PathBuf> {
+/// The output folder: `--out`, or `output/<scenario name>/` followed by `subfolder`
+/// (`run` writes to `output/NAME/run/`, so that its files never mix with a sweep's).
+pub fn output_dir(
+    out: Option<&Path>,
+    scenario: &Scenario,
+    subfolder: &str,
+) -> anyhow::Result<PathBuf> {
     let dir = out.map_or_else(
-        || Path::new("output").join(&scenario.name),
+        || Path::new("output").join(&scenario.name).join(subfolder),
         Path::to_path_buf,
     );
     std::fs::create_dir_all(&dir)
@@ -76,9 +88,35 @@ pub fn output_dir(out: Option<&Path>, scenario: &Scenario) -> anyhow::Result<Pat
     Ok(dir)
 }
 
+/// Makes `dir` ready for a `kind` command's results: refuses a folder of another kind
+/// (unless `force`) and a folder where the results would overwrite an input file.
+pub fn begin_results(
+    dir: &Path,
+    kind: &str,
+    force: bool,
+    scenario: &Scenario,
+) -> anyhow::Result<()> {
+    folder::check_kind(dir, kind, force)?;
+    folder::refuse_overwriting_inputs(dir, &scenario.input_files(), folder::is_result_file)
+}
+
 /// Writes the resolved scenario beside the results, so they can be reproduced.
 pub fn write_resolved(dir: &Path, scenario: &Scenario) -> anyhow::Result<PathBuf> {
     let mut f = atomic::AtomicFile::create(&dir.join("scenario.toml"))?;
     f.write_all(toml::to_string(&scenario.resolved())?.as_bytes())?;
     f.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_counts_are_bounded() {
+        assert_eq!(with_threads(Some(2), || 7).unwrap(), 7);
+        for bad in [0, MAX_THREADS + 1, 10_000] {
+            let e = with_threads(Some(bad), || ()).unwrap_err();
+            assert!(e.to_string().contains("--threads must be 1..=512"), "{e}");
+        }
+    }
 }

@@ -101,7 +101,8 @@ pub struct RunArgs {
     /// The scenario.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Folder for the result files [default: output/NAME/, NAME being the scenario's name].
+    /// Folder for the result files [default: output/NAME/run/, NAME being the scenario's
+    /// name, so that a run never mixes with the sweep in output/NAME/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Also write attempts.csv (every attempt with its number, badge, trigger, outcome and
@@ -113,6 +114,14 @@ pub struct RunArgs {
     /// Worker threads for replications [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Refuse to start when the worlds held at once are estimated to need more memory
+    /// than SIZE (e.g. 512M, 8G) [default: the memory the system reports available].
+    #[arg(long, value_name = "SIZE", value_parser = crate::study::memory::parse_size)]
+    pub memory_limit: Option<u64>,
+    /// Replace the results of a `sweep` in DIR (without it, `run` refuses to mix its
+    /// files with another command's).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `check`.
@@ -170,6 +179,14 @@ pub struct SweepArgs {
     /// JOB_COMPLETION_INDEX and RETRYSIM_SHARD_COUNT [default: every point].
     #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<String>,
+    /// Refuse to start when the worlds held at once are estimated to need more memory
+    /// than SIZE (e.g. 512M, 8G) [default: the memory the system reports available].
+    #[arg(long, value_name = "SIZE", value_parser = crate::study::memory::parse_size)]
+    pub memory_limit: Option<u64>,
+    /// Replace the results of a `run` in DIR (without it, `sweep` refuses to mix its
+    /// files with another command's).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `merge`.

@@ -8,6 +8,7 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod folder;
 pub mod html;
 pub mod load;
 pub mod records;

@@ -8,6 +8,7 @@
 
 mod domains;
 pub mod limits;
+mod name;
 pub mod operator;
 pub mod overrides;
 pub mod policy;
@@ -114,6 +115,8 @@ pub struct Scenario {
     pub base_dir: PathBuf,
     /// Where the scenario came from, for messages.
     pub origin: String,
+    /// The scenario file, when it was read from one (not the built-in default).
+    pub path: Option<PathBuf>,
 }
 
 impl Scenario {
@@ -122,9 +125,9 @@ impl Scenario {
     pub fn load(path: Option<&Path>, sets: &[String]) -> Result<Scenario, ScenarioError> {
         let (origin, text, base_dir) = match path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| ScenarioError {
+                let text = read_limited(p).map_err(|message| ScenarioError {
                     file: p.display().to_string(),
-                    message: format!("cannot read: {e}"),
+                    message,
                 })?;
                 let base = p
                     .parent()
@@ -147,7 +150,22 @@ impl Scenario {
         for assignment in sets {
             overrides::apply(&mut document, assignment).map_err(fail)?;
         }
-        Scenario::from_document(document, base_dir, origin.clone()).map_err(fail)
+        let mut scenario =
+            Scenario::from_document(document, base_dir, origin.clone()).map_err(fail)?;
+        scenario.path = path.map(Path::to_path_buf);
+        Ok(scenario)
+    }
+
+    /// Every file the scenario reads: the scenario file itself and an imported trace's
+    /// CSV files. No output may overwrite one of them.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self.path.iter().cloned().collect();
+        if let WorkloadSpec::Csv(trace) = &self.workload {
+            files.push(trace.sends.clone());
+            files.extend(trace.failures.iter().cloned());
+            files.extend(trace.actions.iter().cloned());
+        }
+        files
     }
 
     /// Validates a document. Relative paths are resolved against `base_dir`.
@@ -176,14 +194,23 @@ impl Scenario {
                 "horizon must be longer than 0s and at most 3650d, got {horizon}"
             ));
         }
+        let name = raw.name.unwrap_or_else(|| "scenario".to_string());
+        name::validate(&name)?;
+        let start = Instant::parse_rfc3339(raw.start.as_deref().unwrap_or("2026-01-05T00:00:00Z"))
+            .map_err(|e| format!("start: {e}"))?;
+        if start.plus(horizon) > Instant::LAST {
+            return Err(format!(
+                "start + horizon must end by {}, got {start} + {horizon}",
+                Instant::LAST
+            ));
+        }
         let mut workload_table = raw.workload.unwrap_or_default();
         let limits = limits::take_limits(&mut workload_table, &base_dir)?;
         Ok(Scenario {
-            name: raw.name.unwrap_or_else(|| "scenario".to_string()),
+            name,
             seed: raw.seed.unwrap_or(1),
             replications: replications as u32,
-            start: Instant::parse_rfc3339(raw.start.as_deref().unwrap_or("2026-01-05T00:00:00Z"))
-                .map_err(|e| format!("start: {e}"))?,
+            start,
             horizon,
             zone: Zone::parse(raw.timezone.as_deref().unwrap_or("UTC"))
                 .map_err(|e| format!("timezone: {e}"))?,
@@ -204,6 +231,7 @@ impl Scenario {
             document,
             base_dir,
             origin,
+            path: None,
         })
     }
 
@@ -266,6 +294,25 @@ impl Scenario {
         }
         doc
     }
+}
+
+/// The largest scenario file read, in bytes: a scenario is a page of settings, and a
+/// path such as `/dev/zero` must not be read until memory runs out.
+const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+
+fn read_limited(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(format!(
+            "larger than {MAX_SCENARIO_BYTES} bytes; not a scenario file"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "cannot read: not UTF-8 text".to_string())
 }
 
 fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, String> {

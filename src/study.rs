@@ -1,6 +1,8 @@
 //! One policy point of a scenario, every replication: builds each replication's
 //! workload and runs it. The `run` command and the sweep both stand on this.
 
+pub mod memory;
+
 use std::sync::Arc;
 
 use anyhow::Context;

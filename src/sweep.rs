@@ -189,17 +189,20 @@ pub struct PointRuns {
 }
 
 /// Runs every replication of each `(point number, scenario)` on the current rayon pool.
-/// Worlds are built once per replication and shared when every swept key is a policy key.
+/// Worlds are built once per replication and shared when every swept key is a policy key
+/// and `share` allows holding them all at once; otherwise each thread builds the world of
+/// the run it is doing, one at a time.
 /// `done_point` is called for each finished point (from a worker thread) and
 /// `done_run` after each replication.
 pub fn run_points(
     base: &Scenario,
     keys: &[String],
     points: &[(usize, Scenario)],
+    share: bool,
     done_point: &(dyn Fn(PointRuns) -> anyhow::Result<()> + Sync),
     done_run: &(dyn Fn() + Sync),
 ) -> anyhow::Result<()> {
-    let shared = if keys.iter().all(|k| k.starts_with("policy.")) {
+    let shared = if share && keys.iter().all(|k| k.starts_with("policy.")) {
         let worlds: anyhow::Result<Vec<study::World>> = (0..base.replications)
             .into_par_iter()
             .map(|r| study::build_world(base, r))

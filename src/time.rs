@@ -35,6 +35,9 @@ pub enum TimeError {
     /// Not a time of day.
     #[error("expected a time of day such as 06:00, got {0:?}")]
     TimeOfDay(String),
+    /// A time after the last one RFC 3339 can write (year 9999).
+    #[error("times after 9999-12-31T23:59:59Z cannot be written as RFC 3339, got {0:?}")]
+    OutOfRange(String),
     /// Not a time zone.
     #[error(
         "expected an IANA time zone such as Europe/Paris or an offset such as +02:00, got {0:?}"
@@ -46,14 +49,23 @@ impl Instant {
     /// Later than every instant a scenario can name; used for "never".
     pub const NEVER: Instant = Instant(i64::MAX);
 
-    /// Parses an RFC 3339 timestamp; sub-second digits are truncated.
+    /// The last instant RFC 3339 can write: 9999-12-31T23:59:59Z.
+    pub const LAST: Instant = Instant(253_402_300_799);
+
+    /// Parses an RFC 3339 timestamp; sub-second digits are truncated. A time whose UTC
+    /// reading falls after [`Instant::LAST`] (possible with a negative offset) is refused,
+    /// since no output could write it back.
     pub fn parse_rfc3339(text: &str) -> Result<Instant, TimeError> {
         if let Some(t) = parse_utc_fast(text.as_bytes()) {
             return Ok(t);
         }
-        DateTime::parse_from_rfc3339(text.trim())
+        let t = DateTime::parse_from_rfc3339(text.trim())
             .map(|t| Instant(t.timestamp()))
-            .map_err(|_| TimeError::Timestamp(text.to_string()))
+            .map_err(|_| TimeError::Timestamp(text.to_string()))?;
+        if t > Instant::LAST {
+            return Err(TimeError::OutOfRange(text.to_string()));
+        }
+        Ok(t)
     }
 
     /// The instant `span` later, saturating at [`Instant::NEVER`].
@@ -190,6 +202,16 @@ mod tests {
 
     fn at(text: &str) -> Instant {
         Instant::parse_rfc3339(text).unwrap()
+    }
+
+    #[test]
+    fn times_after_year_9999_are_refused() {
+        assert_eq!(at("9999-12-31T23:59:59Z"), Instant::LAST);
+        assert_eq!(Instant::LAST.to_string(), "9999-12-31T23:59:59Z");
+        assert!(matches!(
+            Instant::parse_rfc3339("9999-12-31T23:00:00-02:00"),
+            Err(TimeError::OutOfRange(_))
+        ));
     }
 
     #[test]

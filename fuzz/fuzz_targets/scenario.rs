@@ -14,5 +14,7 @@ fuzz_target!(|text: &str| {
         let again = Scenario::from_document(s.resolved(), ".".into(), "fuzz".into())
             .expect("a resolved scenario is valid");
         assert_eq!(again.policies, s.policies);
+        assert_eq!(again.operator, s.operator);
+        assert_eq!(again.resolved(), s.resolved(), "the resolved scenario reads back as itself");
     }
 });

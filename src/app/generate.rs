@@ -6,6 +6,7 @@ use anyhow::Context;
 
 use super::load_scenario;
 use crate::cli::GenerateArgs;
+use crate::report::folder;
 use crate::scenario::WorkloadSpec;
 use crate::study;
 use crate::workload::export;
@@ -19,6 +20,11 @@ pub(super) fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     );
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("could not create '{}'", args.out.display()))?;
+    folder::refuse_overwriting_inputs(&args.out, &scenario.input_files(), |name| {
+        matches!(name, "sends.csv" | "failures.csv")
+    })?;
+    let estimate = study::memory::estimate(&scenario)?;
+    study::memory::check(estimate, 1, study::memory::limit(None), "generate")?;
     let world = study::build_world(&scenario, args.replication)?;
     let written = export::export(&world.workload, &world.errors, &args.out)?;
     let mut out = std::io::stdout().lock();

@@ -5,12 +5,16 @@ use std::io::Write;
 
 use anyhow::Context;
 
+use std::path::PathBuf;
+
 use crate::cli::MergeArgs;
+use crate::report::folder;
 use crate::sweep::store;
 
 pub(super) fn merge(args: MergeArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("could not create '{}'", args.out.display()))?;
+    folder::check_kind(&args.out, "sweep", false)?;
     let assembled = store::merge(&args.dirs, &args.out)?;
     let mut out = std::io::stdout().lock();
     for line in &assembled.report {
@@ -20,5 +24,7 @@ pub(super) fn merge(args: MergeArgs) -> anyhow::Result<()> {
     for path in assembled.written.iter().chain(&charts) {
         writeln!(out, "wrote {}", path.display())?;
     }
-    Ok(())
+    let mut written: Vec<PathBuf> = assembled.written.into_iter().chain(charts).collect();
+    written.push(args.out.join("scenario.toml"));
+    folder::finish(&args.out, "sweep", &assembled.digest, &written)
 }

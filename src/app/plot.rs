@@ -1,11 +1,12 @@
 //! `retrysim plot DIR`: redraw the charts and the HTML report from CSV files alone.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Context;
 
 use crate::cli::PlotArgs;
-use crate::report::charts;
+use crate::report::{charts, folder};
 
 pub(super) fn plot(args: PlotArgs) -> anyhow::Result<()> {
     anyhow::ensure!(
@@ -13,8 +14,14 @@ pub(super) fn plot(args: PlotArgs) -> anyhow::Result<()> {
         "'{}' is not a folder of results",
         args.dir.display()
     );
+    let record = folder::verify(&args.dir)?;
     let written = charts::draw_all(&args.dir)
         .with_context(|| format!("could not draw the charts of '{}'", args.dir.display()))?;
+    let mut set: Vec<PathBuf> = record.files.keys().map(|n| args.dir.join(n)).collect();
+    set.extend(written.iter().cloned());
+    set.sort();
+    set.dedup();
+    folder::finish(&args.dir, &record.kind, &record.scenario, &set)?;
     let mut out = std::io::stdout().lock();
     for path in written {
         writeln!(out, "wrote {}", path.display())?;

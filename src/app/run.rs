@@ -3,12 +3,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{load_scenario, output_dir, with_threads, write_resolved};
+use super::{begin_results, load_scenario, output_dir, with_threads, write_resolved};
 use crate::cli::RunArgs;
 use crate::report::records::{self, RunContext};
-use crate::report::{atomic, summary};
+use crate::report::{atomic, folder, summary};
 use crate::scenario::Scenario;
-use crate::study::{self, Replication};
+use crate::study::{self, Replication, memory};
+use crate::sweep::store::fingerprint;
 
 pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(&args.scenario)?;
@@ -17,7 +18,11 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
             "note: this scenario has a [sweep] table; `run` runs its base point, `retrysim sweep` runs the grid"
         );
     }
-    let dir = output_dir(args.out.as_deref(), &scenario)?;
+    let dir = output_dir(args.out.as_deref(), &scenario, "run")?;
+    begin_results(&dir, "run", args.force, &scenario)?;
+    let estimate = memory::estimate(&scenario)?;
+    let limit = memory::limit(args.memory_limit);
+    memory::check(estimate, scenario.replications.into(), limit, "this run")?;
     let runs = with_threads(args.threads, || study::run_all(&scenario, args.trace))??;
     if let Some(first) = runs.first() {
         let outside = study::sends_outside(&scenario, &first.world);
@@ -28,8 +33,11 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
             );
         }
     }
-    let mut written = vec![write_resolved(&dir, &scenario)?];
-    written.extend(write_run_files(&dir, &scenario, &runs, args.trace)?);
+    // The scenario and the record last, so the folder describes only complete results.
+    let mut written = write_run_files(&dir, &scenario, &runs, args.trace)?;
+    written.push(write_resolved(&dir, &scenario)?);
+    let digest = fingerprint::digest(&fingerprint::of(&scenario)?);
+    folder::finish(&dir, "run", &digest, &written)?;
     print_summary(&scenario, &runs, &written)?;
     Ok(())
 }

@@ -2,13 +2,15 @@
 //! recorded point by point under `DIR/points/`, then assembled into the final files.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
-use super::{load_scenario, output_dir, with_threads, write_resolved};
+use super::{begin_results, load_scenario, output_dir, with_threads, write_resolved};
 use crate::cli::SweepArgs;
+use crate::report::folder;
 use crate::scenario::Scenario;
+use crate::study::memory;
 use crate::sweep::recommend::Objective;
 use crate::sweep::shard::Shard;
 use crate::sweep::store::{self, Manifest, PointRecord};
@@ -18,7 +20,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(&args.scenario)?;
     let fail = |e: String| anyhow!("{}: {e}", scenario.origin);
     let plan = sweep::plan(&scenario, args.baseline.as_deref()).map_err(fail)?;
-    let manifest = Manifest::new(&scenario, &plan);
+    let manifest = Manifest::new(&scenario, &plan)?;
     Objective::parse(manifest.objective.as_ref()).map_err(fail)?;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text, |k| std::env::var(k).ok()).map_err(anyhow::Error::msg)?,
@@ -27,21 +29,44 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     if let Some(note) = &plan.baseline_note {
         eprintln!("note: {note}");
     }
-    let dir = output_dir(args.out.as_deref(), &scenario)?;
-    write_resolved(&dir, &scenario)?;
+    let dir = output_dir(args.out.as_deref(), &scenario, "")?;
+    begin_results(&dir, "sweep", args.force, &scenario)?;
     let done = store::prepare(&dir, &manifest, args.resume)?;
     let todo =
         point_scenarios(&scenario, &plan, |i| shard.contains(i) && !done[i]).map_err(fail)?;
     warn_once(&scenario, &todo);
     let bar = progress::bar(todo.len() as u64 * u64::from(scenario.replications));
     let write = |runs: sweep::PointRuns| {
-        store::write_point(&dir, &PointRecord::from_runs(runs.index, &runs.runs)).map(drop)
+        let record = PointRecord::from_runs(runs.index, &runs.runs);
+        store::write_point(&dir, &record, &manifest.digest).map(drop)
     };
+    let share = memory_plan(&scenario, args.threads, args.memory_limit)?;
     with_threads(args.threads, || {
-        sweep::run_points(&scenario, &plan.keys, &todo, &write, &|| bar.inc(1))
+        sweep::run_points(&scenario, &plan.keys, &todo, share, &write, &|| bar.inc(1))
     })??;
     bar.finish_and_clear();
-    report(&dir, &scenario, &manifest, todo.len(), shard)
+    let scenario_file = write_resolved(&dir, &scenario)?;
+    let mut written = report(&dir, &scenario, &manifest, todo.len(), shard)?;
+    written.push(scenario_file);
+    folder::finish(&dir, "sweep", &manifest.digest, &written)
+}
+
+/// Whether the replications' worlds may be built once and shared by every point (all of
+/// them held at once); otherwise each thread builds one world at a time, which must fit.
+fn memory_plan(
+    scenario: &Scenario,
+    threads: Option<usize>,
+    limit: Option<u64>,
+) -> anyhow::Result<bool> {
+    let estimate = memory::estimate(scenario)?;
+    let limit = memory::limit(limit);
+    if memory::fits(estimate, scenario.replications.into(), limit) {
+        return Ok(true);
+    }
+    let threads = threads.unwrap_or_else(rayon::current_num_threads);
+    let at_once = threads.min(scenario.replications as usize) as u64;
+    memory::check(estimate, at_once, limit, "this sweep")?;
+    Ok(false)
 }
 
 /// Validates the scenario of every point `wanted` selects, in point order.
@@ -100,14 +125,15 @@ fn split_warning(text: &str) -> (&str, &str, &str) {
     (key, value, rest)
 }
 
-/// Assembles the final files when every point is finished, and says what happened.
+/// Assembles the final files when every point is finished, and says what happened;
+/// returns the files written (none while other shards' points are missing).
 fn report(
     dir: &Path,
     scenario: &Scenario,
     manifest: &Manifest,
     ran: usize,
     shard: Shard,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -127,7 +153,7 @@ fn report(
             store::points_dir(dir).display(),
             missing.len()
         )?;
-        return Ok(());
+        return Ok(Vec::new());
     }
     let assembled = store::assemble(dir, manifest)?;
     for line in &assembled.report {
@@ -137,7 +163,7 @@ fn report(
     for path in assembled.written.iter().chain(&charts) {
         writeln!(out, "wrote {}", path.display())?;
     }
-    Ok(())
+    Ok(assembled.written.into_iter().chain(charts).collect())
 }
 
 #[cfg(test)]

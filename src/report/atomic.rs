@@ -1,51 +1,94 @@
-//! A file that appears only when complete: written under a temporary name in the same
-//! folder and renamed over the target on [`AtomicFile::commit`]. Dropped uncommitted, the
-//! temporary file is removed.
+//! The one way every output file is written: into a temporary file created exclusively
+//! (`O_EXCL`) at an unpredictable name in the target's folder, synced to disk, then
+//! renamed over the target on [`AtomicFile::commit`]. A file therefore appears only
+//! complete, and a symlink planted in a shared results folder is never followed: the
+//! temporary name cannot be guessed and the rename replaces the link itself. Dropped
+//! uncommitted, the temporary file is removed.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use tempfile::NamedTempFile;
+
+/// The suffix of every temporary file, so that leftovers of a killed run can be found.
+pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// A buffered file under a temporary name.
 #[derive(Debug)]
 pub struct AtomicFile {
     target: PathBuf,
-    temp: PathBuf,
-    writer: Option<BufWriter<File>>,
+    writer: Option<BufWriter<NamedTempFile>>,
 }
 
 impl AtomicFile {
     /// Starts writing `target`.
     pub fn create(target: &Path) -> anyhow::Result<AtomicFile> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let file = File::create(&temp)
-            .with_context(|| format!("could not create '{}'", temp.display()))?;
+        let temp = temp_in(target, "")?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
-            temp,
-            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+            writer: Some(BufWriter::with_capacity(1 << 16, temp)),
         })
     }
 
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> anyhow::Result<PathBuf> {
         let writer = self.writer.take().expect("writer present until commit");
-        let file = writer
+        let temp = writer
             .into_inner()
             .map_err(|e| e.into_error())
             .with_context(|| format!("could not write '{}'", self.target.display()))?;
-        file.sync_all()
-            .with_context(|| format!("could not write '{}'", self.target.display()))?;
-        std::fs::rename(&self.temp, &self.target)
-            .with_context(|| format!("could not create '{}'", self.target.display()))?;
+        persist(temp, &self.target)?;
         Ok(self.target.clone())
     }
+}
+
+/// A temporary file beside `target`, named `.<target name>.<random>.tmp<extension>`, so
+/// that a writer choosing its format from the extension (the PNG encoder) still can.
+pub fn temp_in(target: &Path, extension: &str) -> anyhow::Result<NamedTempFile> {
+    let folder = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(&format!("{TEMP_SUFFIX}{extension}"))
+        .tempfile_in(folder)
+        .with_context(|| {
+            format!(
+                "could not create a temporary file for '{}'",
+                target.display()
+            )
+        })
+}
+
+/// Syncs `temp` to disk and renames it over `target`.
+pub fn persist(temp: NamedTempFile, target: &Path) -> anyhow::Result<()> {
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("could not write '{}'", target.display()))?;
+    temp.persist(target)
+        .map_err(|e| e.error)
+        .with_context(|| format!("could not create '{}'", target.display()))?;
+    Ok(())
+}
+
+/// Writes `bytes` as the whole of `target`.
+pub fn write_bytes(target: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    let mut file = AtomicFile::create(target)?;
+    file.write_all(bytes)
+        .with_context(|| format!("could not write '{}'", target.display()))?;
+    file.commit()
+}
+
+/// Whether `name` is the temporary file of an output that a killed run left behind.
+pub fn is_leftover(name: &str) -> bool {
+    name.starts_with('.')
+        && (name.ends_with(TEMP_SUFFIX) || name.contains(&format!("{TEMP_SUFFIX}.")))
 }
 
 impl Write for AtomicFile {
@@ -61,14 +104,6 @@ impl Write for AtomicFile {
             .as_mut()
             .expect("writer present until commit")
             .flush()
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.writer.take().is_some() {
-            let _ = std::fs::remove_file(&self.temp);
-        }
     }
 }
 
@@ -108,5 +143,58 @@ mod tests {
         let target = dir.path().join("out.csv");
         drop(AtomicFile::create(&target).unwrap());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_symlink_at_the_old_temporary_name_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious").unwrap();
+        let target = dir.path().join("report.html");
+        for planted in [
+            format!(".report.html.tmp-{}", std::process::id()),
+            ".report.tmp".to_string(),
+        ] {
+            std::os::unix::fs::symlink(&victim, dir.path().join(planted)).unwrap();
+        }
+        write_bytes(&target, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_at_the_target_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious").unwrap();
+        let target = dir.path().join("summary.csv");
+        std::os::unix::fs::symlink(&victim, &target).unwrap();
+        write_bytes(&target, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(!target.symlink_metadata().unwrap().file_type().is_symlink());
+    }
+
+    #[test]
+    fn leftovers_are_recognised_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = temp_in(&dir.path().join("point-000001.csv"), "").unwrap();
+        let name = temp
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(is_leftover(&name), "{name}");
+        let png = temp_in(&dir.path().join("chart.png"), ".png").unwrap();
+        let name = png
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(is_leftover(&name) && name.ends_with(".png"), "{name}");
+        assert!(!is_leftover("point-000001.csv"));
     }
 }

@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::charts::CHART_NAMES;
-use super::charts::output::write_atomically;
 use super::table::{Table, parse_f64};
 
 /// Metrics shown in the aggregate table, with their heading and a scale for display:
@@ -69,7 +68,7 @@ pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
     page.push_str("</body>\n</html>\n");
 
     let path = dir.join("report.html");
-    write_atomically(&path, page.as_bytes())?;
+    super::atomic::write_bytes(&path, page.as_bytes())?;
     Ok(path)
 }
 

@@ -6,6 +6,10 @@
 
 use super::Point;
 
+/// The most points a sweep may have: each point is a whole study, so more is a mistake
+/// (or a job for several sweeps), and the plan of every point is held in memory.
+pub const MAX_POINTS: usize = 100_000;
+
 /// Keys of `[sweep]` that configure the design rather than name a swept path.
 pub const RESERVED: [&str; 2] = ["design", "samples"];
 
@@ -38,7 +42,18 @@ pub fn points(table: &toml::Table) -> Result<(Vec<String>, Vec<Point>), String> 
         axes.push((key.clone(), list.clone()));
     }
     let keys: Vec<String> = axes.iter().map(|(k, _)| k.clone()).collect();
-    let total: usize = axes.iter().map(|(_, v)| v.len()).product();
+    let total = axes
+        .iter()
+        .try_fold(1usize, |n, (_, v)| n.checked_mul(v.len()))
+        .filter(|&n| n <= MAX_POINTS)
+        .ok_or_else(|| {
+            let sizes: Vec<String> = axes.iter().map(|(_, v)| v.len().to_string()).collect();
+            format!(
+                "sweep: the grid {} has more than {MAX_POINTS} points; sweep fewer values \
+                 or use design = \"lhs\"",
+                sizes.join(" × ")
+            )
+        })?;
     let points = (0..total)
         .map(|index| {
             let mut rest = index;
@@ -53,11 +68,22 @@ pub fn points(table: &toml::Table) -> Result<(Vec<String>, Vec<Point>), String> 
     Ok((keys, points))
 }
 
-/// A swept key must be a dotted path without empty parts.
+/// Scenario keys that cannot vary between points: every point runs the same
+/// replications from the same seed (common random numbers), in one output folder.
+pub const UNSWEEPABLE: [&str; 3] = ["replications", "seed", "name"];
+
+/// A swept key must be a dotted path without empty parts, and not one of
+/// [`UNSWEEPABLE`].
 pub fn check_key(key: &str) -> Result<(), String> {
     if key.is_empty() || key.split('.').any(str::is_empty) {
         return Err(format!(
             "sweep: {key:?} is not a dotted key path such as \"policy.retry_period\""
+        ));
+    }
+    if UNSWEEPABLE.contains(&key) {
+        return Err(format!(
+            "sweep: {key:?} cannot be swept: every point shares the scenario's {key} \
+             (set it once at the top of the scenario)"
         ));
     }
     Ok(())
@@ -83,6 +109,39 @@ mod tests {
         assert_eq!(points.len(), 6);
         assert_eq!(points[4].values_text(), ["84h", "3"]);
         assert_eq!(points[2].values_text(), ["6h", "5"]);
+    }
+
+    #[test]
+    fn a_grid_too_large_to_count_is_refused_not_wrapped() {
+        let mut table = toml::Table::new();
+        for k in 0..64 {
+            table.insert(
+                format!("policy.k{k:02}"),
+                toml::Value::Array(vec![1.into(), 2.into()]),
+            );
+        }
+        assert!(
+            points(&table)
+                .unwrap_err()
+                .contains("more than 100000 points")
+        );
+        let big: Vec<toml::Value> = (0..1000).map(toml::Value::from).collect();
+        let table: toml::Table = [("a.x", &big), ("a.y", &big)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), toml::Value::Array(v.clone())))
+            .collect();
+        assert!(points(&table).unwrap_err().contains("1000 × 1000"));
+    }
+
+    #[test]
+    fn replications_seed_and_name_cannot_be_swept() {
+        for key in UNSWEEPABLE {
+            let table: toml::Table = format!("{key} = [1, 2]").parse().unwrap();
+            assert!(
+                points(&table).unwrap_err().contains("cannot be swept"),
+                "{key}"
+            );
+        }
     }
 
     #[test]

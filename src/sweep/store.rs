@@ -5,12 +5,14 @@
 //! (`summary.csv`, `aggregate.csv`, `ttd.csv`, `recommendation.csv`) are always assembled
 //! from the point files alone, so they are the same bytes however the points were run.
 //!
-//! A point file is a headerless CSV: `run,<replication>,<metric values...>` per
+//! A point file is a headerless CSV: `scenario,<digest>` (the manifest's fingerprint
+//! digest, so that a point of another scenario is refused), `run,<replication>,<metric values...>` per
 //! replication, in order, then `ttd,<100 quantiles>` over every delivered message and
 //! `retried,<100 quantiles>` over those delivered after their first attempt. Reals keep every digit (Rust's
 //! shortest round-trip form), so a point read back gives exactly the values computed.
 
 mod assemble;
+pub mod fingerprint;
 mod manifest;
 
 pub use assemble::{Assembled, assemble};
@@ -102,13 +104,14 @@ fn parse_value(text: &str) -> Option<Value> {
         .or_else(|| text.parse::<f64>().ok().map(Value::Real))
 }
 
-/// Writes a finished point.
-pub fn write_point(dir: &Path, record: &PointRecord) -> anyhow::Result<PathBuf> {
+/// Writes a finished point of the scenario whose fingerprint digest is `digest`.
+pub fn write_point(dir: &Path, record: &PointRecord, digest: &str) -> anyhow::Result<PathBuf> {
     let mut file = atomic::AtomicFile::create(&point_path(dir, record.index))?;
     {
         let mut w = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(&mut file);
+        w.write_record(["scenario", digest])?;
         for (r, run) in record.values.iter().enumerate() {
             let mut row = vec!["run".to_string(), r.to_string()];
             row.extend(run.iter().map(|v| value_text(*v)));
@@ -128,8 +131,10 @@ pub fn write_point(dir: &Path, record: &PointRecord) -> anyhow::Result<PathBuf> 
     file.commit()
 }
 
-/// Reads point `index`, checking it has `replications` runs of every metric.
-pub fn read_point(dir: &Path, index: usize, replications: u32) -> anyhow::Result<PointRecord> {
+/// Reads point `index`, checking that it belongs to `manifest`'s scenario and has a run
+/// of every metric for each replication.
+pub fn read_point(dir: &Path, index: usize, manifest: &Manifest) -> anyhow::Result<PointRecord> {
+    let replications = manifest.replications;
     let path = point_path(dir, index);
     let bad = |what: &str| anyhow::anyhow!("'{}': {what}", path.display());
     let mut reader = csv::ReaderBuilder::new()
@@ -140,9 +145,11 @@ pub fn read_point(dir: &Path, index: usize, replications: u32) -> anyhow::Result
     let metrics = RunMetrics::names().len();
     const LOAD: usize = crate::metrics::load::LOAD_COLUMNS.len();
     let (mut values, mut ttd, mut retried_ttd) = (Vec::new(), None, None);
+    let mut digest = None;
     for row in reader.records() {
         let row = row.with_context(|| format!("could not read '{}'", path.display()))?;
         match row.get(0) {
+            Some("scenario") if row.len() == 2 => digest = row.get(1).map(str::to_string),
             Some("run") if row.len() == metrics + 2 || row.len() == metrics + LOAD + 2 => values
                 .push(
                     row.iter()
@@ -164,6 +171,12 @@ pub fn read_point(dir: &Path, index: usize, replications: u32) -> anyhow::Result
             _ => return Err(bad("not a point file of this version; delete it to rerun")),
         }
     }
+    anyhow::ensure!(
+        digest.as_deref() == Some(manifest.digest.as_str()),
+        bad(
+            "the point was run with a different scenario from the folder's points/sweep.toml; delete it to rerun"
+        )
+    );
     anyhow::ensure!(
         values.len() == replications as usize,
         bad("wrong number of replications")
@@ -201,9 +214,10 @@ pub fn prepare(dir: &Path, manifest: &Manifest, resume: bool) -> anyhow::Result<
         Some(old) if old != *manifest => {
             anyhow::ensure!(
                 !resume,
-                "cannot resume: '{}' holds a different sweep (other keys, values, seed or \
-                 replications); remove it or choose another --out",
-                points.display()
+                "cannot resume: '{}' holds a different sweep ({}); remove it or choose \
+                 another --out",
+                points.display(),
+                manifest.difference(&old)
             );
             eprintln!(
                 "note: removing the points of a different sweep in '{}'",
@@ -234,12 +248,15 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> anyhow::Result<Assembled> {
         )
     })?;
     for dir in inputs {
-        let other = Manifest::read(dir)?;
+        let other = Manifest::read(dir)?.with_context(|| {
+            format!("'{}' holds no sweep (no points/sweep.toml)", dir.display())
+        })?;
         anyhow::ensure!(
-            other.as_ref() == Some(&manifest),
-            "'{}' holds a different sweep from '{}'",
+            other == manifest,
+            "'{}' holds a different sweep from '{}' ({})",
             dir.display(),
-            first.display()
+            first.display(),
+            manifest.difference(&other)
         );
     }
     prepare(out, &manifest, true)?;
@@ -262,7 +279,7 @@ fn remove_leftovers(points: &Path) -> anyhow::Result<()> {
     for entry in entries {
         let path = entry?.path();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if name.starts_with(".point-") && name.contains(".tmp-") {
+        if atomic::is_leftover(&name) {
             std::fs::remove_file(&path)
                 .with_context(|| format!("could not remove '{}'", path.display()))?;
         }

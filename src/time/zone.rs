@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc,
+};
 
 use super::{Instant, Span, TimeError};
 
@@ -24,7 +26,14 @@ impl TimeOfDay {
 
 impl fmt::Display for TimeOfDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%H:%M"))
+        // Seconds only when there are some, so `06:00` stays `06:00` but `00:00:01`
+        // reads back as itself.
+        let format = if self.0.second() == 0 {
+            "%H:%M"
+        } else {
+            "%H:%M:%S"
+        };
+        write!(f, "{}", self.0.format(format))
     }
 }
 
@@ -287,6 +296,13 @@ mod tests {
         );
         let six = TimeOfDay::parse("06:00").unwrap();
         assert_eq!(utc.next_local_time(Instant::NEVER, six), Instant::NEVER);
+    }
+
+    #[test]
+    fn times_of_day_keep_their_seconds_when_written() {
+        for text in ["06:00", "00:00:01", "23:59:59", "12:30"] {
+            assert_eq!(TimeOfDay::parse(text).unwrap().to_string(), text);
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use compact_str::CompactString;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 pub mod capacity_csv;
+mod bounded;
 mod csv_file;
 
 use csv_file::{CsvFile, Located};

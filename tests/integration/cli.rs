@@ -387,7 +387,7 @@ fn bad_command_lines_exit_with_two() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--threads must be at least 1"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--threads must be 1..=512, got 0"));
 }
 
 #[test]

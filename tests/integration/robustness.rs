@@ -38,6 +38,7 @@ fn assignment() -> impl Strategy<Value = String> {
         "policy.auto_retry",
         "policy.auto_retry_at",
         "policy.auto_retry_every",
+        "operator.at",
         "policy.max_auto_attempts",
         "policy.cost_per_attempt",
         "policy.sms",
@@ -65,6 +66,7 @@ fn assignment() -> impl Strategy<Value = String> {
         "\"-5m\"",
         "\"99999999999d\"",
         "\"25:61\"",
+        "\"00:00:01\"",
         "\"Mars/Olympus\"",
         "\"+99:00\"",
         "\"2026-02-30T00:00:00Z\"",
@@ -82,6 +84,24 @@ fn assignment() -> impl Strategy<Value = String> {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The resolved scenario (check's output, every result folder's scenario.toml) reads
+    /// back as the same scenario, seconds of the job's and the operator's times included.
+    #[test]
+    fn times_of_day_with_seconds_survive_the_resolved_scenario(
+        h in 0u32..24, m in 0u32..60, s in 0u32..60, oh in 0u32..24, os in 0u32..60,
+    ) {
+        let sets = vec![
+            "policy.auto_retry=true".to_string(),
+            format!("policy.auto_retry_at=\"{h:02}:{m:02}:{s:02}\""),
+            format!("operator.at=\"{oh:02}:07:{os:02}\""),
+        ];
+        let first = Scenario::load(None, &sets).unwrap();
+        let again = Scenario::from_document(first.resolved(), ".".into(), "again".into()).unwrap();
+        prop_assert_eq!(&again.policies, &first.policies);
+        prop_assert_eq!(&again.operator, &first.operator);
+        prop_assert_eq!(again.resolved(), first.resolved());
+    }
 
     #[test]
     fn random_overrides_load_or_fail_cleanly(extra in prop::collection::vec(assignment(), 1..4)) {

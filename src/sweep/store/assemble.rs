@@ -16,6 +16,8 @@ pub struct Assembled {
     pub written: Vec<PathBuf>,
     /// The recommendation, for stdout.
     pub report: Vec<String>,
+    /// The fingerprint digest of the scenario behind every point.
+    pub digest: String,
 }
 
 /// Writes the final files of `manifest`'s sweep in `dir`; every point must be finished.
@@ -31,7 +33,7 @@ pub fn assemble(dir: &Path, manifest: &Manifest) -> anyhow::Result<Assembled> {
     );
     let objective = Objective::parse(manifest.objective.as_ref()).map_err(anyhow::Error::msg)?;
     let records: Vec<PointRecord> = (0..manifest.points.len())
-        .map(|i| read_point(dir, i, manifest.replications))
+        .map(|i| read_point(dir, i, manifest))
         .collect::<anyhow::Result<_>>()?;
     let mut written = vec![write_summary(&dir.join("summary.csv"), manifest, &records)?];
     written.push(write_ttd(&dir.join("ttd.csv"), &records)?);
@@ -49,7 +51,11 @@ pub fn assemble(dir: &Path, manifest: &Manifest) -> anyhow::Result<Assembled> {
         &status,
     )?);
     let report = describe(manifest, &objective, &stats, &status);
-    Ok(Assembled { written, report })
+    Ok(Assembled {
+        written,
+        report,
+        digest: manifest.digest.clone(),
+    })
 }
 
 fn write_summary(

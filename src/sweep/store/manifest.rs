@@ -1,6 +1,7 @@
 //! `DIR/points/sweep.toml`: what a folder's point files belong to (seed, replications,
 //! keys, the values of every point, the baseline and the objective), enough to assemble
-//! the final files without the scenario.
+//! the final files without the scenario, and the scenario's whole fingerprint
+//! ([`super::fingerprint`]) so that no resume or merge can join points of two worlds.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
+use super::fingerprint::{self, Fingerprint};
 use crate::report::atomic;
 use crate::scenario::Scenario;
 use crate::sweep::Plan;
@@ -28,12 +30,20 @@ pub struct Manifest {
     pub points: Vec<Vec<String>>,
     /// The scenario's `[objective]` table, if any.
     pub objective: Option<toml::Table>,
+    /// The digest of `scenario`, also written in every point file.
+    #[serde(default)]
+    pub digest: String,
+    /// The fingerprint of the resolved scenario and its imported files.
+    #[serde(default)]
+    pub scenario: Fingerprint,
 }
 
 impl Manifest {
-    /// The manifest of `plan` over `scenario`.
-    pub fn new(scenario: &Scenario, plan: &Plan) -> Manifest {
-        Manifest {
+    /// The manifest of `plan` over `scenario`; reads the scenario's imported files to
+    /// fingerprint them.
+    pub fn new(scenario: &Scenario, plan: &Plan) -> anyhow::Result<Manifest> {
+        let fingerprint = fingerprint::of(scenario)?;
+        Ok(Manifest {
             seed: scenario.seed,
             replications: scenario.replications,
             keys: plan.keys.clone(),
@@ -44,6 +54,17 @@ impl Manifest {
                 .get("objective")
                 .and_then(toml::Value::as_table)
                 .cloned(),
+            digest: fingerprint::digest(&fingerprint),
+            scenario: fingerprint,
+        })
+    }
+
+    /// Why `other` (found on disk) is not this manifest's sweep, in words: the first
+    /// differing scenario key when there is one.
+    pub fn difference(&self, other: &Manifest) -> String {
+        match fingerprint::first_difference(&other.scenario, &self.scenario) {
+            Some(key) => format!("the scenario differs at {key}"),
+            None => "other keys, values, seed, replications or objective".to_string(),
         }
     }
 

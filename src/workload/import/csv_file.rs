@@ -4,12 +4,13 @@
 use std::path::Path;
 
 use super::ImportError;
+use super::bounded::Bounded;
 use crate::time::Instant;
 
 /// An open CSV file whose required columns have been found in its header.
 pub(super) struct CsvFile<'p> {
     path: &'p Path,
-    reader: csv::Reader<std::fs::File>,
+    reader: csv::Reader<Bounded<std::fs::File>>,
     /// Position of each named column in a record; `None` for an optional column the
     /// file does not have (its field reads as empty).
     columns: Vec<Option<usize>>,
@@ -37,9 +38,8 @@ impl<'p> CsvFile<'p> {
             column: None,
             message,
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .from_path(path)
-            .map_err(|e| whole(format!("cannot open: {}", csv_io_message(&e))))?;
+        let file = std::fs::File::open(path).map_err(|e| whole(format!("cannot open: {e}")))?;
+        let mut reader = csv::ReaderBuilder::new().from_reader(Bounded::new(file));
         let header = reader
             .headers()
             .map_err(|e| whole(csv_message(&e)))?
@@ -48,6 +48,11 @@ impl<'p> CsvFile<'p> {
             return Err(whole(format!(
                 "empty file; expected a header row {}",
                 names.join(",")
+            )));
+        }
+        if let Some(name) = duplicated(&header) {
+            return Err(whole(format!(
+                "column {name} appears more than once in the header"
             )));
         }
         let columns = names
@@ -93,6 +98,14 @@ impl<'p> CsvFile<'p> {
                 return Ok(());
             }
             let line = record.position().map_or(0, |p| p.line());
+            if let Some(i) = record.iter().position(|f| f.len() > MAX_FIELD) {
+                return Err(ImportError {
+                    file: self.path.to_path_buf(),
+                    line,
+                    column: None,
+                    message: format!("field {} is longer than {MAX_FIELD} bytes", i + 1),
+                });
+            }
             let mut fields = [""; 8];
             for (slot, &i) in fields.iter_mut().zip(&self.columns) {
                 *slot = i.and_then(|i| record.get(i)).unwrap_or("").trim();
@@ -105,6 +118,21 @@ impl<'p> CsvFile<'p> {
             each(&at, &fields[..self.columns.len()])?;
         }
     }
+}
+
+/// The longest field accepted, in bytes: ids, codes and times are short, and a longer
+/// field is a sign of a wrong file (a quoted field can span lines, so the line limit
+/// alone does not bound it).
+const MAX_FIELD: usize = 1 << 16;
+
+/// The first non-empty header name that appears twice.
+fn duplicated(header: &csv::StringRecord) -> Option<&str> {
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| !n.is_empty() && names[..*i].contains(n))
+        .map(|(_, n)| *n)
 }
 
 /// A line of a file, to build errors that point at it.
@@ -150,12 +178,6 @@ fn csv_message(e: &csv::Error) -> String {
             format!("expected {expected_len} fields like the header, got {len}")
         }
         csv::ErrorKind::Utf8 { .. } => "expected UTF-8 text".to_string(),
-        _ => e.to_string(),
-    }
-}
-
-fn csv_io_message(e: &csv::Error) -> String {
-    match e.kind() {
         csv::ErrorKind::Io(io) => io.to_string(),
         _ => e.to_string(),
     }

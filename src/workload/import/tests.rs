@@ -99,3 +99,40 @@ fn unknown_codes_and_inverted_windows_are_located() {
     let e = import(&files, &mut ErrorTable::new(&[], None)).unwrap_err();
     assert_eq!(e.column, Some("end"));
 }
+
+#[test]
+fn a_duplicated_header_column_is_refused() {
+    let e = import_sends(&format!(
+        "contact,{HEADER}x,m1,a,2026-01-05T10:00:00Z,d1,email,marketing\n"
+    ))
+    .unwrap_err();
+    assert!(
+        e.message.contains("column contact appears more than once"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nul_bytes_and_endless_fields_are_refused() {
+    let e = import_sends(&format!(
+        "{HEADER}m1,a\0,2026-01-05T10:00:00Z,d1,email,marketing\n"
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("line 2: contains a NUL byte"), "{e}");
+    let huge = "y".repeat(70_000);
+    let e = import_sends(&format!(
+        "{HEADER}m1,\"{huge}\n{huge}\",2026-01-05T10:00:00Z,d1,email,marketing\n"
+    ))
+    .unwrap_err();
+    assert!(e.message.contains("longer than 65536 bytes"), "{e}");
+}
+
+#[test]
+fn times_after_year_9999_are_refused_on_input() {
+    let e = import_sends(&format!(
+        "{HEADER}m1,a,9999-12-31T23:00:00-05:00,d1,email,marketing\n"
+    ))
+    .unwrap_err();
+    assert_eq!(e.column, Some("created_at"));
+    assert!(e.message.contains("9999-12-31T23:59:59Z"), "{e}");
+}

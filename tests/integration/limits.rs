@@ -1,0 +1,80 @@
+//! Sizes that validation accepts but no machine can hold end in a clear error naming the
+//! estimate and the limit, never in an allocator abort or a panic (issue 16 items 3, 9).
+
+use assert_cmd::Command;
+
+fn retrysim(args: &[&str]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::cargo_bin("retrysim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stderr)
+}
+
+#[test]
+fn fifty_million_contacts_over_a_small_limit_are_refused_before_building() {
+    let (code, stderr) = retrysim(&[
+        "run",
+        "--set",
+        "workload.contacts=50000000",
+        "--set",
+        "replications=1000",
+        "--memory-limit",
+        "1G",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("1000 world(s)") && stderr.contains("memory limit is 1.0 GiB"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_sweep_of_sixty_four_keys_is_refused_not_wrapped() {
+    let keys: Vec<String> = (0..64)
+        .map(|k| format!("\"policy.k{k:02}\" = [1, 2]"))
+        .collect();
+    let table = format!("sweep={{ {} }}", keys.join(", "));
+    let (code, stderr) = retrysim(&["sweep", "--set", &table]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("more than 100000 points"), "{stderr}");
+}
+
+#[test]
+fn replications_cannot_be_swept() {
+    let (code, stderr) = retrysim(&["sweep", "--set", "sweep={ replications = [1, 2] }"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("\"replications\" cannot be swept"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_memory_limit_is_a_command_line_error() {
+    let (code, stderr) = retrysim(&["run", "--memory-limit", "lots"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("expected a size such as 512M"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_scenario_or_trace_file_is_refused() {
+    let (code, stderr) = retrysim(&["check", "/dev/zero"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("larger than 1048576 bytes"), "{stderr}");
+    let (code, stderr) = retrysim(&[
+        "run",
+        "--set",
+        "workload={ kind = \"csv\", sends = \"/dev/zero\" }",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("longer than 1048576 bytes") || stderr.contains("NUL"),
+        "{stderr}"
+    );
+}
