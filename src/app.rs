@@ -17,6 +17,7 @@ mod merge;
 mod plot;
 mod run;
 mod sweep;
+mod verify;
 
 /// Runs one parsed command line.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -27,6 +28,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plot(args) => plot::plot(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
+        Command::Verify(args) => return Ok(verify::verify(args)),
     }
     .map(|()| ExitCode::SUCCESS)
 }

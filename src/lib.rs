@@ -62,4 +62,5 @@ pub mod sim;
 pub mod study;
 pub mod sweep;
 pub mod time;
+pub mod verify;
 pub mod workload;

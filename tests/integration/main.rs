@@ -10,3 +10,4 @@ mod rules_portal;
 mod support;
 mod sweep;
 mod synthetic;
+mod verify;
