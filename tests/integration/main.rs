@@ -3,6 +3,7 @@
 mod cli;
 mod golden;
 mod operator;
+mod outputs;
 mod properties;
 mod robustness;
 mod rules_email;
