@@ -62,5 +62,6 @@ pub mod sim;
 pub mod study;
 pub mod sweep;
 pub mod time;
+pub mod trace_builder;
 pub mod verify;
 pub mod workload;

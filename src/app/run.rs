@@ -18,7 +18,12 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
         );
     }
     let dir = output_dir(args.out.as_deref(), &scenario)?;
-    let runs = with_threads(args.threads, || study::run_all(&scenario, args.trace))??;
+    let runs = with_threads(args.threads, || {
+        study::run_all(
+            &scenario,
+            study::RunOptions::default().with_trace(args.trace),
+        )
+    })??;
     if let Some(first) = runs.first() {
         let outside = study::sends_outside(&scenario, &first.world);
         if outside > 0 {

@@ -107,13 +107,13 @@ pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, I
 /// stored inline in the table, so a lookup compares them without chasing a pointer to
 /// the heap: with a million contacts, that pointer chase was the import's main cost.
 #[derive(Debug, Default)]
-struct Interner {
+pub(crate) struct Interner {
     ids: FxHashMap<CompactString, u32>,
-    names: Vec<String>,
+    pub(crate) names: Vec<String>,
 }
 
 impl Interner {
-    fn id(&mut self, name: &str) -> u32 {
+    pub(crate) fn id(&mut self, name: &str) -> u32 {
         if let Some(&id) = self.ids.get(name) {
             return id;
         }
