@@ -219,7 +219,7 @@ impl fmt::Display for Comparison {
             )?;
         }
         for d in &self.differences {
-            let diff = d.difference.map_or("-".to_string(), |x| format!("{x:+}"));
+            let diff = d.difference.map_or("-".to_string(), signed);
             let status = if d.is_regression() {
                 "REGRESSION"
             } else {
@@ -308,6 +308,13 @@ fn shared_columns<'t>(
         }
     }
     shared
+}
+
+/// A difference with its sign and at most nine decimals, without trailing zeros, so
+/// that binary rounding (`-0.3333330000000001`) does not show.
+fn signed(x: f64) -> String {
+    let text = format!("{x:+.9}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// `now - was` when both texts are finite numbers.
@@ -426,6 +433,13 @@ mod tests {
         );
         assert!(c.has_regression());
         assert_eq!(c.differences[0].difference, None);
+    }
+
+    #[test]
+    fn differences_print_without_binary_noise() {
+        assert_eq!(signed(-0.3333330000000001), "-0.333333");
+        assert_eq!(signed(-4200.0), "-4200");
+        assert_eq!(signed(1.0), "+1");
     }
 
     #[test]
