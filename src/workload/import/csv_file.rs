@@ -1,22 +1,25 @@
 //! Reading one CSV input file: finding the required columns in its header, walking its
 //! records, and building errors that point at the file, line and column.
 
+use std::io::Read;
 use std::path::Path;
 
 use super::ImportError;
 use crate::time::Instant;
 
 /// An open CSV file whose required columns have been found in its header.
-pub(super) struct CsvFile<'p> {
+pub(super) struct CsvFile<'p, 'r> {
     path: &'p Path,
-    reader: csv::Reader<std::fs::File>,
+    reader: csv::Reader<Box<dyn Read + 'r>>,
     columns: Vec<usize>,
     names: &'static [&'static str],
 }
 
-impl<'p> CsvFile<'p> {
+impl<'p, 'r> CsvFile<'p, 'r> {
+    /// Reads `input`; `path` names it in errors.
     pub(super) fn open(
         path: &'p Path,
+        input: Box<dyn Read + 'r>,
         names: &'static [&'static str],
     ) -> Result<Self, ImportError> {
         let whole = |message: String| ImportError {
@@ -25,9 +28,7 @@ impl<'p> CsvFile<'p> {
             column: None,
             message,
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .from_path(path)
-            .map_err(|e| whole(format!("cannot open: {}", csv_io_message(&e))))?;
+        let mut reader = csv::ReaderBuilder::new().from_reader(input);
         let header = reader
             .headers()
             .map_err(|e| whole(csv_message(&e)))?
@@ -138,13 +139,6 @@ fn csv_message(e: &csv::Error) -> String {
             format!("expected {expected_len} fields like the header, got {len}")
         }
         csv::ErrorKind::Utf8 { .. } => "expected UTF-8 text".to_string(),
-        _ => e.to_string(),
-    }
-}
-
-fn csv_io_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => io.to_string(),
         _ => e.to_string(),
     }
 }
