@@ -41,6 +41,10 @@ pub(super) fn verify(args: VerifyArgs) -> ExitCode {
 /// whether a regression stands.
 fn compare_with_baseline(args: &VerifyArgs) -> anyhow::Result<bool> {
     let tolerances = Tolerances::parse(args.tolerances.iter().map(String::as_str))?;
+    anyhow::ensure!(
+        args.out.as_deref() != Some(args.baseline.as_path()),
+        "--out must not be the baseline folder: the rerun would overwrite what it is compared with"
+    );
     let scenario = scenario_args(args);
     let mode = mode(&args.baseline, &scenario, args.update)?;
     let temporary = tempfile::tempdir().context("could not create a temporary folder")?;

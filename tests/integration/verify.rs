@@ -179,6 +179,9 @@ fn unusable_input_exits_2_with_a_clear_error() {
     let (code, _, stderr) = verify(&base, &["--tolerance", "nonsense=1"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a metric"), "{stderr}");
+    let (code, _, stderr) = verify(&base, &["--out", base.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("must not be the baseline"), "{stderr}");
     let (code, _, _) = verify(&base, &["--no-such-flag"]);
     assert_eq!(code, 2, "a command-line error is a usage error");
 }
