@@ -53,7 +53,7 @@ fn one_run(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(world.workload.sends.len() as u64));
     group.bench_function("default_100k_messages", |b| {
-        b.iter(|| study::run_replication(&s, &world, 0, false))
+        b.iter(|| study::run_replication(&s, &world, study::RunOptions::default()))
     });
     group.finish();
 }

@@ -20,6 +20,7 @@ mod presets;
 mod run;
 mod run_load;
 mod sweep;
+mod verify;
 
 /// Runs one parsed command line.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -32,6 +33,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Merge(args) => merge::merge(args),
         Command::Classify(args) => classify::classify(args),
         Command::Presets(args) => presets::presets(args),
+        Command::Verify(args) => return Ok(verify::verify(args)),
     }
     .map(|()| ExitCode::SUCCESS)
 }

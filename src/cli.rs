@@ -57,6 +57,10 @@ pub enum Command {
     /// bounds and every setting, as the `[policy]` table of a scenario would hold them.
     #[command(after_help = EXIT_CODES)]
     Presets(PresetsArgs),
+    /// Rerun a scenario and compare its summary.csv (and, for a sweep, aggregate.csv) with
+    /// those of a baseline folder; print a table of every metric that moved.
+    #[command(after_help = VERIFY_EXIT_CODES)]
+    Verify(VerifyArgs),
 }
 
 /// Options of `classify`.
@@ -81,6 +85,10 @@ pub struct PresetsArgs {
     pub names: Vec<String>,
 }
 
+/// The exit codes of `verify`, which a CI job reads.
+pub const VERIFY_EXIT_CODES: &str = "Exit status: 0 when no metric moved more than allowed (or with \
+    --update), 1 on a regression, 2 when the command line, the baseline or the scenario cannot be used.";
+
 /// Options shared by commands that read a scenario.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ScenarioArgs {
@@ -96,7 +104,7 @@ pub struct ScenarioArgs {
 }
 
 /// Options of `run`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct RunArgs {
     /// The scenario.
     #[command(flatten)]
@@ -154,7 +162,7 @@ pub struct PlotArgs {
 }
 
 /// Options of `sweep`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct SweepArgs {
     /// The scenario.
     #[command(flatten)]
@@ -187,6 +195,37 @@ pub struct SweepArgs {
     /// files with another command's).
     #[arg(long)]
     pub force: bool,
+}
+
+/// Options of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A folder written by `retrysim run` or `retrysim sweep` (or by `verify --update`):
+    /// the results the rerun must reproduce. A folder with aggregate.csv is rerun as a
+    /// sweep, otherwise as a run.
+    #[arg(value_name = "BASELINE_DIR")]
+    pub baseline: PathBuf,
+    /// The scenario [default: BASELINE_DIR/scenario.toml, the scenario the baseline was
+    /// made from, else the built-in default scenario].
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Allow METRIC (a column of summary.csv) to move by at most ABS in either direction,
+    /// e.g. --tolerance delivery_rate=0.001. Covers the metric's columns in aggregate.csv
+    /// too. Repeatable; every other metric must match exactly.
+    #[arg(long = "tolerance", value_name = "METRIC=ABS")]
+    pub tolerances: Vec<String>,
+    /// Rewrite the baseline with the fresh results instead of failing on differences.
+    #[arg(long)]
+    pub update: bool,
+    /// Also write a JUnit XML report to FILE, one test case per compared row.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Keep the fresh results in DIR [default: a temporary folder, removed afterwards].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// Options of `merge`.

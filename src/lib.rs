@@ -7,29 +7,28 @@
 //! also counts what a real platform cannot see: false suppressions, attempts wasted on
 //! dead contacts and deliveries lost to suppression.
 //!
-//! The pipeline, module by module:
+//! # A short guide
 //!
-//! - [`scenario`]: a TOML file, validated into a [`scenario::Scenario`].
-//! - [`workload`]: the sends, the failure model and operator actions (CSV or generated).
-//! - [`engine`]: the pending-event queue and run loop, which know nothing of email.
-//! - [`rules`]: the rule components E1–E9 and S1–S9 and the presets.
-//! - [`sim`]: one run, the rules applied in engine order.
-//! - [`metrics`]: counters, quantiles and records of one run.
-//! - [`report`]: CSV files (written atomically).
-//! - [`sweep`]: parameter grids and Latin hypercubes × replications, in parallel, with
-//!   replication statistics and a recommendation.
-//! - [`time`] and [`random`]: simulated time and seeded random streams.
-
+//! Three steps pin a policy's behaviour in your own tests:
 //!
-//! # Example
+//! 1. **A scenario**: [`scenario::Scenario::from_toml_str`] validates TOML text (the
+//!    keys of `docs/SCENARIOS.md`); [`scenario::Scenario::load`] reads a file.
+//! 2. **A world**: [`study::build_world`] draws replication `r`'s synthetic contacts
+//!    and failures (or imports the scenario's CSV trace). For a hand-written trace,
+//!    [`trace_builder::Trace`] builds a workload from a few readable lines.
+//! 3. **A run**: [`study::run_replication`] applies the rules with
+//!    [`study::RunOptions`] (e.g. `with_trace(true)` to keep every attempt) and returns
+//!    the run's [`metrics::RunMetrics`] and records.
 //!
-//! A scenario from TOML text, one replication, and the conservation of messages:
+//! The same scenario, seed and version always give the same numbers, so a test may
+//! assert exact counts:
 //!
 //! ```
 //! use retrysim::scenario::Scenario;
-//! use retrysim::study;
+//! use retrysim::study::{self, RunOptions};
 //!
-//! let doc: toml::Table = r#"
+//! let scenario = Scenario::from_toml_str(
+//!     r#"
 //!     name = "example"
 //!     horizon = "3d"
 //!     [workload]
@@ -37,16 +36,39 @@
 //!     contacts = 500
 //!     [policy]
 //!     soft_bounce_threshold = 3
-//! "#
-//! .parse()
+//!     "#,
+//!     "example",
+//! )
 //! .unwrap();
-//! let scenario = Scenario::from_document(doc, ".".into(), "example".into()).unwrap();
 //! let world = study::build_world(&scenario, 0).unwrap();
-//! let run = study::run_replication(&scenario, &world, 0, false);
+//! let run = study::run_replication(&scenario, &world, RunOptions::default());
 //! let c = &run.output.metrics.counters;
 //! assert!(c.messages > 0 && c.delivered <= c.messages);
 //! assert!(run.output.metrics.is_conserved());
+//!
+//! // Determinism: the same world and options give the same counters.
+//! let again = study::run_replication(&scenario, &world, RunOptions::default());
+//! assert_eq!(again.output.metrics.counters, run.output.metrics.counters);
 //! ```
+//!
+//! `examples/pin_metrics.rs` is a complete program in this style; from the command
+//! line, `retrysim verify` does the same against a folder of results.
+//!
+//! # The pipeline, module by module
+//!
+//! - [`scenario`]: a TOML file, validated into a [`scenario::Scenario`].
+//! - [`workload`]: the sends, the failure model and operator actions (CSV or generated).
+//! - [`engine`]: the pending-event queue and run loop, which know nothing of email.
+//! - [`rules`]: the rule components E1–E9 and S1–S9 and the presets.
+//! - [`sim`]: one run, the rules applied in engine order.
+//! - [`study`]: a scenario's worlds and replications.
+//! - [`metrics`]: counters, quantiles and records of one run.
+//! - [`report`]: CSV files (written atomically), charts and `report.html`.
+//! - [`sweep`]: parameter grids and Latin hypercubes × replications, in parallel, with
+//!   replication statistics and a recommendation.
+//! - [`verify`]: comparing fresh results with a baseline folder.
+//! - [`trace_builder`]: hand-written traces for tests.
+//! - [`time`] and [`random`]: simulated time and seeded random streams.
 
 #![deny(missing_docs)]
 
@@ -62,4 +84,6 @@ pub mod sim;
 pub mod study;
 pub mod sweep;
 pub mod time;
+pub mod trace_builder;
+pub mod verify;
 pub mod workload;

@@ -168,6 +168,20 @@ impl Scenario {
         files
     }
 
+    /// Validates a scenario written as TOML text, without a file: relative paths are
+    /// resolved against the current folder, and messages name the scenario `origin`
+    /// (e.g. `"inline scenario"`). Library users need no TOML parser of their own.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+        let fail = |message: String| ScenarioError {
+            file: origin.to_string(),
+            message,
+        };
+        let document: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| fail(e.to_string()))?;
+        Scenario::from_document(document, PathBuf::from("."), origin.to_string()).map_err(fail)
+    }
+
     /// Validates a document. Relative paths are resolved against `base_dir`.
     pub fn from_document(
         document: toml::Table,

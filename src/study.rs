@@ -24,6 +24,26 @@ pub struct World {
     pub errors: Arc<ErrorTable>,
     /// Receiver capacity and sender limits bound to the workload; `None` when unlimited.
     pub limits: Option<Arc<BoundLimits>>,
+    /// The replication this world was drawn for; its run uses the same number, so that
+    /// jitter and the operator's draws belong to the same replication as the world.
+    pub replication: u32,
+}
+
+/// How to run a replication. Built from [`RunOptions::default`] and its `with_` methods,
+/// so that options added later do not break callers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// Record every attempt (the `attempts.csv` trace); costs memory and time.
+    pub trace: bool,
+}
+
+impl RunOptions {
+    /// These options, recording every attempt when `trace` is true.
+    pub fn with_trace(mut self, trace: bool) -> RunOptions {
+        self.trace = trace;
+        self
+    }
 }
 
 /// The result of one replication.
@@ -67,12 +87,14 @@ fn workload_world(scenario: &Scenario, replication: u32) -> anyhow::Result<World
         workload: Arc::new(workload),
         errors: Arc::new(errors),
         limits,
+        replication,
     })
 }
 
 /// Merges the scenario's operator schedule for `replication`, if it has one, into the
 /// actions of `world` (sorted by time; imported actions first at the same instant).
-fn with_operator(scenario: &Scenario, world: World, replication: u32) -> World {
+fn with_operator(scenario: &Scenario, mut world: World, replication: u32) -> World {
+    world.replication = replication;
     let Some(spec) = &scenario.operator else {
         return world;
     };
@@ -83,6 +105,7 @@ fn with_operator(scenario: &Scenario, world: World, replication: u32) -> World {
         workload: Arc::new(workload),
         errors: world.errors,
         limits: world.limits,
+        replication,
     }
 }
 
@@ -107,13 +130,9 @@ pub fn sends_outside(scenario: &Scenario, world: &World) -> usize {
         .count()
 }
 
-/// Runs one replication in `world`.
-pub fn run_replication(
-    scenario: &Scenario,
-    world: &World,
-    replication: u32,
-    trace: bool,
-) -> Replication {
+/// Runs one replication in `world`, as the replication the world was drawn for.
+pub fn run_replication(scenario: &Scenario, world: &World, options: RunOptions) -> Replication {
+    let replication = world.replication;
     let spec = RunSpec {
         workload: &world.workload,
         errors: &world.errors,
@@ -123,7 +142,7 @@ pub fn run_replication(
         zone: scenario.zone,
         seed: scenario.seed,
         replication,
-        trace,
+        trace: options.trace,
         limits: world.limits.as_deref(),
     };
     Replication {
@@ -136,7 +155,7 @@ pub fn run_replication(
 /// Runs every replication of the scenario's policy, in parallel, returned in
 /// replication order. An imported trace is read once and shared; the operator's
 /// schedule is drawn for each replication.
-pub fn run_all(scenario: &Scenario, trace: bool) -> anyhow::Result<Vec<Replication>> {
+pub fn run_all(scenario: &Scenario, options: RunOptions) -> anyhow::Result<Vec<Replication>> {
     let shared = match scenario.workload {
         WorkloadSpec::Csv(_) => Some(workload_world(scenario, 0)?),
         WorkloadSpec::Synthetic(_) => None,
@@ -148,7 +167,7 @@ pub fn run_all(scenario: &Scenario, trace: bool) -> anyhow::Result<Vec<Replicati
                 Some(w) => with_operator(scenario, w.clone(), r),
                 None => build_world(scenario, r)?,
             };
-            Ok(run_replication(scenario, &world, r, trace))
+            Ok(run_replication(scenario, &world, options))
         })
         .collect()
 }

@@ -222,7 +222,8 @@ pub fn run_points(
                         None => study::build_world(scenario, r)
                             .with_context(|| format!("point {index}, replication {r}"))?,
                     };
-                    let out = study::run_replication(scenario, &world, r, false);
+                    let out =
+                        study::run_replication(scenario, &world, study::RunOptions::default());
                     done_run();
                     Ok(out.output.metrics)
                 })

@@ -90,12 +90,12 @@ pub fn front(points: &[PointStats]) -> Vec<bool> {
 
 /// The status of every point under `objective`.
 pub fn statuses(points: &[PointStats], objective: &Objective) -> Vec<Status> {
-    let m = metric(&objective.metric);
+    let m = objective.metric_index();
     let feasible: Vec<bool> = points
         .iter()
-        .map(|p| mean(p, m).is_some() && objective.constraints.iter().all(|c| c.holds(p)))
+        .map(|p| mean(p, m).is_some() && objective.constraints().iter().all(|c| c.holds(p)))
         .collect();
-    let score = |p: &PointStats| mean(p, m).map(|x| if objective.maximize { x } else { -x });
+    let score = |p: &PointStats| mean(p, m).map(|x| if objective.maximize() { x } else { -x });
     let best = (0..points.len())
         .filter(|&i| feasible[i])
         .fold(None, |best: Option<usize>, i| match best {

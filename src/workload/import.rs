@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::hash::BuildHasher;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use compact_str::CompactString;
@@ -90,19 +91,63 @@ pub const FAILURES_ALL_COLUMNS: [&str; 6] = [
 /// The columns of `actions.csv`.
 pub const ACTIONS_COLUMNS: [&str; 4] = ["at", "action", "message_id", "reason"];
 
-/// Reads a whole trace. Error codes are classified through `errors`, which remembers them.
+/// One input of an import: any reader, with the name its errors give (a file name, or
+/// e.g. `"sends (in memory)"`).
+pub struct Source<'r> {
+    name: PathBuf,
+    input: Box<dyn Read + 'r>,
+}
+
+impl<'r> Source<'r> {
+    /// `input`, named `name` in errors.
+    pub fn new(name: impl Into<PathBuf>, input: impl Read + 'r) -> Source<'r> {
+        Source {
+            name: name.into(),
+            input: Box::new(input),
+        }
+    }
+
+    /// The file at `path`, opened now.
+    pub fn open(path: &Path) -> Result<Source<'static>, ImportError> {
+        let file = std::fs::File::open(path).map_err(|e| ImportError {
+            file: path.to_path_buf(),
+            line: 0,
+            column: None,
+            message: format!("cannot open: {e}"),
+        })?;
+        Ok(Source::new(path, file))
+    }
+}
+
+/// Reads a whole trace from its files. Error codes are classified through `errors`,
+/// which remembers them.
 pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, ImportError> {
+    let sends = Source::open(&files.sends)?;
+    let failures = files.failures.as_deref().map(Source::open).transpose()?;
+    let actions = files.actions.as_deref().map(Source::open).transpose()?;
+    import_from(sends, failures, actions, errors)
+}
+
+/// Reads a whole trace from any readers (in the `sends.csv`, `failures.csv` and
+/// `actions.csv` formats): without failures every attempt is delivered, without actions
+/// no operator retries. Error codes are classified through `errors`.
+pub fn import_from(
+    sends: Source<'_>,
+    failures: Option<Source<'_>>,
+    actions: Option<Source<'_>>,
+    errors: &mut ErrorTable,
+) -> Result<Workload, ImportError> {
     let mut contacts = Interner::default();
     let mut deliveries = Interner::default();
-    let (sends, message_names) = read_sends(&files.sends, &mut contacts, &mut deliveries)?;
-    let windows = match &files.failures {
-        Some(path) => read_failures(path, &mut contacts, errors)?,
+    let (sends, message_names) = read_sends(sends, &mut contacts, &mut deliveries)?;
+    let windows = match failures {
+        Some(source) => read_failures(source, &mut contacts, errors)?,
         None => Vec::new(),
     };
     let mut failures = FailureModel::new(contacts.names.len(), windows);
     failures.classify(errors);
-    let (actions, notes) = match &files.actions {
-        Some(path) => read_actions(path, &message_names)?,
+    let (actions, notes) = match actions {
+        Some(source) => read_actions(source, &message_names)?,
         None => (Vec::new(), Vec::new()),
     };
     Ok(Workload {
@@ -120,13 +165,13 @@ pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, I
 /// stored inline in the table, so a lookup compares them without chasing a pointer to
 /// the heap: with a million contacts, that pointer chase was the import's main cost.
 #[derive(Debug, Default)]
-struct Interner {
+pub(crate) struct Interner {
     ids: FxHashMap<CompactString, u32>,
-    names: Vec<String>,
+    pub(crate) names: Vec<String>,
 }
 
 impl Interner {
-    fn id(&mut self, name: &str) -> u32 {
+    pub(crate) fn id(&mut self, name: &str) -> u32 {
         if let Some(&id) = self.ids.get(name) {
             return id;
         }
@@ -138,14 +183,15 @@ impl Interner {
 }
 
 fn read_sends(
-    path: &Path,
+    source: Source<'_>,
     contacts: &mut Interner,
     deliveries: &mut Interner,
 ) -> Result<(Vec<Send>, PackedNames), ImportError> {
     let mut rows: Vec<Send> = Vec::new();
     let mut ids = PackedNames::default();
     let mut lines: Vec<u64> = Vec::new();
-    CsvFile::open(path, &SENDS_COLUMNS)?.for_each(|at, f| {
+    let path = source.name.as_path();
+    CsvFile::open(path, source.input, &SENDS_COLUMNS)?.for_each(|at, f| {
         let id = at.non_empty(0, f[0])?;
         if lines.len() >= MAX_MESSAGES {
             return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
@@ -236,12 +282,17 @@ fn first_duplicate<'s>(names: impl Iterator<Item = &'s str>) -> Option<(usize, u
 }
 
 fn read_failures(
-    path: &Path,
+    source: Source<'_>,
     contacts: &mut Interner,
     errors: &mut ErrorTable,
 ) -> Result<Vec<(ContactId, Window)>, ImportError> {
     let mut windows = Vec::new();
-    let file = CsvFile::open_with_optional(path, &FAILURES_ALL_COLUMNS, FAILURES_COLUMNS.len())?;
+    let file = CsvFile::open_with_optional(
+        &source.name,
+        source.input,
+        &FAILURES_ALL_COLUMNS,
+        FAILURES_COLUMNS.len(),
+    )?;
     file.for_each(|at, f| {
         let contact = contacts.id(at.non_empty(0, f[0])?);
         let reply = match f[4] {
@@ -280,7 +331,7 @@ fn read_failures(
 }
 
 fn read_actions(
-    path: &Path,
+    source: Source<'_>,
     messages: &PackedNames,
 ) -> Result<(Vec<Action>, Vec<String>), ImportError> {
     let ids: FxHashMap<&str, u32> = messages
@@ -290,7 +341,7 @@ fn read_actions(
         .collect();
     let mut actions = Vec::new();
     let mut notes = Vec::new();
-    CsvFile::open(path, &ACTIONS_COLUMNS)?.for_each(|at, f| {
+    CsvFile::open(&source.name, source.input, &ACTIONS_COLUMNS)?.for_each(|at, f| {
         let when = at.time(0, f[0])?;
         let message = match f[2] {
             "" => None,

@@ -113,7 +113,7 @@ proptest! {
                 let again = Scenario::from_document(s.resolved(), ".".into(), "again".into());
                 prop_assert_eq!(&again.map(|a| a.policies), &Ok(s.policies.clone()), "check's output reloads");
                 if let Ok(world) = retrysim::study::build_world(&s, 0) {
-                    let run = retrysim::study::run_replication(&s, &world, 0, true);
+                    let run = retrysim::study::run_replication(&s, &world, retrysim::study::RunOptions::default().with_trace(true));
                     prop_assert!(run.output.metrics.is_conserved());
                 }
             }

@@ -6,7 +6,6 @@
 
 #![allow(dead_code)] // Each test module uses a different part of the harness.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use retrysim::metrics::trace::badge;
@@ -16,8 +15,7 @@ use retrysim::scenario::Scenario;
 use retrysim::sim::{RunOutput, RunSpec, simulate};
 use retrysim::study;
 use retrysim::time::Instant;
-use retrysim::workload::actions::{Action, ActionKind};
-use retrysim::workload::{Channel, FailureModel, MessageType, Names, Send, Window, Workload};
+use retrysim::workload::Workload;
 
 /// Parses an RFC 3339 time, panicking with the text when it is not one.
 pub fn at(text: &str) -> Instant {
@@ -59,158 +57,81 @@ pub fn portal(policy_lines: &str) -> String {
     format!("{HEAD}[policy]\npreset = \"sms_portal\"\n{policy_lines}\n")
 }
 
-struct PlannedSend {
-    message: String,
-    contact: String,
-    created: Instant,
-    delivery: String,
-    channel: Channel,
-    kind: MessageType,
-}
-
-struct PlannedFailure {
-    contact: String,
-    code: String,
-    start: Instant,
-    end: Instant,
-    /// The SMTP reply code and diagnostic text of `failures.csv`'s optional columns.
-    report: Option<(Option<u16>, String)>,
-}
-
-struct PlannedAction {
-    at: Instant,
-    kind: PlannedKind,
-    note: Option<String>,
-}
-
-enum PlannedKind {
-    Manual(String),
-    BulkOne(String),
-    BulkAll,
-}
-
-/// A trace under construction: sends, failure windows and operator actions.
-pub struct Trace {
-    channel: Channel,
-    kind: MessageType,
-    sends: Vec<PlannedSend>,
-    failures: Vec<PlannedFailure>,
-    actions: Vec<PlannedAction>,
-}
+/// A trace under construction: the library's [`retrysim::trace_builder::Trace`], with
+/// the runners these tests read outcomes from. Each builder method delegates.
+#[derive(Clone)]
+pub struct Trace(pub retrysim::trace_builder::Trace);
 
 impl Trace {
     /// A trace whose sends are marketing email, until told otherwise.
     pub fn email() -> Trace {
-        Trace {
-            channel: Channel::Email,
-            kind: MessageType::Marketing,
-            sends: Vec::new(),
-            failures: Vec::new(),
-            actions: Vec::new(),
-        }
+        Trace(retrysim::trace_builder::Trace::email())
     }
 
     /// A trace whose sends are marketing SMS, until told otherwise.
     pub fn sms() -> Trace {
-        Trace {
-            channel: Channel::Sms,
-            ..Trace::email()
-        }
+        Trace(retrysim::trace_builder::Trace::sms())
     }
 
     /// Later sends are transactional.
-    pub fn transactional(mut self) -> Trace {
-        self.kind = MessageType::Transactional;
-        self
+    pub fn transactional(self) -> Trace {
+        Trace(self.0.transactional())
     }
 
     /// Later sends are marketing.
-    pub fn marketing(mut self) -> Trace {
-        self.kind = MessageType::Marketing;
-        self
+    pub fn marketing(self) -> Trace {
+        Trace(self.0.marketing())
     }
 
     /// Message `message` of delivery `delivery` to `contact` enters the queue at `created`.
-    pub fn send(mut self, message: &str, contact: &str, created: &str, delivery: &str) -> Trace {
-        self.sends.push(PlannedSend {
-            message: message.into(),
-            contact: contact.into(),
-            created: at(created),
-            delivery: delivery.into(),
-            channel: self.channel,
-            kind: self.kind,
-        });
-        self
+    pub fn send(self, message: &str, contact: &str, created: &str, delivery: &str) -> Trace {
+        Trace(self.0.send(message, contact, created, delivery))
     }
 
     /// Every attempt to `contact` in [`from`, `until`) fails with `code`.
-    pub fn fails(mut self, contact: &str, code: &str, from: &str, until: &str) -> Trace {
-        self.failures.push(PlannedFailure {
-            contact: contact.into(),
-            code: code.into(),
-            start: at(from),
-            end: at(until),
-            report: None,
-        });
-        self
+    pub fn fails(self, contact: &str, code: &str, from: &str, until: &str) -> Trace {
+        Trace(self.0.fails(contact, code, from, until))
     }
 
     /// Every attempt to `contact` from `from` on fails with `code`.
-    pub fn fails_from(mut self, contact: &str, code: &str, from: &str) -> Trace {
-        self.failures.push(PlannedFailure {
-            contact: contact.into(),
-            code: code.into(),
-            start: at(from),
-            end: Instant::NEVER,
-            report: None,
-        });
-        self
+    pub fn fails_from(self, contact: &str, code: &str, from: &str) -> Trace {
+        Trace(self.0.fails_from(contact, code, from))
     }
 
     /// Every attempt to `contact` from `from` on fails with `code`, reported with an SMTP
     /// reply code and a diagnostic text (the optional columns of `failures.csv`).
     pub fn fails_from_with_report(
-        mut self,
+        self,
         contact: &str,
         code: &str,
         reply: Option<u16>,
         diagnostic: &str,
         from: &str,
     ) -> Trace {
-        self = self.fails_from(contact, code, from);
-        if let Some(f) = self.failures.last_mut() {
-            f.report = Some((reply, diagnostic.into()));
-        }
-        self
+        Trace(
+            self.0
+                .fails_from_with_report(contact, code, reply, diagnostic, from),
+        )
     }
 
     /// An operator retries one message by hand (S3).
     pub fn manual(self, when: &str, message: &str) -> Trace {
-        self.action(when, PlannedKind::Manual(message.into()), None)
+        Trace(self.0.manual(when, message))
     }
 
     /// An operator retries one message by hand, giving a reason (S3, S8).
     pub fn manual_with_note(self, when: &str, message: &str, note: &str) -> Trace {
-        self.action(when, PlannedKind::Manual(message.into()), Some(note))
+        Trace(self.0.manual_with_note(when, message, note))
     }
 
     /// An operator bulk-retries every failed message (S4).
     pub fn bulk(self, when: &str) -> Trace {
-        self.action(when, PlannedKind::BulkAll, None)
+        Trace(self.0.bulk(when))
     }
 
     /// An operator bulk-retries a selection of one message (S4).
     pub fn bulk_one(self, when: &str, message: &str) -> Trace {
-        self.action(when, PlannedKind::BulkOne(message.into()), None)
-    }
-
-    fn action(mut self, when: &str, kind: PlannedKind, note: Option<&str>) -> Trace {
-        self.actions.push(PlannedAction {
-            at: at(when),
-            kind,
-            note: note.map(str::to_string),
-        });
-        self
+        Trace(self.0.bulk_one(when, message))
     }
 
     /// Runs the trace under a scenario (replication 0), recording every attempt.
@@ -269,7 +190,8 @@ impl Trace {
         let scenario =
             Scenario::load(Some(&path), &[]).unwrap_or_else(|e| panic!("bad scenario: {e}"));
         let world = study::build_world(&scenario, 0).unwrap_or_else(|e| panic!("{e:#}"));
-        let replication = study::run_replication(&scenario, &world, 0, true);
+        let options = study::RunOptions::default().with_trace(true);
+        let replication = study::run_replication(&scenario, &world, options);
         Run {
             output: replication.output,
             workload: (*world.workload).clone(),
@@ -282,153 +204,17 @@ impl Trace {
     /// `scenario.toml` (the given scenario plus a `[workload]` table naming the files),
     /// and returns the scenario's path.
     pub fn write_csv(&self, dir: &std::path::Path, scenario_toml: &str) -> PathBuf {
-        let mut sends =
-            String::from("message_id,contact,created_at,delivery_id,channel,message_type\n");
-        for s in &self.sends {
-            sends.push_str(&format!(
-                "{},{},{},{},{},{}\n",
-                s.message,
-                s.contact,
-                text(s.created),
-                s.delivery,
-                s.channel.name(),
-                s.kind.name()
-            ));
-        }
-        let mut failures = String::from("contact,error_code,start,end\n");
-        let with_report = self.failures.iter().any(|f| f.report.is_some());
-        if with_report {
-            failures = String::from("contact,error_code,start,end,reply_code,diagnostic\n");
-        }
-        for f in &self.failures {
-            let end = if f.end == Instant::NEVER {
-                String::new()
-            } else {
-                text(f.end)
-            };
-            failures.push_str(&format!("{},{},{},{end}", f.contact, f.code, text(f.start)));
-            if with_report {
-                let (reply, diagnostic) = f.report.clone().unwrap_or_default();
-                let reply = reply.map(|r| r.to_string()).unwrap_or_default();
-                failures.push_str(&format!(",{reply},\"{}\"", diagnostic.replace('"', "\"\"")));
-            }
-            failures.push('\n');
-        }
-        let mut actions = String::from("at,action,message_id,reason\n");
-        for a in &self.actions {
-            let (action, message) = match &a.kind {
-                PlannedKind::Manual(m) => ("manual", m.as_str()),
-                PlannedKind::BulkOne(m) => ("bulk", m.as_str()),
-                PlannedKind::BulkAll => ("bulk", ""),
-            };
-            let note = a.note.as_deref().unwrap_or("");
-            actions.push_str(&format!("{},{action},{message},{note}\n", text(a.at)));
-        }
-        let files = [
-            ("sends.csv", sends),
-            ("failures.csv", failures),
-            ("actions.csv", actions),
-            (
-                "scenario.toml",
-                format!(
-                    "{scenario_toml}\n[workload]\nkind = \"csv\"\nsends = \"sends.csv\"\nfailures = \"failures.csv\"\nactions = \"actions.csv\"\n"
-                ),
-            ),
-        ];
-        for (name, body) in files {
-            std::fs::write(dir.join(name), body).expect("write a trace file");
-        }
-        dir.join("scenario.toml")
+        self.0
+            .write_csv(dir, scenario_toml)
+            .expect("write the trace files")
     }
 
     /// The in-memory workload: sends sorted by creation time (ties keep their order, as
     /// the CSV importer does), names interned in order of first appearance.
     pub fn workload(&self, errors: &mut ErrorTable) -> Workload {
-        let mut order: Vec<&PlannedSend> = self.sends.iter().collect();
-        order.sort_by_key(|s| s.created);
-        let mut contacts = Interner::default();
-        let mut deliveries = Interner::default();
-        let sends: Vec<Send> = order
-            .iter()
-            .map(|s| Send {
-                created: s.created,
-                contact: contacts.id(&s.contact),
-                delivery: deliveries.id(&s.delivery),
-                channel: s.channel,
-                kind: s.kind,
-            })
-            .collect();
-        let message_names: Vec<String> = order.iter().map(|s| s.message.clone()).collect();
-        let windows: Vec<_> = self
-            .failures
-            .iter()
-            .map(|f| {
-                let (reply, diagnostic) = f.report.clone().unwrap_or_default();
-                let code = errors
-                    .resolve_report(&f.code, reply, &diagnostic)
-                    .unwrap_or_else(|e| panic!("test uses an unknown code: {e}"));
-                let window = Window {
-                    start: f.start,
-                    end: f.end,
-                    code,
-                    permanent: false,
-                };
-                (contacts.id(&f.contact), window)
-            })
-            .collect();
-        let mut failures = FailureModel::new(contacts.names.len(), windows);
-        failures.classify(errors);
-        let id_of = |name: &str| {
-            message_names
-                .iter()
-                .position(|m| m == name)
-                .unwrap_or_else(|| panic!("action names unknown message {name}")) as u32
-        };
-        let mut notes = Vec::new();
-        let mut planned: Vec<&PlannedAction> = self.actions.iter().collect();
-        planned.sort_by_key(|a| a.at);
-        let actions = planned
-            .iter()
-            .map(|a| Action {
-                at: a.at,
-                kind: match &a.kind {
-                    PlannedKind::Manual(m) => ActionKind::Manual(id_of(m)),
-                    PlannedKind::BulkOne(m) => ActionKind::Bulk(Some(id_of(m))),
-                    PlannedKind::BulkAll => ActionKind::Bulk(None),
-                },
-                note: a.note.as_ref().map(|n| {
-                    notes.push(n.clone());
-                    (notes.len() - 1) as u32
-                }),
-            })
-            .collect();
-        Workload {
-            sends,
-            messages: Names::Listed(message_names),
-            contacts: Names::Listed(contacts.names),
-            deliveries: Names::Listed(deliveries.names),
-            failures,
-            actions,
-            notes,
-        }
-    }
-}
-
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<String, u32>,
-    names: Vec<String>,
-}
-
-impl Interner {
-    fn id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.ids.insert(name.to_string(), id);
-        self.names.push(name.to_string());
-        id
+        self.0
+            .workload(errors)
+            .unwrap_or_else(|e| panic!("bad test trace: {e}"))
     }
 }
 

@@ -16,15 +16,16 @@ pub enum Op {
     Above,
 }
 
-/// `metric op bound`, judged on the metric's mean.
+/// `metric op bound`, judged on the metric's mean. Built only through
+/// [`Constraint::new`] or [`Constraint::parse`], which check the metric and the bound,
+/// so a constraint in hand can always be judged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Constraint {
-    /// Metric name (a column of `summary.csv`).
-    pub metric: String,
-    /// The comparison.
-    pub op: Op,
-    /// The bound.
-    pub bound: f64,
+    metric: String,
+    /// Position of `metric` in [`RunMetrics::names`].
+    index: usize,
+    op: Op,
+    bound: f64,
 }
 
 fn known_metric(name: &str, names: &[String]) -> Result<usize, String> {
@@ -37,6 +38,38 @@ fn known_metric(name: &str, names: &[String]) -> Result<usize, String> {
 }
 
 impl Constraint {
+    /// `metric op bound`; the metric must be a column of `summary.csv` and the bound a
+    /// finite number.
+    pub fn new(metric: &str, op: Op, bound: f64) -> Result<Constraint, String> {
+        let index = known_metric(metric, &RunMetrics::names())?;
+        if !bound.is_finite() {
+            return Err(format!(
+                "objective.constraints: the bound of {metric} must be a finite number, got {bound}"
+            ));
+        }
+        Ok(Constraint {
+            metric: metric.to_string(),
+            index,
+            op,
+            bound,
+        })
+    }
+
+    /// The metric's name (a column of `summary.csv`).
+    pub fn metric(&self) -> &str {
+        &self.metric
+    }
+
+    /// The comparison.
+    pub fn op(&self) -> Op {
+        self.op
+    }
+
+    /// The bound.
+    pub fn bound(&self) -> f64 {
+        self.bound
+    }
+
     /// Parses `false_suppression_rate <= 0.005`.
     pub fn parse(text: &str) -> Result<Constraint, String> {
         let ops = [
@@ -52,19 +85,20 @@ impl Constraint {
             .ok_or_else(|| {
                 format!("objective.constraints: {text:?} has no operator (<=, <, >=, >)")
             })?;
-        let metric = text[..at].trim().to_string();
+        let metric = text[..at].trim();
         let bound_text = text[at + symbol.len()..].trim();
-        known_metric(&metric, &RunMetrics::names())?;
+        known_metric(metric, &RunMetrics::names())?;
         let bound = bound_text.parse::<f64>().map_err(|_| {
             format!("objective.constraints: in {text:?}, {bound_text:?} is not a number")
         })?;
-        Ok(Constraint { metric, op, bound })
+        Constraint::new(metric, op, bound)
     }
 
-    /// Whether the point's mean meets the constraint (a missing mean does not).
+    /// Whether the point's mean meets the constraint (a missing mean does not, nor a
+    /// point without this metric).
     pub fn holds(&self, p: &PointStats) -> bool {
-        let m = known_metric(&self.metric, &RunMetrics::names()).expect("checked when parsed");
-        p.metrics[m].mean.mean.is_some_and(|x| match self.op {
+        let mean = p.metrics.get(self.index).and_then(|m| m.mean.mean);
+        mean.is_some_and(|x| match self.op {
             Op::AtMost => x <= self.bound,
             Op::Below => x < self.bound,
             Op::AtLeast => x >= self.bound,
@@ -73,18 +107,53 @@ impl Constraint {
     }
 }
 
-/// The objective of the recommendation.
+/// The objective of the recommendation. Built only through [`Objective::new`] or
+/// [`Objective::parse`], which check the metric.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Objective {
-    /// The metric optimised.
-    pub metric: String,
-    /// Maximised (else minimised).
-    pub maximize: bool,
-    /// Constraints every feasible point meets.
-    pub constraints: Vec<Constraint>,
+    metric: String,
+    /// Position of `metric` in [`RunMetrics::names`].
+    index: usize,
+    maximize: bool,
+    constraints: Vec<Constraint>,
 }
 
 impl Objective {
+    /// Optimise `metric` (a column of `summary.csv`), maximised or minimised, among the
+    /// points that meet every constraint.
+    pub fn new(
+        metric: &str,
+        maximize: bool,
+        constraints: Vec<Constraint>,
+    ) -> Result<Objective, String> {
+        Ok(Objective {
+            index: known_metric(metric, &RunMetrics::names())?,
+            metric: metric.to_string(),
+            maximize,
+            constraints,
+        })
+    }
+
+    /// The metric optimised.
+    pub fn metric(&self) -> &str {
+        &self.metric
+    }
+
+    /// The metric's position in [`RunMetrics::names`] (and in `PointStats::metrics`).
+    pub fn metric_index(&self) -> usize {
+        self.index
+    }
+
+    /// Whether the metric is maximised (else minimised).
+    pub fn maximize(&self) -> bool {
+        self.maximize
+    }
+
+    /// The constraints every feasible point meets.
+    pub fn constraints(&self) -> &[Constraint] {
+        &self.constraints
+    }
+
     /// Reads `[objective]`; without it, maximize delivery_rate with no constraints.
     pub fn parse(table: Option<&toml::Table>) -> Result<Objective, String> {
         let empty = toml::Table::new();
@@ -114,7 +183,6 @@ impl Objective {
             (None, Some(m)) => (m, false),
             (None, None) => ("delivery_rate".to_string(), true),
         };
-        known_metric(&metric, &RunMetrics::names())?;
         let constraints = match t.get("constraints") {
             None => Vec::new(),
             Some(toml::Value::Array(list)) => list
@@ -127,11 +195,7 @@ impl Objective {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err("objective.constraints must be a list of strings".into()),
         };
-        Ok(Objective {
-            metric,
-            maximize,
-            constraints,
-        })
+        Objective::new(&metric, maximize, constraints)
     }
 }
 
@@ -142,11 +206,11 @@ mod tests {
     #[test]
     fn constraints_read_metric_operator_and_bound() {
         let c = Constraint::parse("false_suppression_rate <= 0.005").unwrap();
-        assert_eq!(c.metric, "false_suppression_rate");
-        assert_eq!(c.op, Op::AtMost);
-        assert_eq!(c.bound, 0.005);
-        assert_eq!(Constraint::parse("delivered>3").unwrap().op, Op::Above);
-        assert_eq!(Constraint::parse("delivered < 3").unwrap().op, Op::Below);
+        assert_eq!(c.metric(), "false_suppression_rate");
+        assert_eq!(c.op(), Op::AtMost);
+        assert_eq!(c.bound(), 0.005);
+        assert_eq!(Constraint::parse("delivered>3").unwrap().op(), Op::Above);
+        assert_eq!(Constraint::parse("delivered < 3").unwrap().op(), Op::Below);
     }
 
     #[test]
@@ -171,10 +235,30 @@ mod tests {
     #[test]
     fn the_default_objective_maximises_delivery_rate() {
         let o = Objective::parse(None).unwrap();
-        assert_eq!((o.metric.as_str(), o.maximize), ("delivery_rate", true));
+        assert_eq!((o.metric(), o.maximize()), ("delivery_rate", true));
         let both: toml::Table = "maximize = \"delivered\"\nminimize = \"attempts\""
             .parse()
             .unwrap();
         assert!(Objective::parse(Some(&both)).is_err());
+    }
+
+    #[test]
+    fn hand_built_objectives_and_constraints_are_checked_when_built() {
+        assert!(Objective::new("nonsense", true, Vec::new()).is_err());
+        assert!(Constraint::new("nonsense", Op::AtMost, 1.0).is_err());
+        assert!(Constraint::new("delivered", Op::AtMost, f64::NAN).is_err());
+        let o = Objective::new("attempts", false, Vec::new()).unwrap();
+        assert_eq!(RunMetrics::names()[o.metric_index()], "attempts");
+    }
+
+    #[test]
+    fn a_constraint_on_a_point_without_its_metric_does_not_hold() {
+        let c = Constraint::new("delivered", Op::AtLeast, 0.0).unwrap();
+        let empty = PointStats {
+            index: 0,
+            replications: 0,
+            metrics: Vec::new(),
+        };
+        assert!(!c.holds(&empty));
     }
 }

@@ -122,16 +122,16 @@ fn describe(
 ) -> Vec<String> {
     let goal = format!(
         "{} {}{}",
-        if objective.maximize {
+        if objective.maximize() {
             "maximize"
         } else {
             "minimize"
         },
-        objective.metric,
-        if objective.constraints.is_empty() {
+        objective.metric(),
+        if objective.constraints().is_empty() {
             String::new()
         } else {
-            format!(" under {} constraint(s)", objective.constraints.len())
+            format!(" under {} constraint(s)", objective.constraints().len())
         }
     );
     let Some(best) = status.iter().position(|s| *s == Status::Recommended) else {
@@ -139,11 +139,7 @@ fn describe(
             "recommendation ({goal}): no point meets the constraints"
         )];
     };
-    let m = crate::metrics::RunMetrics::names()
-        .iter()
-        .position(|n| *n == objective.metric)
-        .expect("checked by Objective::parse");
-    let e = stats[best].metrics[m].mean;
+    let e = stats[best].metrics[objective.metric_index()].mean;
     let values: Vec<String> = manifest
         .keys
         .iter()
@@ -154,7 +150,7 @@ fn describe(
     vec![format!(
         "recommendation ({goal}): point {best} ({}): {} = {} ± {}; {ties} point(s) tie with it",
         values.join(", "),
-        objective.metric,
+        objective.metric(),
         e.mean.map_or("-".into(), crate::report::real),
         e.ci95.map_or("-".into(), crate::report::real),
     )]

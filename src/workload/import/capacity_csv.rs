@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::ImportError;
+use super::{ImportError, Source};
 use super::csv_file::CsvFile;
 use crate::workload::capacity::{DEFAULT_THROTTLE_CODE, RawCapacity};
 
@@ -13,7 +13,8 @@ pub const CAPACITY_COLUMNS: [&str; 4] = ["domain", "rate_per_hour", "burst", "co
 /// Reads `capacity.csv`; every bad field is an error naming its line and column.
 pub fn read_capacity(path: &Path) -> Result<Vec<RawCapacity>, ImportError> {
     let mut out: Vec<RawCapacity> = Vec::new();
-    CsvFile::open(path, &CAPACITY_COLUMNS)?.for_each(|at, f| {
+    let source = Source::open(path)?;
+    CsvFile::open(&source.name, source.input, &CAPACITY_COLUMNS)?.for_each(|at, f| {
         let domain = at.non_empty(0, f[0])?;
         if out.iter().any(|c| c.domain == domain) {
             return Err(at.error(0, format!("domain {domain:?} is listed twice")));

@@ -1,6 +1,7 @@
 //! Reading one CSV input file: finding the required columns in its header, walking its
 //! records, and building errors that point at the file, line and column.
 
+use std::io::Read;
 use std::path::Path;
 
 use super::ImportError;
@@ -8,27 +9,30 @@ use super::bounded::Bounded;
 use crate::time::Instant;
 
 /// An open CSV file whose required columns have been found in its header.
-pub(super) struct CsvFile<'p> {
+pub(super) struct CsvFile<'p, 'r> {
     path: &'p Path,
-    reader: csv::Reader<Bounded<std::fs::File>>,
+    reader: csv::Reader<Bounded<Box<dyn Read + 'r>>>,
     /// Position of each named column in a record; `None` for an optional column the
     /// file does not have (its field reads as empty).
     columns: Vec<Option<usize>>,
     names: &'static [&'static str],
 }
 
-impl<'p> CsvFile<'p> {
+impl<'p, 'r> CsvFile<'p, 'r> {
+    /// Reads `input`; `path` names it in errors.
     pub(super) fn open(
         path: &'p Path,
+        input: Box<dyn Read + 'r>,
         names: &'static [&'static str],
     ) -> Result<Self, ImportError> {
-        Self::open_with_optional(path, names, names.len())
+        Self::open_with_optional(path, input, names, names.len())
     }
 
     /// Like [`CsvFile::open`], but only the first `required` of `names` must be in the
     /// header; the others are read when present and are empty otherwise.
     pub(super) fn open_with_optional(
         path: &'p Path,
+        input: Box<dyn Read + 'r>,
         names: &'static [&'static str],
         required: usize,
     ) -> Result<Self, ImportError> {
@@ -38,8 +42,7 @@ impl<'p> CsvFile<'p> {
             column: None,
             message,
         };
-        let file = std::fs::File::open(path).map_err(|e| whole(format!("cannot open: {e}")))?;
-        let mut reader = csv::ReaderBuilder::new().from_reader(Bounded::new(file));
+        let mut reader = csv::ReaderBuilder::new().from_reader(Bounded::new(input));
         let header = reader
             .headers()
             .map_err(|e| whole(csv_message(&e)))?

@@ -136,3 +136,36 @@ fn times_after_year_9999_are_refused_on_input() {
     assert_eq!(e.column, Some("created_at"));
     assert!(e.message.contains("9999-12-31T23:59:59Z"), "{e}");
 }
+
+#[test]
+fn a_trace_imports_from_readers_as_from_files() {
+    let sends = format!("{HEADER}m1,a,2026-01-05T09:00:00Z,d1,email,marketing\n");
+    let failures = "contact,error_code,start,end\na,4.2.2,2026-01-05T08:00:00Z,\n";
+    let mut errors = ErrorTable::new(&[], None);
+    let w = import_from(
+        Source::new("sends (memory)", sends.as_bytes()),
+        Some(Source::new("failures (memory)", failures.as_bytes())),
+        None,
+        &mut errors,
+    )
+    .unwrap();
+    assert_eq!(
+        (w.sends.len(), w.messages.get(0), w.contacts.get(0)),
+        (1, "m1".to_string(), "a".to_string())
+    );
+    assert_eq!(w.failures.windows_of(0).len(), 1);
+    let bad = import_from(
+        Source::new(
+            "sends (memory)",
+            format!("{HEADER}m1,a,soon,d1,email,marketing\n").as_bytes(),
+        ),
+        None,
+        None,
+        &mut errors,
+    )
+    .unwrap_err();
+    assert_eq!(
+        bad.to_string().split(':').next(),
+        Some("sends (memory) line 2, column created_at")
+    );
+}
