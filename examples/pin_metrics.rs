@@ -73,11 +73,11 @@ mod tests {
         ];
         let want = [
             ("messages", 14297),
-            ("attempts", 13921),
+            ("attempts", 13922),
             ("delivered", 13844),
             ("suppressed_contacts", 16),
             ("false_suppressions", 10),
-            ("attempts_to_dead", 10),
+            ("attempts_to_dead", 11),
         ];
         assert_eq!(got, want);
     }
