@@ -1,0 +1,162 @@
+//! Which point the recommendation picks, and why.
+//!
+//! 1. A point is **feasible** when the mean of every constraint's metric meets its bound;
+//!    the others are infeasible, each with the constraints it breaks.
+//! 2. The **leader** is the feasible point with the best mean objective (the lowest
+//!    number on equal means).
+//! 3. A feasible point **ties** with the leader when the 95% interval of the *paired*
+//!    difference of the objective (replication r against replication r: common random
+//!    numbers) contains zero. Comparing two independent intervals would call far more
+//!    points ties than the paired differences justify.
+//! 4. Among the leader and its ties, the **tie-break** picks the platform default (the
+//!    baseline point), else the fewest mean attempts, else the lowest point number.
+
+use super::Objective;
+use crate::sweep::aggregate::{self, PointStats};
+use crate::sweep::stats::{self, Estimate};
+use crate::sweep::store::PointRecord;
+
+/// The rule of the tie-break that decided among the tied points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TieBreak {
+    /// No other point tied: the best mean decided.
+    BestMean,
+    /// The baseline (the scenario's own settings) was among the tied points.
+    Baseline,
+    /// The tied point with the fewest mean attempts.
+    FewestAttempts,
+    /// Equal attempts too: the lowest point number.
+    LowestPoint,
+}
+
+/// The outcome of the choice, one entry per point where it is a vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    /// The recommended point, if any point is feasible.
+    pub best: Option<usize>,
+    /// The feasible point with the best mean objective.
+    pub leader: Option<usize>,
+    /// Per point: indices into the objective's constraints that the point breaks.
+    pub breaks: Vec<Vec<usize>>,
+    /// Per point: whether it ties with the leader by the paired interval (the leader
+    /// itself included).
+    pub tied: Vec<bool>,
+    /// Per point: the paired difference of the objective metric against the
+    /// recommended point (`None` when nothing is recommended).
+    pub diff: Vec<Option<Estimate>>,
+    /// The rule that decided.
+    pub rule: TieBreak,
+}
+
+impl Choice {
+    /// Whether point `i` meets every constraint.
+    pub fn feasible(&self, i: usize) -> bool {
+        self.breaks[i].is_empty()
+    }
+}
+
+/// The position of `name` in [`crate::metrics::RunMetrics::names`].
+pub fn metric(name: &str) -> usize {
+    crate::metrics::RunMetrics::names()
+        .iter()
+        .position(|n| n == name)
+        .expect("a metric of RunMetrics::names")
+}
+
+/// Chooses among `points` (with their per-replication `records`, in the same order).
+pub fn choose(
+    points: &[PointStats],
+    records: &[PointRecord],
+    objective: &Objective,
+    baseline: usize,
+) -> Choice {
+    let m = metric(&objective.metric);
+    let mean = |i: usize| points[i].metrics[m].mean.mean;
+    let breaks: Vec<Vec<usize>> = points
+        .iter()
+        .map(|p| {
+            let broken = objective.constraints.iter().enumerate();
+            let mut b: Vec<usize> = broken.filter(|(_, c)| !c.holds(p)).map(|(k, _)| k).collect();
+            if p.metrics[m].mean.mean.is_none() {
+                // No objective value at all: unusable, like a broken constraint.
+                b.push(usize::MAX);
+            }
+            b
+        })
+        .collect();
+    let sign = if objective.maximize { 1.0 } else { -1.0 };
+    let leader = (0..points.len())
+        .filter(|&i| breaks[i].is_empty())
+        .fold(None, |best: Option<usize>, i| match best {
+            Some(b) if sign * mean(b).unwrap_or(f64::NAN) >= sign * mean(i).unwrap_or(f64::NAN) => {
+                Some(b)
+            }
+            _ => Some(i),
+        });
+    let column = |i: usize| aggregate::column(&records[i], m);
+    let tied: Vec<bool> = (0..points.len())
+        .map(|i| match leader {
+            Some(l) if breaks[i].is_empty() => {
+                i == l || covers_zero(stats::paired_difference(&column(i), &column(l)))
+            }
+            _ => false,
+        })
+        .collect();
+    let (best, rule) = tie_break(points, &tied, baseline, leader);
+    let diff = (0..points.len())
+        .map(|i| best.map(|b| stats::paired_difference(&column(i), &column(b))))
+        .collect();
+    Choice {
+        best,
+        leader,
+        breaks,
+        tied,
+        diff,
+        rule,
+    }
+}
+
+/// Whether a paired difference is indistinguishable from zero: its 95% interval holds
+/// zero, or (a single replication) it is exactly zero.
+pub fn covers_zero(d: Estimate) -> bool {
+    match (d.mean, d.ci95) {
+        (Some(x), Some(h)) => x.abs() <= h,
+        (Some(x), None) => x == 0.0,
+        (None, _) => false,
+    }
+}
+
+/// Picks among the tied points: the baseline, else the fewest mean attempts, else the
+/// lowest point number.
+fn tie_break(
+    points: &[PointStats],
+    tied: &[bool],
+    baseline: usize,
+    leader: Option<usize>,
+) -> (Option<usize>, TieBreak) {
+    let candidates: Vec<usize> = (0..points.len()).filter(|&i| tied[i]).collect();
+    match candidates.as_slice() {
+        [] => (None, TieBreak::BestMean),
+        [only] => (Some(*only), TieBreak::BestMean),
+        _ if tied.get(baseline) == Some(&true) => (Some(baseline), TieBreak::Baseline),
+        _ => {
+            let a = metric("attempts");
+            let attempts = |i: usize| points[i].metrics[a].mean.mean.unwrap_or(f64::INFINITY);
+            let fewest = candidates
+                .iter()
+                .copied()
+                .min_by(|&x, &y| attempts(x).total_cmp(&attempts(y)).then(x.cmp(&y)))
+                .or(leader);
+            let n_fewest = candidates
+                .iter()
+                .filter(|&&i| Some(attempts(i)) == fewest.map(attempts))
+                .count();
+            let rule = if n_fewest > 1 {
+                TieBreak::LowestPoint
+            } else {
+                TieBreak::FewestAttempts
+            };
+            (fewest, rule)
+        }
+    }
+}
