@@ -160,3 +160,110 @@ fn tie_break(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{RunMetrics, Value};
+
+    /// A point whose replications have these delivery rates, attempts to dead contacts
+    /// and attempts (one tuple per replication).
+    fn record(index: usize, runs: &[(f64, u64, u64)]) -> PointRecord {
+        let n = RunMetrics::names().len();
+        let [dr, dead, att] = ["delivery_rate", "attempts_to_dead", "attempts"].map(metric);
+        let values = runs
+            .iter()
+            .map(|&(rate, to_dead, attempts)| {
+                let mut v = vec![Value::Missing; n];
+                v[dr] = Value::Real(rate);
+                v[dead] = Value::Count(to_dead);
+                v[att] = Value::Count(attempts);
+                v
+            })
+            .collect();
+        PointRecord {
+            index,
+            values,
+            ttd: Vec::new(),
+            retried_ttd: Vec::new(),
+        }
+    }
+
+    fn objective(constraints: &[&str]) -> Objective {
+        let list: Vec<String> = constraints.iter().map(|c| format!("{c:?}")).collect();
+        let table: toml::Table = format!(
+            "maximize = \"delivery_rate\"\nconstraints = [{}]",
+            list.join(", ")
+        )
+        .parse()
+        .unwrap();
+        Objective::parse(Some(&table)).unwrap()
+    }
+
+    fn decide(records: &[PointRecord], constraints: &[&str], baseline: usize) -> Choice {
+        let stats = aggregate::compute(records, baseline);
+        choose(&stats, records, &objective(constraints), baseline)
+    }
+
+    #[test]
+    fn a_small_but_consistent_paired_difference_is_not_a_tie() {
+        // The replications vary a lot (independent intervals overlap widely), but point
+        // 1 is below point 0 by 0.001 in every replication: common random numbers
+        // separate them.
+        let records = [
+            record(0, &[(0.90, 0, 10), (0.95, 0, 10), (0.99, 0, 10)]),
+            record(1, &[(0.899, 0, 10), (0.949, 0, 10), (0.989, 0, 10)]),
+        ];
+        let c = decide(&records, &[], 1);
+        assert_eq!(c.best, Some(0));
+        assert_eq!(c.tied, [true, false]);
+        assert_eq!(c.rule, TieBreak::BestMean);
+    }
+
+    #[test]
+    fn points_whose_paired_interval_holds_zero_tie_and_the_baseline_wins() {
+        let records = [
+            record(0, &[(0.91, 0, 10), (0.95, 0, 10), (0.98, 0, 10)]),
+            record(1, &[(0.90, 0, 12), (0.96, 0, 12), (0.97, 0, 12)]),
+            record(2, &[(0.80, 0, 9), (0.85, 0, 9), (0.88, 0, 9)]),
+        ];
+        let c = decide(&records, &[], 1);
+        assert_eq!(c.leader, Some(0));
+        assert_eq!(c.tied, [true, true, false]);
+        assert_eq!((c.best, c.rule), (Some(1), TieBreak::Baseline));
+    }
+
+    #[test]
+    fn without_the_baseline_among_ties_the_fewest_attempts_then_the_lowest_point_win() {
+        let same = [(0.9, 0, 10), (0.95, 0, 10), (0.97, 0, 10)];
+        let records = [
+            record(0, &[(0.9, 0, 12), (0.95, 0, 12), (0.97, 0, 12)]),
+            record(1, &same),
+            record(2, &same),
+            record(3, &[(0.5, 0, 1), (0.5, 0, 1), (0.5, 0, 1)]),
+        ];
+        let c = decide(&records, &[], 3);
+        assert_eq!((c.best, c.rule), (Some(1), TieBreak::LowestPoint));
+        let records = [records[0].clone(), record(1, &same), records[3].clone()];
+        let c = decide(&records, &[], 2);
+        assert_eq!((c.best, c.rule), (Some(1), TieBreak::FewestAttempts));
+    }
+
+    #[test]
+    fn infeasible_points_name_the_constraint_they_break_and_are_never_chosen() {
+        let records = [
+            record(0, &[(0.99, 9000, 10), (0.99, 9100, 10)]),
+            record(1, &[(0.95, 4000, 10), (0.96, 4100, 10)]),
+        ];
+        let c = decide(
+            &records,
+            &["attempts_to_dead <= 5000", "delivery_rate >= 0.5"],
+            0,
+        );
+        assert_eq!(c.breaks, [vec![0], vec![]]);
+        assert_eq!(c.best, Some(1));
+        let none = decide(&records, &["attempts_to_dead <= 100"], 0);
+        assert_eq!((none.best, none.leader), (None, None));
+        assert_eq!(none.breaks, [vec![0], vec![0]]);
+    }
+}
