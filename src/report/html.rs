@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::charts::CHART_NAMES;
 use super::charts::output::write_atomically;
-use super::table::{Table, parse_f64};
+use super::table::Table;
 
 /// Metrics shown in the aggregate table, with their heading and a scale for display:
 /// the outcome, then what only a simulator can count (false suppressions, attempts to
@@ -34,7 +34,9 @@ div.table{overflow-x:auto;margin:1em 0;max-width:100%}\
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right;white-space:nowrap}\
 th{white-space:normal;vertical-align:bottom}\
 th{background:#f3f3f3}td.text,th.text{text-align:left}\
-tr.recommended{background:#fde6d2;font-weight:bold}\
+tr.recommended{background:#fde6d2;font-weight:bold}tr.infeasible{color:#777}\
+p.question{font-style:italic;color:#444}p.answer{font-size:1.3em;margin:.5em 0}\
+ul.why li{margin:.3em 0}summary{cursor:pointer;margin:.5em 0}\
 pre{background:#f6f6f6;padding:1em;overflow:auto}\
 pre{max-height:30em}\
 figure{margin:1.5em 0}figure svg{display:block;max-width:100%;height:auto}";
@@ -61,7 +63,19 @@ pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
     );
     // The answer first, the evidence next, the inputs last: readers come for the
     // recommendation and the scenario text is long.
-    recommendation_section(&mut page, recommendation.as_ref());
+    let why = std::fs::read_to_string(dir.join("recommendation.txt")).ok();
+    let question = parsed
+        .as_ref()
+        .and_then(|t| t.get("question")?.as_str().map(str::to_owned));
+    super::answer::section(
+        &mut page,
+        &super::answer::Sources {
+            question: question.as_deref(),
+            metric: &objective_metric(parsed.as_ref()),
+            table: recommendation.as_ref(),
+            why: why.as_deref(),
+        },
+    );
     aggregate_section(&mut page, aggregate.as_ref());
     charts_section(&mut page, dir);
     policy_section(&mut page, parsed.as_ref());
@@ -233,58 +247,14 @@ fn charts_section(page: &mut String, dir: &Path) {
     page.push_str("</section>\n");
 }
 
-fn recommendation_section(page: &mut String, recommendation: Option<&Table>) {
-    page.push_str("<section id=\"recommendation\">\n<h2>Recommendation</h2>\n");
-    let Some(table) = recommendation else {
-        page.push_str("<p>No recommendation.csv in this directory.</p>\n</section>\n");
-        return;
-    };
-    let keys = table.swept_keys();
-    let chosen = table
-        .rows
+/// The metric `[objective]` optimises (delivery_rate when the scenario names none).
+fn objective_metric(scenario: Option<&toml::Table>) -> String {
+    let objective = scenario.and_then(|t| t.get("objective")?.as_table());
+    ["maximize", "minimize"]
         .iter()
-        .find(|r| table.cell(r, "status") == Some("recommended"));
-    match chosen {
-        Some(row) => {
-            let values: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{k} = {}", table.cell(row, k).unwrap_or("")))
-                .collect();
-            let _ = writeln!(
-                page,
-                "<p>Recommended: <strong>{}</strong>.</p>",
-                escape(&values.join(", "))
-            );
-        }
-        None => page.push_str("<p>No point met the constraints; nothing is recommended.</p>\n"),
-    }
-    page.push_str("<div class=\"table\"><table>\n<tr>");
-    for heading in &table.headers {
-        let _ = write!(page, "<th>{}</th>", escape(heading));
-    }
-    page.push_str("</tr>\n");
-    for row in &table.rows {
-        let class = match table.cell(row, "status") {
-            Some("recommended") => " class=\"recommended\"",
-            _ => "",
-        };
-        let _ = write!(page, "<tr{class}>");
-        for cell in row {
-            let shown = parse_f64(cell).map_or_else(|| cell.clone(), |v| trim_number(v, cell));
-            let _ = write!(page, "<td>{}</td>", escape(&shown));
-        }
-        page.push_str("</tr>\n");
-    }
-    page.push_str("</table></div>\n</section>\n");
-}
-
-/// Rounds long decimals to four places but leaves short numbers as written.
-fn trim_number(value: f64, original: &str) -> String {
-    if original.len() <= 8 {
-        original.to_owned()
-    } else {
-        format!("{value:.4}")
-    }
+        .find_map(|k| objective?.get(*k)?.as_str())
+        .unwrap_or("delivery_rate")
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -330,7 +300,7 @@ mod tests {
         assert!(html.contains("<tr class=\"recommended\">"));
         let at = |id: &str| html.find(&format!("<section id=\"{id}\">")).unwrap();
         assert!(at("recommendation") < at("aggregate") && at("charts") < at("scenario"));
-        assert!(html.contains("policy.soft_bounce_threshold = 20, policy.retry_period = 84h"));
+        assert!(html.contains("use <strong>soft_bounce_threshold = 20, retry_period = 84h</strong>"));
     }
 
     #[test]
