@@ -160,7 +160,10 @@ mod tests {
     fn channel_and_type_names_are_read_in_any_case() {
         assert_eq!(Channel::parse("SMS"), Some(Channel::Sms));
         assert_eq!(Channel::parse(" Email"), Some(Channel::Email));
-        assert_eq!(MessageType::parse("Transactional"), Some(MessageType::Transactional));
+        assert_eq!(
+            MessageType::parse("Transactional"),
+            Some(MessageType::Transactional)
+        );
         assert_eq!(Channel::parse("fax"), None);
     }
 }

@@ -65,7 +65,12 @@ fn on_interrupt_explain_resume(args: &SweepArgs, dir: &Path) {
 /// The command line that resumes this sweep in `dir`.
 fn resume_command(args: &SweepArgs, dir: &Path) -> String {
     let mut words = vec!["retrysim".to_owned(), "sweep".to_owned()];
-    words.extend(args.scenario.scenario.iter().map(|p| p.display().to_string()));
+    words.extend(
+        args.scenario
+            .scenario
+            .iter()
+            .map(|p| p.display().to_string()),
+    );
     for set in &args.scenario.sets {
         words.push(format!("--set {set}"));
     }

@@ -92,12 +92,20 @@ fn why_list(page: &mut String, why: &str) {
 /// objective's kind).
 fn columns(table: &Table, metric: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = vec![("point".into(), "point".into())];
-    out.extend(table.swept_keys().iter().map(|k| (k.clone(), short(k).to_owned())));
+    out.extend(
+        table
+            .swept_keys()
+            .iter()
+            .map(|k| (k.clone(), short(k).to_owned())),
+    );
     out.push(("status".into(), "status".into()));
     let fixed = [
         ("objective_mean", format!("{metric} (mean)")),
         ("objective_ci95", "± 95%".to_owned()),
-        ("diff_vs_recommended_mean", "paired difference to the recommended".to_owned()),
+        (
+            "diff_vs_recommended_mean",
+            "paired difference to the recommended".to_owned(),
+        ),
         ("diff_vs_recommended_ci95", "± 95%".to_owned()),
     ];
     out.extend(fixed.into_iter().map(|(c, h)| (c.to_owned(), h)));
@@ -175,7 +183,9 @@ mod tests {
             },
         );
         assert!(page.contains("<p class=\"question\">Which x?</p>"));
-        assert!(page.contains("use <strong>x = 2</strong> (point 1): delivery_rate 96.67% ± 0.10%."));
+        assert!(
+            page.contains("use <strong>x = 2</strong> (point 1): delivery_rate 96.67% ± 0.10%.")
+        );
         assert!(page.contains("<li><b>infeasible:</b> 1 point(s) break a &lt;= 1</li>"));
         assert!(page.contains("<tr class=\"infeasible\">"));
         assert!(page.find("class=\"answer\"") < page.find("<table>"));

@@ -300,7 +300,9 @@ mod tests {
         assert!(html.contains("<tr class=\"recommended\">"));
         let at = |id: &str| html.find(&format!("<section id=\"{id}\">")).unwrap();
         assert!(at("recommendation") < at("aggregate") && at("charts") < at("scenario"));
-        assert!(html.contains("use <strong>soft_bounce_threshold = 20, retry_period = 84h</strong>"));
+        assert!(
+            html.contains("use <strong>soft_bounce_threshold = 20, retry_period = 84h</strong>")
+        );
     }
 
     #[test]

@@ -114,7 +114,8 @@ pub fn extra_metrics(objective: &Objective) -> Vec<String> {
         "attempts_per_delivered",
     ];
     let mut extra: Vec<String> = Vec::new();
-    let named = std::iter::once(&objective.metric).chain(objective.constraints.iter().map(|c| &c.metric));
+    let named =
+        std::iter::once(&objective.metric).chain(objective.constraints.iter().map(|c| &c.metric));
     for m in named {
         if !fixed.contains(&m.as_str()) && !extra.contains(m) {
             extra.push(m.clone());

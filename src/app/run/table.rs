@@ -81,7 +81,11 @@ pub fn print(out: &mut impl Write, runs: &[Replication]) -> std::io::Result<()> 
         let est: Vec<Estimate> = (0..9)
             .map(|c| stats::estimate(all.iter().map(|v| v[c])))
             .collect();
-        let means: Vec<String> = est.iter().enumerate().map(|(c, e)| cell(c, e.mean)).collect();
+        let means: Vec<String> = est
+            .iter()
+            .enumerate()
+            .map(|(c, e)| cell(c, e.mean))
+            .collect();
         row(out, "mean", &means)?;
         let halves: Vec<String> = est
             .iter()

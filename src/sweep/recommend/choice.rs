@@ -76,7 +76,10 @@ pub fn choose(
         .iter()
         .map(|p| {
             let broken = objective.constraints.iter().enumerate();
-            let mut b: Vec<usize> = broken.filter(|(_, c)| !c.holds(p)).map(|(k, _)| k).collect();
+            let mut b: Vec<usize> = broken
+                .filter(|(_, c)| !c.holds(p))
+                .map(|(k, _)| k)
+                .collect();
             if p.metrics[m].mean.mean.is_none() {
                 // No objective value at all: unusable, like a broken constraint.
                 b.push(usize::MAX);
@@ -85,14 +88,17 @@ pub fn choose(
         })
         .collect();
     let sign = if objective.maximize { 1.0 } else { -1.0 };
-    let leader = (0..points.len())
-        .filter(|&i| breaks[i].is_empty())
-        .fold(None, |best: Option<usize>, i| match best {
-            Some(b) if sign * mean(b).unwrap_or(f64::NAN) >= sign * mean(i).unwrap_or(f64::NAN) => {
+    let leader =
+        (0..points.len())
+            .filter(|&i| breaks[i].is_empty())
+            .fold(None, |best: Option<usize>, i| match best {
                 Some(b)
-            }
-            _ => Some(i),
-        });
+                    if sign * mean(b).unwrap_or(f64::NAN) >= sign * mean(i).unwrap_or(f64::NAN) =>
+                {
+                    Some(b)
+                }
+                _ => Some(i),
+            });
     let column = |i: usize| aggregate::column(&records[i], m);
     let tied: Vec<bool> = (0..points.len())
         .map(|i| match leader {

@@ -85,7 +85,10 @@ impl Context<'_> {
     pub fn lines(&self) -> Vec<String> {
         let mut lines = vec![format!("objective: {}", self.goal())];
         let Some(best) = self.choice.best else {
-            lines.insert(0, "recommendation: no point meets the constraints".to_owned());
+            lines.insert(
+                0,
+                "recommendation: no point meets the constraints".to_owned(),
+            );
             lines.extend(self.infeasible());
             lines.extend(self.no_effect.iter().map(|s| format!("note: {s}")));
             return lines;

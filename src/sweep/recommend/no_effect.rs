@@ -56,7 +56,11 @@ fn sentence(
     let groups = groups(k, points);
     let flat: Vec<bool> = groups
         .iter()
-        .map(|(_, members)| members.iter().all(|&i| same(&records[i], &records[members[0]])))
+        .map(|(_, members)| {
+            members
+                .iter()
+                .all(|&i| same(&records[i], &records[members[0]]))
+        })
         .collect();
     let n_flat = flat.iter().filter(|f| **f).count();
     if n_flat == 0 {
@@ -131,7 +135,16 @@ mod tests {
         let keys = ["policy.soft_bounce_threshold", "policy.retry_period"].map(String::from);
         let points = grid(&["1", "3", "5", "10"], &["6h", "84h"]);
         // Thresholds 1, 3 and 5: both periods give the same results; 10 differs.
-        let delivered = [[5, 5], [5, 5], [6, 6], [6, 6], [7, 7], [7, 7], [8, 9], [9, 9]];
+        let delivered = [
+            [5, 5],
+            [5, 5],
+            [6, 6],
+            [6, 6],
+            [7, 7],
+            [7, 7],
+            [8, 9],
+            [9, 9],
+        ];
         let records: Vec<PointRecord> = delivered
             .iter()
             .enumerate()
@@ -159,8 +172,14 @@ mod tests {
     #[test]
     fn ranges_read_as_bounds_or_lists() {
         let values = ["1", "2", "5", "10", "20"];
-        assert_eq!(range_words(&values, &[false, false, false, true, true]), "≥ 10");
-        assert_eq!(range_words(&values, &[true, false, true, false, false]), "= 1, 5");
+        assert_eq!(
+            range_words(&values, &[false, false, false, true, true]),
+            "≥ 10"
+        );
+        assert_eq!(
+            range_words(&values, &[true, false, true, false, false]),
+            "= 1, 5"
+        );
         assert_eq!(range_words(&["b", "a"], &[true, false]), "= b");
     }
 }
