@@ -39,7 +39,7 @@ p.question{font-style:italic;color:#444}p.answer{font-size:1.3em;margin:.5em 0}\
 ul.why li{margin:.3em 0}summary{cursor:pointer;margin:.5em 0}\
 pre{background:#f6f6f6;padding:1em;overflow:auto}\
 pre{max-height:30em}\
-figure{margin:1.5em 0}figure svg{display:block;max-width:100%;height:auto}";
+figure{margin:1.5em 0}figcaption{color:#444}figure svg{display:block;max-width:100%;height:auto}";
 
 /// Writes `dir/report.html` from the files in `dir` and returns its path.
 pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
@@ -170,7 +170,10 @@ fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
         .filter(|m| table.column(&format!("{}_mean", m.0)).is_some())
         .collect();
     let mut headings = vec!["point".to_owned()];
-    headings.extend(keys.iter().cloned());
+    headings.extend(
+        keys.iter()
+            .map(|k| k.strip_prefix("policy.").unwrap_or(k).to_owned()),
+    );
     headings.extend(metrics.iter().map(|m| m.1.to_owned()));
     for heading in &headings {
         let _ = write!(page, "<th>{}</th>", escape(heading));
@@ -188,7 +191,13 @@ fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
         for (metric, _, scale) in &metrics {
             let mean = table.f64(row, &format!("{metric}_mean"));
             let ci = table.f64(row, &format!("{metric}_ci95"));
-            let _ = write!(page, "<td>{}</td>", mean_ci(mean, ci, *scale));
+            // Counts read as whole numbers; rates and money keep two decimals.
+            let digits = if *scale != 1.0 || *metric == "cost_total" {
+                2
+            } else {
+                0
+            };
+            let _ = write!(page, "<td>{}</td>", mean_ci(mean, ci, *scale, digits));
         }
         page.push_str("</tr>\n");
     }
@@ -196,11 +205,15 @@ fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
 }
 
 /// `mean ± ci` at a precision that suits the size of the numbers.
-fn mean_ci(mean: Option<f64>, ci: Option<f64>, scale: f64) -> String {
+fn mean_ci(mean: Option<f64>, ci: Option<f64>, scale: f64, digits: usize) -> String {
     let Some(mean) = mean else {
         return "–".to_owned();
     };
-    let digits = if (mean * scale).abs() >= 1000.0 { 0 } else { 2 };
+    let digits = if (mean * scale).abs() >= 1000.0 {
+        0
+    } else {
+        digits
+    };
     let show = |v: f64| group_thousands(&format!("{:.*}", digits, v * scale));
     match ci {
         Some(ci) => format!("{} ± {}", show(mean), show(ci)),
@@ -224,6 +237,40 @@ fn group_thousands(number: &str) -> String {
     format!("{sign}{grouped}{fraction}")
 }
 
+/// What to look for in each chart.
+fn caption(name: &str) -> &'static str {
+    match name {
+        "summary" => "Where every message ended: read the small bars from their labels.",
+        "decision" => {
+            "The metrics the recommendation weighs: points above (or below) a dashed bound \
+             break that constraint and are crossed out, whatever they gain elsewhere."
+        }
+        "delivery_rate" => {
+            "Delivery rate by setting; lines that coincide say so in the legend, and a zoomed \
+             panel separates close values when one extreme squashes the rest."
+        }
+        "suppressions" => {
+            "Suppressed contacts and, of those, false suppressions: a low threshold suppresses \
+             addresses that would have recovered."
+        }
+        "heatmap" => {
+            "Delivery rate in every cell of the grid; read small differences from the printed values."
+        }
+        "ttd_cdf" => {
+            "How long retried messages took to arrive: curves further left deliver sooner."
+        }
+        "pareto" => {
+            "The trade-off: up and left is better; the line joins the feasible points no \
+             other feasible point beats on both axes; crosses break a constraint."
+        }
+        "paired" => {
+            "Each point against the baseline, replication by replication: an interval that \
+             crosses the grey line cannot be told from the baseline."
+        }
+        _ => "",
+    }
+}
+
 fn charts_section(page: &mut String, dir: &Path) {
     page.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     let mut any = false;
@@ -236,8 +283,10 @@ fn charts_section(page: &mut String, dir: &Path) {
         let start = svg.find("<svg").unwrap_or(0);
         let _ = writeln!(
             page,
-            "<figure id=\"chart-{name}\">\n{}<figcaption>{name}.svg (also {name}.png)</figcaption>\n</figure>",
-            &svg[start..]
+            "<figure id=\"chart-{name}\">\n{}<figcaption>{} <small>({name}.svg, also \
+             {name}.png)</small></figcaption>\n</figure>",
+            &svg[start..],
+            caption(name)
         );
         any = true;
     }
@@ -322,13 +371,14 @@ mod tests {
 
     #[test]
     fn mean_and_interval_use_sensible_precision() {
-        assert_eq!(mean_ci(Some(0.9), Some(0.01), 100.0), "90.00 ± 1.00");
-        assert_eq!(mean_ci(Some(12_345.4), None, 1.0), "12\u{2009}345");
+        assert_eq!(mean_ci(Some(0.9), Some(0.01), 100.0, 2), "90.00 ± 1.00");
+        assert_eq!(mean_ci(Some(840.67), Some(82.29), 1.0, 0), "841 ± 82");
+        assert_eq!(mean_ci(Some(12_345.4), None, 1.0, 0), "12\u{2009}345");
         assert_eq!(
-            mean_ci(Some(462_975.0), Some(2761.0), 1.0),
+            mean_ci(Some(462_975.0), Some(2761.0), 1.0, 0),
             "462\u{2009}975 ± 2\u{2009}761"
         );
         assert_eq!(group_thousands("-1234.50"), "-1\u{2009}234.50");
-        assert_eq!(mean_ci(None, Some(1.0), 1.0), "–");
+        assert_eq!(mean_ci(None, Some(1.0), 1.0, 0), "–");
     }
 }
