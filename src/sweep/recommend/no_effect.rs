@@ -6,7 +6,7 @@
 //! between them is the key's, exactly zero. Saying so keeps a reader from mistaking a
 //! tie-break between identical points for a finding.
 
-use crate::metrics::Value;
+use crate::metrics::{RunMetrics, Value};
 use crate::sweep::store::PointRecord;
 
 /// The short name of a key: `policy.retry_period` reads as `retry_period`.
@@ -14,12 +14,22 @@ pub fn short(key: &str) -> &str {
     key.strip_prefix("policy.").unwrap_or(key)
 }
 
+/// Whether a metric describes the results rather than the operator's bookkeeping: an
+/// operator who tries and is refused (`retry_skipped_*`) has changed nothing.
+fn is_result(name: &str) -> bool {
+    !name.starts_with("retry_queued") && !name.starts_with("retry_skipped_")
+}
+
 /// Whether two points gave exactly the same results in every replication.
 fn same(a: &PointRecord, b: &PointRecord) -> bool {
+    let results: Vec<bool> = RunMetrics::names().iter().map(|n| is_result(n)).collect();
     let number = |v: &Value| v.as_f64().map(f64::to_bits);
     a.values.len() == b.values.len()
         && a.values.iter().zip(&b.values).all(|(x, y)| {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| number(p) == number(q))
+            x.len() == y.len()
+                && (x.iter().zip(y).enumerate()).all(|(m, (p, q))| {
+                    !results.get(m).copied().unwrap_or(true) || number(p) == number(q)
+                })
         })
 }
 
