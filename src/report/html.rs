@@ -337,7 +337,7 @@ mod tests {
                 "section {id}"
             );
         }
-        assert_eq!(html.matches("<svg").count(), 5);
+        assert_eq!(html.matches("<svg").count(), 7);
         assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="));
         assert!(
             html.contains(

@@ -179,3 +179,37 @@ impl Chart for DecisionChart {
         legend::draw(&side, self.line_key.as_deref(), &entries)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::table::Table;
+
+    #[test]
+    fn constraint_metrics_get_a_panel_with_their_bound_and_crosses_on_broken_points() {
+        let aggregate = "point,replications,policy.soft_bounce_threshold,delivery_rate_mean,\
+                         attempts_to_dead_mean\n0,3,1,0.90,100\n1,3,5,0.95,400\n2,3,20,0.97,900\n";
+        let recommendation = "point,policy.soft_bounce_threshold,status\n0,1,feasible\n\
+                              1,5,recommended\n2,20,infeasible\n";
+        let aggregate = Table::from_reader(aggregate.as_bytes()).unwrap();
+        let table: toml::Table = "maximize = \"delivery_rate\"\n\
+                                  constraints = [\"attempts_to_dead <= 500\"]"
+            .parse()
+            .unwrap();
+        let input = Input {
+            keys: aggregate.swept_keys(),
+            aggregate: Some(aggregate),
+            recommendation: Some(Table::from_reader(recommendation.as_bytes()).unwrap()),
+            objective: Some(crate::sweep::recommend::Objective::parse(Some(&table)).unwrap()),
+            ..Input::default()
+        };
+        let chart = DecisionChart::new(&input).unwrap();
+        let metrics: Vec<&str> = chart.panels.iter().map(|p| p.metric.as_str()).collect();
+        assert_eq!(metrics, ["delivery_rate", "attempts_to_dead"]);
+        assert!(chart.panels[0].bounds.is_empty());
+        assert_eq!(chart.panels[1].bounds, [500.0]);
+        let x20 = chart.panels[1].lines.axis.position("20").unwrap();
+        assert_eq!(chart.panels[1].crosses, [(x20, 900.0)]);
+        assert_eq!(chart.panels[0].crosses, [(x20, 97.0)]);
+    }
+}
