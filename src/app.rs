@@ -40,7 +40,8 @@ pub struct UsageError(pub String);
 /// Loads the scenario named by the arguments and reports its warnings on stderr.
 ///
 /// When the file loads on its own but not with the `--set` options, the first `--set`
-/// that breaks it is blamed: the mistake is on the command line, not in the file.
+/// that breaks it is blamed: the mistake is on the command line, not in the file. A
+/// `--set` naming a key that does not exist is a [`UsageError`].
 pub fn load_scenario(args: &ScenarioArgs) -> anyhow::Result<Scenario> {
     let mut sets = args.sets.clone();
     if let Some(seed) = args.seed {
@@ -59,7 +60,14 @@ pub fn load_scenario(args: &ScenarioArgs) -> anyhow::Result<Scenario> {
                 Err(own) => own,
                 Ok(_) => err,
             };
-            return Err(UsageError(format!("--set {culprit}: {}", err.message)).into());
+            let text = format!("--set {culprit}: {}", err.message);
+            // A key that does not exist is a typo on the command line (status 2); a
+            // value out of range is the scenario's rule speaking (status 1).
+            return Err(if err.message.contains("unknown field") {
+                UsageError(text).into()
+            } else {
+                anyhow::Error::msg(text)
+            });
         }
         Err(err) => return Err(err.into()),
     };
