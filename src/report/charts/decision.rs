@@ -80,9 +80,14 @@ impl DecisionChart {
         } else {
             "minimize"
         };
+        let dashed = if objective.constraints.is_empty() {
+            ""
+        } else {
+            ", dashed: constraint bound"
+        };
         Ok(DecisionChart {
             title: format!(
-                "{}: what decides ({verb} {}, dashed: constraint bound)",
+                "{}: what decides ({verb} {}{dashed})",
                 input.name, objective.metric
             ),
             panels,
