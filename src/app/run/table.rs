@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use crate::study::Replication;
+use crate::sweep::recommend::explain::duration;
 use crate::sweep::stats::{self, Estimate};
-use crate::time::Span;
 
 /// Column headings, in order; the widths are those of [`row`].
 const HEADINGS: [&str; 10] = [
@@ -55,7 +55,7 @@ fn cell(column: usize, x: Option<f64>) -> String {
     match (column, x) {
         (_, None) => "-".to_owned(),
         (2, Some(x)) => format!("{x:.2}%"),
-        (8, Some(x)) => Span(x.round() as i64).to_string(),
+        (8, Some(x)) => duration(x),
         (_, Some(x)) => format!("{}", x.round() as i64),
     }
 }

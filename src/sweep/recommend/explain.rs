@@ -40,9 +40,36 @@ pub fn grouped(x: i64) -> String {
     if x < 0 { format!("-{out}") } else { out }
 }
 
-/// A metric value for people: rates as percentages, large or whole numbers grouped.
+/// A duration for people, in its two largest units: `1d 12h`, `4m 10s`, `0s`.
+pub fn duration(seconds: f64) -> String {
+    let total = seconds.round().abs() as i64;
+    let sign = if seconds.round() < 0.0 { "-" } else { "" };
+    let units = [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)];
+    let parts: Vec<String> = units
+        .iter()
+        .scan(total, |rest, &(unit, size)| {
+            let n = *rest / size;
+            *rest %= size;
+            Some((n, unit))
+        })
+        .skip_while(|(n, _)| *n == 0)
+        .take(2)
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    if parts.is_empty() {
+        "0s".to_owned()
+    } else {
+        format!("{sign}{}", parts.join(" "))
+    }
+}
+
+/// A metric value for people: rates as percentages, times (`_s`) as durations, large or
+/// whole numbers grouped.
 pub fn value(metric: &str, x: f64) -> String {
-    if metric.ends_with("_rate") {
+    if metric.ends_with("_s") {
+        duration(x)
+    } else if metric.ends_with("_rate") {
         format!("{:.2}%", x * 100.0)
     } else if x.abs() >= 100.0 || (x - x.round()).abs() < 1e-9 {
         grouped(x.round() as i64)
@@ -214,5 +241,9 @@ mod tests {
         assert_eq!(value("delivery_rate", 0.96671), "96.67%");
         assert_eq!(value("attempts_to_dead", 4348.4), "4,348");
         assert_eq!(value("attempts_per_delivered", 1.03456), "1.035");
+        assert_eq!(value("ttd_p99_s", 132_481.0), "1d 12h");
+        assert_eq!(duration(250.0), "4m 10s");
+        assert_eq!(duration(3600.0), "1h");
+        assert_eq!(duration(0.0), "0s");
     }
 }
