@@ -38,13 +38,46 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     .map(|()| ExitCode::SUCCESS)
 }
 
+/// A mistake on the command line itself (exit status 2), such as a `--set` that names
+/// no scenario key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// Loads the scenario named by the arguments and reports its warnings on stderr.
+///
+/// When the file loads on its own but not with the `--set` options, the first `--set`
+/// that breaks it is blamed: the mistake is on the command line, not in the file. A
+/// `--set` naming a key that does not exist is a [`UsageError`].
 pub fn load_scenario(args: &ScenarioArgs) -> anyhow::Result<Scenario> {
     let mut sets = args.sets.clone();
     if let Some(seed) = args.seed {
         sets.push(format!("seed={seed}"));
     }
-    let scenario = Scenario::load(args.scenario.as_deref(), &sets)?;
+    let path = args.scenario.as_deref();
+    let scenario = match Scenario::load(path, &sets) {
+        Ok(s) => s,
+        Err(err) if !args.sets.is_empty() && Scenario::load(path, &[]).is_ok() => {
+            let culprit = args
+                .sets
+                .iter()
+                .find(|set| Scenario::load(path, std::slice::from_ref(*set)).is_err())
+                .unwrap_or(&args.sets[0]);
+            let err = match Scenario::load(path, std::slice::from_ref(culprit)) {
+                Err(own) => own,
+                Ok(_) => err,
+            };
+            let text = format!("--set {culprit}: {}", err.message);
+            // A key that does not exist is a typo on the command line (status 2); a
+            // value out of range is the scenario's rule speaking (status 1).
+            return Err(if err.message.contains("unknown field") {
+                UsageError(text).into()
+            } else {
+                anyhow::Error::msg(text)
+            });
+        }
+        Err(err) => return Err(err.into()),
+    };
     for w in &scenario.warnings {
         eprintln!("warning: {w}");
     }

@@ -20,6 +20,10 @@ pub struct Cli {
 pub const EXIT_CODES: &str = "Exit status: 0 on success, 1 when a scenario, an input file or an output \
     cannot be used (the message names the file, line and setting), 2 when the command line itself is wrong.";
 
+/// `generate` writes only the workload, so its `--set` example is a workload key.
+const GENERATE_SET_HELP: &str = "Override any scenario key by its dotted path, e.g. --set \
+    workload.contacts=1000. Repeatable; values are TOML (numbers, true/false, \"text\") or plain text";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -41,7 +45,7 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write the synthetic workload of a scenario as sends.csv and failures.csv, in the
     /// import format, so it can be inspected or replayed with `kind = "csv"`.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = EXIT_CODES, mut_arg("sets", |a| a.help(GENERATE_SET_HELP)))]
     Generate(GenerateArgs),
     /// Validate a scenario and print it with every default filled in.
     #[command(after_help = EXIT_CODES)]
@@ -149,7 +153,7 @@ pub struct GenerateArgs {
     /// Folder for sends.csv and failures.csv.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Which replication's world to write (each replication draws its own) [default: 0].
+    /// Which replication's world to write (each replication draws its own).
     #[arg(long, default_value_t = 0)]
     pub replication: u32,
 }

@@ -6,6 +6,7 @@
 //! `report.html` through [`html::write_report`]; both read only files, so they serve
 //! `retrysim plot DIR` as well as the end of a sweep.
 
+mod answer;
 pub mod atomic;
 pub mod charts;
 pub mod folder;

@@ -62,6 +62,9 @@ struct RawScenario {
     /// Read by the sweep's recommendation; declared so the key is allowed.
     #[allow(dead_code)]
     objective: Option<toml::Table>,
+    /// The question the scenario asks, shown above the answer in `report.html`.
+    #[allow(dead_code)]
+    question: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,7 +304,7 @@ impl Scenario {
                 toml::Value::Table(operator::to_table(spec)),
             );
         }
-        for key in ["errors", "error_fallback", "sweep", "objective"] {
+        for key in ["question", "errors", "error_fallback", "sweep", "objective"] {
             if let Some(v) = self.document.get(key) {
                 doc.insert(key.into(), v.clone());
             }

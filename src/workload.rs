@@ -47,9 +47,9 @@ impl Channel {
         }
     }
 
-    /// Parses a file name.
+    /// Parses a file name, in any letter case (`SMS`, `Email`).
     pub fn parse(s: &str) -> Option<Channel> {
-        match s {
+        match s.trim().to_ascii_lowercase().as_str() {
             "email" => Some(Channel::Email),
             "sms" => Some(Channel::Sms),
             _ => None,
@@ -81,9 +81,9 @@ impl MessageType {
         }
     }
 
-    /// Parses a file name.
+    /// Parses a file name, in any letter case.
     pub fn parse(s: &str) -> Option<MessageType> {
-        match s {
+        match s.trim().to_ascii_lowercase().as_str() {
             "marketing" => Some(MessageType::Marketing),
             "transactional" => Some(MessageType::Transactional),
             _ => None,
@@ -150,5 +150,21 @@ impl Workload {
                 ..a
             }));
         self.actions.sort_by_key(|a| a.at);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_and_type_names_are_read_in_any_case() {
+        assert_eq!(Channel::parse("SMS"), Some(Channel::Sms));
+        assert_eq!(Channel::parse(" Email"), Some(Channel::Email));
+        assert_eq!(
+            MessageType::parse("Transactional"),
+            Some(MessageType::Transactional)
+        );
+        assert_eq!(Channel::parse("fax"), None);
     }
 }

@@ -14,6 +14,13 @@ pub(super) fn plot(args: PlotArgs) -> anyhow::Result<()> {
         "'{}' is not a folder of results",
         args.dir.display()
     );
+    let results = ["summary.csv", "aggregate.csv"];
+    anyhow::ensure!(
+        results.iter().any(|f| args.dir.join(f).is_file()),
+        "'{}' holds no results (neither summary.csv nor aggregate.csv); \
+         write some with `retrysim run` or `retrysim sweep` first",
+        args.dir.display()
+    );
     let record = folder::verify(&args.dir)?;
     let written = charts::draw_all(&args.dir)
         .with_context(|| format!("could not draw the charts of '{}'", args.dir.display()))?;

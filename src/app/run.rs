@@ -11,6 +11,8 @@ use crate::scenario::Scenario;
 use crate::study::{self, Replication, memory};
 use crate::sweep::store::fingerprint;
 
+mod table;
+
 pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(&args.scenario)?;
     if scenario.document.contains_key("sweep") {
@@ -26,7 +28,13 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     let runs = with_threads(args.threads, || study::run_all(&scenario, study::RunOptions::default().with_trace(args.trace)))??;
     if let Some(first) = runs.first() {
         let outside = study::sends_outside(&scenario, &first.world);
-        if outside > 0 {
+        if outside == first.world.workload.sends.len() {
+            eprintln!(
+                "warning: the workload has no sends inside the run ({} + {}): every count \
+                 below is zero; check sends.csv and the scenario's start and horizon",
+                scenario.start, scenario.horizon
+            );
+        } else if outside > 0 {
             eprintln!(
                 "warning: {outside} sends fall outside the run ({} + {}) and were ignored",
                 scenario.start, scenario.horizon
@@ -129,47 +137,7 @@ fn print_summary(
         scenario.horizon,
         scenario.start
     )?;
-    writeln!(
-        out,
-        "{:>4} {:>10} {:>10} {:>8} {:>8} {:>9} {:>10} {:>8} {:>10} {:>9}",
-        "rep",
-        "messages",
-        "delivered",
-        "rate",
-        "expired",
-        "suppr.c",
-        "false_sup",
-        "dead_att",
-        "skipped",
-        "ttd_p50"
-    )?;
-    for r in runs {
-        let c = &r.output.metrics.counters;
-        let rate = if c.messages == 0 {
-            0.0
-        } else {
-            100.0 * c.delivered as f64 / c.messages as f64
-        };
-        let p50 = r
-            .output
-            .metrics
-            .ttd_quantile(0.5)
-            .map_or("-".to_string(), |s| crate::time::Span(s.into()).to_string());
-        writeln!(
-            out,
-            "{:>4} {:>10} {:>10} {:>7.2}% {:>8} {:>9} {:>10} {:>8} {:>10} {:>9}",
-            r.replication,
-            c.messages,
-            c.delivered,
-            rate,
-            c.expired,
-            c.suppressed_contacts,
-            c.false_suppressions,
-            c.attempts_to_dead,
-            c.skipped_suppressed,
-            p50
-        )?;
-    }
+    table::print(&mut out, runs)?;
     super::run_load::print_peaks(&mut out, runs)?;
     for path in written {
         writeln!(out, "wrote {}", path.display())?;

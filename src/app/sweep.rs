@@ -32,6 +32,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let dir = output_dir(args.out.as_deref(), &scenario, "")?;
     begin_results(&dir, "sweep", args.force, &scenario)?;
     let done = store::prepare(&dir, &manifest, args.resume)?;
+    on_interrupt_explain_resume(&args, &dir);
     let todo =
         point_scenarios(&scenario, &plan, |i| shard.contains(i) && !done[i]).map_err(fail)?;
     warn_once(&scenario, &todo);
@@ -67,6 +68,48 @@ fn memory_plan(
     let at_once = threads.min(scenario.replications as usize) as u64;
     memory::check(estimate, at_once, limit, "this sweep")?;
     Ok(false)
+}
+
+/// On Ctrl-C, says that the finished points are kept and how to continue, then exits
+/// with the conventional status 130. Point files are written whole (temporary file and
+/// rename), so stopping between them loses at most the points in progress.
+fn on_interrupt_explain_resume(args: &SweepArgs, dir: &Path) {
+    let command = resume_command(args, dir);
+    let points = store::points_dir(dir);
+    // Only one handler can exist per process; a second sweep in the same process (tests)
+    // keeps the first, which is harmless.
+    let _ = ctrlc::set_handler(move || {
+        eprintln!(
+            "\ninterrupted: finished points are kept in '{}'; continue with:\n  {command}",
+            points.display()
+        );
+        std::process::exit(130);
+    });
+}
+
+/// The command line that resumes this sweep in `dir`.
+fn resume_command(args: &SweepArgs, dir: &Path) -> String {
+    let mut words = vec!["retrysim".to_owned(), "sweep".to_owned()];
+    words.extend(
+        args.scenario
+            .scenario
+            .iter()
+            .map(|p| p.display().to_string()),
+    );
+    for set in &args.scenario.sets {
+        words.push(format!("--set {set}"));
+    }
+    if let Some(seed) = args.scenario.seed {
+        words.push(format!("--seed {seed}"));
+    }
+    if let Some(shard) = &args.shard {
+        words.push(format!("--shard {shard}"));
+    }
+    if let Some(baseline) = &args.baseline {
+        words.push(format!("--baseline {baseline}"));
+    }
+    words.push(format!("--resume --out {}", dir.display()));
+    words.join(" ")
 }
 
 /// Validates the scenario of every point `wanted` selects, in point order.
@@ -168,7 +211,29 @@ fn report(
 
 #[cfg(test)]
 mod tests {
-    use super::split_warning;
+    use super::{resume_command, split_warning};
+    use crate::cli::{ScenarioArgs, SweepArgs};
+
+    #[test]
+    fn the_resume_hint_repeats_what_shapes_the_sweep() {
+        let args = SweepArgs {
+            scenario: ScenarioArgs {
+                scenario: Some("s.toml".into()),
+                sets: vec!["policy.retry_period=24h".into()],
+                seed: Some(3),
+            },
+            out: None,
+            threads: Some(2),
+            baseline: None,
+            resume: false,
+            shard: None,
+            ..SweepArgs::default()
+        };
+        assert_eq!(
+            resume_command(&args, std::path::Path::new("out/s")),
+            "retrysim sweep s.toml --set policy.retry_period=24h --seed 3 --resume --out out/s"
+        );
+    }
 
     #[test]
     fn warnings_split_into_key_value_and_message() {

@@ -12,6 +12,7 @@
 
 mod axis;
 mod cdf;
+mod decision;
 mod delivery;
 mod font;
 mod frame;
@@ -21,6 +22,7 @@ mod legend;
 mod lines;
 mod load;
 pub(crate) mod output;
+mod paired;
 mod palette;
 mod pareto;
 mod series;
@@ -33,13 +35,15 @@ use input::Input;
 use output::Chart;
 
 /// Base names of every chart this module can draw, in report order.
-pub const CHART_NAMES: [&str; 6] = [
+pub const CHART_NAMES: [&str; 8] = [
     "summary",
+    "decision",
     "delivery_rate",
     "suppressions",
     "heatmap",
     "ttd_cdf",
     "pareto",
+    "paired",
 ];
 
 /// Draws every chart (PNG + SVG) and report.html into `dir`, reading only the CSV files
@@ -120,11 +124,13 @@ type Outcome = Result<Vec<PathBuf>, Skip>;
 fn draw_chart(name: &str, input: &Input, dir: &Path) -> anyhow::Result<Outcome> {
     match name {
         "summary" => render(dir, name, summary::SummaryChart::new(input)),
+        "decision" => render(dir, name, decision::DecisionChart::new(input)),
         "delivery_rate" => render(dir, name, delivery::DeliveryChart::new(input)),
         "suppressions" => render(dir, name, suppression::SuppressionChart::new(input)),
         "heatmap" => render(dir, name, heatmap::HeatmapChart::new(input)),
         "ttd_cdf" => render(dir, name, cdf::CdfChart::new(input)),
         "pareto" => render(dir, name, pareto::ParetoChart::new(input)),
+        "paired" => render(dir, name, paired::PairedChart::new(input)),
         _ => Ok(Err(Skip::missing(format!("unknown chart '{name}'")))),
     }
 }

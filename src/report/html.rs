@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::charts::CHART_NAMES;
-use super::table::{Table, parse_f64};
+use super::table::Table;
 
 /// Metrics shown in the aggregate table, with their heading and a scale for display:
 /// the outcome, then what only a simulator can count (false suppressions, attempts to
@@ -33,10 +33,12 @@ div.table{overflow-x:auto;margin:1em 0;max-width:100%}\
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right;white-space:nowrap}\
 th{white-space:normal;vertical-align:bottom}\
 th{background:#f3f3f3}td.text,th.text{text-align:left}\
-tr.recommended{background:#fde6d2;font-weight:bold}\
+tr.recommended{background:#fde6d2;font-weight:bold}tr.infeasible{color:#777}\
+p.question{font-style:italic;color:#444}p.answer{font-size:1.3em;margin:.5em 0}\
+ul.why li{margin:.3em 0}summary{cursor:pointer;margin:.5em 0}\
 pre{background:#f6f6f6;padding:1em;overflow:auto}\
 pre{max-height:30em}\
-figure{margin:1.5em 0}figure svg{display:block;max-width:100%;height:auto}";
+figure{margin:1.5em 0}figcaption{color:#444}figure svg{display:block;max-width:100%;height:auto}";
 
 /// Writes `dir/report.html` from the files in `dir` and returns its path.
 pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
@@ -60,7 +62,19 @@ pub fn write_report(dir: &Path) -> anyhow::Result<PathBuf> {
     );
     // The answer first, the evidence next, the inputs last: readers come for the
     // recommendation and the scenario text is long.
-    recommendation_section(&mut page, recommendation.as_ref());
+    let why = std::fs::read_to_string(dir.join("recommendation.txt")).ok();
+    let question = parsed
+        .as_ref()
+        .and_then(|t| t.get("question")?.as_str().map(str::to_owned));
+    super::answer::section(
+        &mut page,
+        &super::answer::Sources {
+            question: question.as_deref(),
+            metric: &objective_metric(parsed.as_ref()),
+            table: recommendation.as_ref(),
+            why: why.as_deref(),
+        },
+    );
     aggregate_section(&mut page, aggregate.as_ref());
     charts_section(&mut page, dir);
     policy_section(&mut page, parsed.as_ref());
@@ -155,7 +169,10 @@ fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
         .filter(|m| table.column(&format!("{}_mean", m.0)).is_some())
         .collect();
     let mut headings = vec!["point".to_owned()];
-    headings.extend(keys.iter().cloned());
+    headings.extend(
+        keys.iter()
+            .map(|k| k.strip_prefix("policy.").unwrap_or(k).to_owned()),
+    );
     headings.extend(metrics.iter().map(|m| m.1.to_owned()));
     for heading in &headings {
         let _ = write!(page, "<th>{}</th>", escape(heading));
@@ -173,7 +190,13 @@ fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
         for (metric, _, scale) in &metrics {
             let mean = table.f64(row, &format!("{metric}_mean"));
             let ci = table.f64(row, &format!("{metric}_ci95"));
-            let _ = write!(page, "<td>{}</td>", mean_ci(mean, ci, *scale));
+            // Counts read as whole numbers; rates and money keep two decimals.
+            let digits = if *scale != 1.0 || *metric == "cost_total" {
+                2
+            } else {
+                0
+            };
+            let _ = write!(page, "<td>{}</td>", mean_ci(mean, ci, *scale, digits));
         }
         page.push_str("</tr>\n");
     }
@@ -181,11 +204,15 @@ fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
 }
 
 /// `mean ± ci` at a precision that suits the size of the numbers.
-fn mean_ci(mean: Option<f64>, ci: Option<f64>, scale: f64) -> String {
+fn mean_ci(mean: Option<f64>, ci: Option<f64>, scale: f64, digits: usize) -> String {
     let Some(mean) = mean else {
         return "–".to_owned();
     };
-    let digits = if (mean * scale).abs() >= 1000.0 { 0 } else { 2 };
+    let digits = if (mean * scale).abs() >= 1000.0 {
+        0
+    } else {
+        digits
+    };
     let show = |v: f64| group_thousands(&format!("{:.*}", digits, v * scale));
     match ci {
         Some(ci) => format!("{} ± {}", show(mean), show(ci)),
@@ -209,6 +236,40 @@ fn group_thousands(number: &str) -> String {
     format!("{sign}{grouped}{fraction}")
 }
 
+/// What to look for in each chart.
+fn caption(name: &str) -> &'static str {
+    match name {
+        "summary" => "Where every message ended: read the small bars from their labels.",
+        "decision" => {
+            "The metrics the recommendation weighs: points above (or below) a dashed bound \
+             break that constraint and are crossed out, whatever they gain elsewhere."
+        }
+        "delivery_rate" => {
+            "Delivery rate by setting; lines that coincide say so in the legend, and a zoomed \
+             panel separates close values when one extreme squashes the rest."
+        }
+        "suppressions" => {
+            "Suppressed contacts and, of those, false suppressions: a low threshold suppresses \
+             addresses that would have recovered."
+        }
+        "heatmap" => {
+            "Delivery rate in every cell of the grid; read small differences from the printed values."
+        }
+        "ttd_cdf" => {
+            "How long retried messages took to arrive: curves further left deliver sooner."
+        }
+        "pareto" => {
+            "The trade-off: up and left is better; the line joins the feasible points no \
+             other feasible point beats on both axes; crosses break a constraint."
+        }
+        "paired" => {
+            "Each point against the baseline, replication by replication: an interval that \
+             crosses the grey line cannot be told from the baseline."
+        }
+        _ => "",
+    }
+}
+
 fn charts_section(page: &mut String, dir: &Path) {
     page.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     let mut any = false;
@@ -221,8 +282,10 @@ fn charts_section(page: &mut String, dir: &Path) {
         let start = svg.find("<svg").unwrap_or(0);
         let _ = writeln!(
             page,
-            "<figure id=\"chart-{name}\">\n{}<figcaption>{name}.svg (also {name}.png)</figcaption>\n</figure>",
-            &svg[start..]
+            "<figure id=\"chart-{name}\">\n{}<figcaption>{} <small>({name}.svg, also \
+             {name}.png)</small></figcaption>\n</figure>",
+            &svg[start..],
+            caption(name)
         );
         any = true;
     }
@@ -232,58 +295,14 @@ fn charts_section(page: &mut String, dir: &Path) {
     page.push_str("</section>\n");
 }
 
-fn recommendation_section(page: &mut String, recommendation: Option<&Table>) {
-    page.push_str("<section id=\"recommendation\">\n<h2>Recommendation</h2>\n");
-    let Some(table) = recommendation else {
-        page.push_str("<p>No recommendation.csv in this directory.</p>\n</section>\n");
-        return;
-    };
-    let keys = table.swept_keys();
-    let chosen = table
-        .rows
+/// The metric `[objective]` optimises (delivery_rate when the scenario names none).
+fn objective_metric(scenario: Option<&toml::Table>) -> String {
+    let objective = scenario.and_then(|t| t.get("objective")?.as_table());
+    ["maximize", "minimize"]
         .iter()
-        .find(|r| table.cell(r, "status") == Some("recommended"));
-    match chosen {
-        Some(row) => {
-            let values: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{k} = {}", table.cell(row, k).unwrap_or("")))
-                .collect();
-            let _ = writeln!(
-                page,
-                "<p>Recommended: <strong>{}</strong>.</p>",
-                escape(&values.join(", "))
-            );
-        }
-        None => page.push_str("<p>No point met the constraints; nothing is recommended.</p>\n"),
-    }
-    page.push_str("<div class=\"table\"><table>\n<tr>");
-    for heading in &table.headers {
-        let _ = write!(page, "<th>{}</th>", escape(heading));
-    }
-    page.push_str("</tr>\n");
-    for row in &table.rows {
-        let class = match table.cell(row, "status") {
-            Some("recommended") => " class=\"recommended\"",
-            _ => "",
-        };
-        let _ = write!(page, "<tr{class}>");
-        for cell in row {
-            let shown = parse_f64(cell).map_or_else(|| cell.clone(), |v| trim_number(v, cell));
-            let _ = write!(page, "<td>{}</td>", escape(&shown));
-        }
-        page.push_str("</tr>\n");
-    }
-    page.push_str("</table></div>\n</section>\n");
-}
-
-/// Rounds long decimals to four places but leaves short numbers as written.
-fn trim_number(value: f64, original: &str) -> String {
-    if original.len() <= 8 {
-        original.to_owned()
-    } else {
-        format!("{value:.4}")
-    }
+        .find_map(|k| objective?.get(*k)?.as_str())
+        .unwrap_or("delivery_rate")
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -317,7 +336,7 @@ mod tests {
                 "section {id}"
             );
         }
-        assert_eq!(html.matches("<svg").count(), 5);
+        assert_eq!(html.matches("<svg").count(), 7);
         assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="));
         assert!(
             html.contains(
@@ -329,7 +348,9 @@ mod tests {
         assert!(html.contains("<tr class=\"recommended\">"));
         let at = |id: &str| html.find(&format!("<section id=\"{id}\">")).unwrap();
         assert!(at("recommendation") < at("aggregate") && at("charts") < at("scenario"));
-        assert!(html.contains("policy.soft_bounce_threshold = 20, policy.retry_period = 84h"));
+        assert!(
+            html.contains("use <strong>soft_bounce_threshold = 20, retry_period = 84h</strong>")
+        );
     }
 
     #[test]
@@ -349,13 +370,14 @@ mod tests {
 
     #[test]
     fn mean_and_interval_use_sensible_precision() {
-        assert_eq!(mean_ci(Some(0.9), Some(0.01), 100.0), "90.00 ± 1.00");
-        assert_eq!(mean_ci(Some(12_345.4), None, 1.0), "12\u{2009}345");
+        assert_eq!(mean_ci(Some(0.9), Some(0.01), 100.0, 2), "90.00 ± 1.00");
+        assert_eq!(mean_ci(Some(840.67), Some(82.29), 1.0, 0), "841 ± 82");
+        assert_eq!(mean_ci(Some(12_345.4), None, 1.0, 0), "12\u{2009}345");
         assert_eq!(
-            mean_ci(Some(462_975.0), Some(2761.0), 1.0),
+            mean_ci(Some(462_975.0), Some(2761.0), 1.0, 0),
             "462\u{2009}975 ± 2\u{2009}761"
         );
         assert_eq!(group_thousands("-1234.50"), "-1\u{2009}234.50");
-        assert_eq!(mean_ci(None, Some(1.0), 1.0), "–");
+        assert_eq!(mean_ci(None, Some(1.0), 1.0, 0), "–");
     }
 }

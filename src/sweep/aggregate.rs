@@ -31,7 +31,7 @@ pub struct PointStats {
 }
 
 /// The values of metric `m` in each replication of a point.
-fn column(record: &PointRecord, m: usize) -> Vec<Option<f64>> {
+pub(crate) fn column(record: &PointRecord, m: usize) -> Vec<Option<f64>> {
     record
         .values
         .iter()

@@ -3,19 +3,24 @@
 //! `maximize = "<metric>"` or `minimize = "<metric>"` (default: maximize delivery_rate)
 //! under `constraints = ["false_suppression_rate <= 0.005", ...]`, judged on means.
 //!
-//! Status: `recommended` for the best feasible point (lowest number on equal means),
-//! `tie` for feasible points whose 95% interval overlaps the best's, `feasible` for the
-//! other feasible points and `infeasible` for points that violate a constraint.
+//! Status: `recommended` for the chosen point, `tie` for feasible points that the
+//! paired difference cannot tell from the best (see [`choice`] for the rule and the
+//! tie-break), `feasible` for the other feasible points and `infeasible` for points
+//! that violate a constraint. [`explain`] says all of it in words.
 
+pub mod choice;
+pub mod explain;
+pub mod no_effect;
 mod objective;
 
+pub use choice::{Choice, TieBreak, choose};
 pub use objective::{Constraint, Objective, Op};
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::aggregate::PointStats;
 use super::store::Manifest;
-use crate::metrics::RunMetrics;
 use crate::report::{atomic, neutralise, real};
 
 /// What the recommendation says of a point.
@@ -54,12 +59,7 @@ pub fn pareto_front(points: &[[f64; 3]]) -> Vec<bool> {
         .collect()
 }
 
-fn metric(name: &str) -> usize {
-    RunMetrics::names()
-        .iter()
-        .position(|n| n == name)
-        .expect("a metric of RunMetrics::names")
-}
+use choice::metric;
 
 /// The mean of metric `m` at a point.
 fn mean(p: &PointStats, m: usize) -> Option<f64> {
@@ -88,44 +88,46 @@ pub fn front(points: &[PointStats]) -> Vec<bool> {
     pareto_front(&coords)
 }
 
-/// The status of every point under `objective`.
-pub fn statuses(points: &[PointStats], objective: &Objective) -> Vec<Status> {
-    let m = objective.metric_index();
-    let feasible: Vec<bool> = points
-        .iter()
-        .map(|p| mean(p, m).is_some() && objective.constraints().iter().all(|c| c.holds(p)))
-        .collect();
-    let score = |p: &PointStats| mean(p, m).map(|x| if objective.maximize() { x } else { -x });
-    let best = (0..points.len())
-        .filter(|&i| feasible[i])
-        .fold(None, |best: Option<usize>, i| match best {
-            Some(b) if score(&points[b]) >= score(&points[i]) => Some(b),
-            _ => Some(i),
-        });
-    let interval = |p: &PointStats| {
-        let e = p.metrics[m].mean;
-        let (x, h) = (e.mean.unwrap_or(f64::NAN), e.ci95.unwrap_or(0.0));
-        (x - h, x + h)
-    };
-    (0..points.len())
-        .map(|i| match best {
-            _ if !feasible[i] => Status::Infeasible,
-            Some(b) if b == i => Status::Recommended,
-            Some(b) => {
-                let ((lo, hi), (blo, bhi)) = (interval(&points[i]), interval(&points[b]));
-                if lo <= bhi && blo <= hi {
-                    Status::Tie
-                } else {
-                    Status::Feasible
-                }
+/// The status of every point under a choice.
+pub fn statuses(choice: &Choice) -> Vec<Status> {
+    (0..choice.breaks.len())
+        .map(|i| {
+            if !choice.feasible(i) {
+                Status::Infeasible
+            } else if choice.best == Some(i) {
+                Status::Recommended
+            } else if choice.tied[i] {
+                Status::Tie
+            } else {
+                Status::Feasible
             }
-            None => Status::Feasible,
         })
         .collect()
 }
 
-/// The header of `recommendation.csv`.
-pub fn header(keys: &[String]) -> Vec<String> {
+/// Metrics of the objective and constraints that the fixed columns do not already show,
+/// in order of first mention.
+pub fn extra_metrics(objective: &Objective) -> Vec<String> {
+    let fixed = [
+        "delivery_rate",
+        "false_suppressions",
+        "attempts_per_delivered",
+    ];
+    let mut extra: Vec<String> = Vec::new();
+    let named = std::iter::once(objective.metric())
+        .chain(objective.constraints().iter().map(|c| c.metric()));
+    for m in named {
+        if !fixed.contains(&m) && !extra.iter().any(|e| e == m) {
+            extra.push(m.to_string());
+        }
+    }
+    extra
+}
+
+/// The header of `recommendation.csv`: the point, its swept values, the fixed metric
+/// columns and status, then (appended later, so older readers keep working) the
+/// explanation columns and the means of the objective's and constraints' other metrics.
+pub fn header(keys: &[String], objective: &Objective) -> Vec<String> {
     let mut h = vec!["point".to_string()];
     h.extend(keys.iter().cloned());
     h.extend(
@@ -136,9 +138,15 @@ pub fn header(keys: &[String]) -> Vec<String> {
             "attempts_per_delivered_mean",
             "on_pareto_front",
             "status",
+            "objective_mean",
+            "objective_ci95",
+            "diff_vs_recommended_mean",
+            "diff_vs_recommended_ci95",
+            "breaks",
         ]
         .map(String::from),
     );
+    h.extend(extra_metrics(objective).iter().map(|m| format!("{m}_mean")));
     h
 }
 
@@ -147,9 +155,13 @@ pub fn write(
     path: &Path,
     manifest: &Manifest,
     points: &[PointStats],
-    status: &[Status],
+    objective: &Objective,
+    choice: &Choice,
 ) -> anyhow::Result<PathBuf> {
     let on_front = front(points);
+    let status = statuses(choice);
+    let om = metric(&objective.metric());
+    let extra: Vec<usize> = extra_metrics(objective).iter().map(|m| metric(m)).collect();
     let [dr, fs, apd] = [
         "delivery_rate",
         "false_suppressions",
@@ -158,7 +170,7 @@ pub fn write(
     .map(metric);
     let text = |x: Option<f64>| x.map_or(String::new(), real);
     atomic::write_csv(path, |w| {
-        w.write_record(header(&manifest.keys))?;
+        w.write_record(header(&manifest.keys, objective))?;
         for (i, p) in points.iter().enumerate() {
             let mut row = vec![p.index.to_string()];
             row.extend(
@@ -173,11 +185,38 @@ pub fn write(
                 text(mean(p, apd)),
                 on_front[i].to_string(),
                 status[i].name().to_string(),
+                text(mean(p, om)),
+                text(p.metrics[om].mean.ci95),
+                text(choice.diff[i].and_then(|d| d.mean)),
+                text(choice.diff[i].and_then(|d| d.ci95)),
+                breaks(objective, &choice.breaks[i]),
             ]);
+            row.extend(extra.iter().map(|&m| text(mean(p, m))));
             w.write_record(&row)?;
         }
         Ok(())
     })
+}
+
+/// The constraints a point breaks, as written, separated by `; `.
+fn breaks(objective: &Objective, broken: &[usize]) -> String {
+    let texts: Vec<String> = broken
+        .iter()
+        .map(|&k| match objective.constraints().get(k) {
+            Some(c) => c.text(),
+            None => format!("{} undefined", objective.metric()),
+        })
+        .collect();
+    texts.join("; ")
+}
+
+/// Writes the explanation lines to `recommendation.txt` at `path`.
+pub fn write_text(path: &Path, lines: &[String]) -> anyhow::Result<PathBuf> {
+    let mut f = atomic::AtomicFile::create(path)?;
+    for line in lines {
+        writeln!(f, "{line}")?;
+    }
+    f.commit()
 }
 
 #[cfg(test)]

@@ -276,8 +276,26 @@ fn bad_scenarios_name_the_file_and_key() {
         err.contains("policy.backoff.jitter must be one of none, full, equal, decorrelated"),
         "{err}"
     );
-    let err = case.fails(&["--set", "colour=blue"]);
-    assert!(err.contains("s.toml") && err.contains("colour"), "{err}");
+    // A key that does not exist is a typo on the command line: status 2, and the
+    // message names the --set rather than the file.
+    let typo = retrysim()
+        .arg("run")
+        .arg(case.scenario())
+        .args([
+            "--out",
+            case.out().to_str().unwrap(),
+            "--set",
+            "colour=blue",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert_eq!(typo.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: --set colour=blue: unknown field `colour`"),
+        "{err}"
+    );
+    assert!(!err.contains("s.toml"), "{err}");
     let err = case.fails(&["--set", "timezone=Mars/Olympus"]);
     assert!(err.contains("timezone"), "{err}");
     let err = case.fails(&["--set", "no-equals"]);
@@ -409,6 +427,15 @@ fn generate_needs_a_synthetic_workload_and_plot_a_folder() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not a folder of results"));
+    let empty = case.dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let output = retrysim().arg("plot").arg(&empty).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("holds no results"));
+    assert!(
+        !empty.join("report.html").exists(),
+        "nothing written for an empty folder"
+    );
 }
 
 /// A one-second schedule with no threshold retries one message every second of its

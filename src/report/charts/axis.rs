@@ -52,10 +52,11 @@ pub fn short_key(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
 }
 
-/// A number printed without noise: integers bare, others with at most two decimals.
+/// A number printed without noise: integers bare (thousands grouped with commas, so
+/// 20,000 reads at a glance), others with at most two decimals.
 pub fn format_number(value: f64) -> String {
     if (value - value.round()).abs() < 1e-9 {
-        format!("{}", value.round() as i64)
+        crate::sweep::recommend::explain::grouped(value.round() as i64)
     } else {
         let text = format!("{value:.2}");
         text.trim_end_matches('0').trim_end_matches('.').to_owned()
@@ -265,6 +266,7 @@ mod tests {
         assert_eq!(axis.ticks(), [4.0, 6.0, 8.0]);
         assert_eq!(axis.label, "policy.max_attempts");
         assert_eq!(format_number(2.50), "2.5");
+        assert_eq!(format_number(20000.0), "20,000");
         assert_eq!(short_key("policy.retry_period"), "retry_period");
     }
 

@@ -230,6 +230,8 @@ impl Chart for CdfChart {
             },
             y_range: y_start..100.0 + (100.0 - y_start) * 0.02,
             series,
+            guides: Vec::new(),
+            crosses: Vec::new(),
         };
         lines::draw(&plot, &panel)?;
         let hidden = lines::hidden_under(&panel.series, 100.0 - y_start);

@@ -54,6 +54,8 @@ impl DeliveryChart {
             y_label: "delivery rate (% of messages)".to_owned(),
             y_range,
             series: self.lines.series.clone(),
+            guides: Vec::new(),
+            crosses: Vec::new(),
         }
     }
 }

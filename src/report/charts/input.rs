@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::report::table::{Table, parse_f64};
+use crate::sweep::recommend::Objective;
 
 use super::axis::short_key;
 
@@ -27,6 +28,9 @@ pub struct Input {
     pub ttd: Option<Table>,
     /// Swept keys (dotted column names) in file order.
     pub keys: Vec<String>,
+    /// The scenario's `[objective]` (the default objective when `scenario.toml` has
+    /// none); `None` when it cannot be read.
+    pub objective: Option<Objective>,
 }
 
 impl Input {
@@ -45,6 +49,7 @@ impl Input {
             recommendation: Table::load_optional(&dir.join("recommendation.csv"))?,
             ttd: Table::load_optional(&dir.join("ttd.csv"))?,
             keys,
+            objective: objective(dir),
         })
     }
 
@@ -133,6 +138,13 @@ impl Input {
             _ => format!("point {point}"),
         }
     }
+}
+
+/// The `[objective]` of `dir/scenario.toml`, read as the sweep reads it.
+fn objective(dir: &Path) -> Option<Objective> {
+    let text = std::fs::read_to_string(dir.join("scenario.toml")).ok()?;
+    let doc = text.parse::<toml::Table>().ok()?;
+    Objective::parse(doc.get("objective").and_then(toml::Value::as_table)).ok()
 }
 
 /// The `name` of `dir/scenario.toml`, or the directory's own name when unavailable.

@@ -19,6 +19,8 @@ pub enum Mark {
     Dot,
     /// A filled triangle, for the highlighted recommendation.
     Triangle,
+    /// A cross, for points that break a constraint.
+    Cross,
 }
 
 /// One row of a legend.
@@ -123,6 +125,7 @@ where
         }
         Mark::Dot => area.draw(&Circle::new((mid, y), 6, colour.filled()))?,
         Mark::Triangle => area.draw(&TriangleMarker::new((mid, y), 10, colour.filled()))?,
+        Mark::Cross => area.draw(&Cross::new((mid, y), 7, colour.stroke_width(3)))?,
     }
     Ok(())
 }

@@ -73,7 +73,15 @@ pub struct Panel {
     pub y_range: Range<f64>,
     /// Lines to draw, in legend order.
     pub series: Vec<Series>,
+    /// Horizontal reference lines (constraint bounds), drawn dashed.
+    pub guides: Vec<f64>,
+    /// Points marked with a cross (points that break a constraint).
+    pub crosses: Vec<(f64, f64)>,
 }
+
+/// Colour of guides and crosses: near black, so that it is never mistaken for a line
+/// colour of the palette.
+pub const WARNING: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
 /// A vertical range covering every point and band, padded, and kept inside `limits`.
 pub fn fit_range(series: &[Series], limits: Range<f64>) -> Range<f64> {
@@ -330,6 +338,22 @@ where
             chart.draw_series(dots)?;
         }
     }
+    for &y in panel.guides.iter().filter(|y| panel.y_range.contains(y)) {
+        let (x0, x1) = (panel.x.range.start, panel.x.range.end);
+        let dashes = 24;
+        let step = (x1 - x0) / f64::from(2 * dashes);
+        let pieces = (0..dashes).map(|k| {
+            let a = x0 + step * f64::from(2 * k);
+            PathElement::new(vec![(a, y), (a + step, y)], WARNING.stroke_width(2))
+        });
+        chart.draw_series(pieces)?;
+    }
+    let crosses = panel
+        .crosses
+        .iter()
+        .filter(|p| panel.y_range.contains(&p.1))
+        .map(|p| Cross::new(*p, 8, WARNING.stroke_width(3)));
+    chart.draw_series(crosses)?;
     Ok(())
 }
 

@@ -118,6 +118,8 @@ impl Chart for LoadChart {
             y_label: "attempts per minute".to_owned(),
             y_range: 0.0..top * 1.05,
             series: self.series.clone(),
+            guides: Vec::new(),
+            crosses: Vec::new(),
         };
         lines::draw(&plot, &panel)?;
         let entries: Vec<Entry> = self

@@ -1,5 +1,10 @@
 //! Chart `pareto`: the trade-off between delivery rate and false suppressions, with the
 //! Pareto front highlighted and the recommended point marked and labelled.
+//!
+//! The front drawn is the front of the two metrics drawn, among the points that meet
+//! the objective's constraints: a point is on it when no other feasible point has both
+//! a higher delivery rate and fewer false suppressions. Points that break a constraint
+//! are crosses, whatever their position, since they cannot be chosen.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -16,6 +21,27 @@ use super::palette::{self, MUTED};
 /// One point of the scatter: (false suppressions, delivery rate in %).
 type Xy = (f64, f64);
 
+/// Colour of the points that break a constraint, as in the decision chart.
+const INFEASIBLE: RGBColor = super::lines::WARNING;
+
+/// For each point, whether it is on the front of (fewer false suppressions, higher
+/// delivery rate) among the points whose status is not `infeasible`.
+pub fn front_of_feasible(points: &[(Xy, &str)]) -> Vec<bool> {
+    let coords: Vec<[f64; 3]> = points.iter().map(|((x, y), _)| [*x, -*y, 0.0]).collect();
+    let feasible: Vec<usize> = (0..points.len())
+        .filter(|&i| points[i].1 != "infeasible")
+        .collect();
+    let sub: Vec<[f64; 3]> = feasible.iter().map(|&i| coords[i]).collect();
+    let mut on = vec![false; points.len()];
+    for (k, front) in crate::sweep::recommend::pareto_front(&sub)
+        .into_iter()
+        .enumerate()
+    {
+        on[feasible[k]] = front;
+    }
+    on
+}
+
 /// The Pareto scatter, ready to draw.
 pub struct ParetoChart {
     title: String,
@@ -24,6 +50,7 @@ pub struct ParetoChart {
     /// Every front point, the recommended one and ties included, in x order.
     front_line: Vec<Xy>,
     ties: Vec<Xy>,
+    infeasible: Vec<Xy>,
     recommended: Option<(Xy, String)>,
 }
 
@@ -48,17 +75,28 @@ impl ParetoChart {
             front: Vec::new(),
             front_line: Vec::new(),
             ties: Vec::new(),
+            infeasible: Vec::new(),
             recommended: None,
         };
-        for row in &table.rows {
-            let x = table.f64(row, "false_suppressions_mean");
-            let y = table.f64(row, "delivery_rate_mean");
-            let (Some(x), Some(y)) = (x, y) else { continue };
-            let xy = (x, y * 100.0);
-            if table.cell(row, "on_pareto_front") == Some("true") {
+        let rows: Vec<(Xy, &str, &[String])> = table
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let x = table.f64(row, "false_suppressions_mean")?;
+                let y = table.f64(row, "delivery_rate_mean")?;
+                Some((
+                    (x, y * 100.0),
+                    table.cell(row, "status").unwrap_or(""),
+                    row.as_slice(),
+                ))
+            })
+            .collect();
+        let on_front = front_of_feasible(&rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>());
+        for (&(xy, status, row), front) in rows.iter().zip(on_front) {
+            if front {
                 chart.front_line.push(xy);
             }
-            match table.cell(row, "status").unwrap_or("") {
+            match status {
                 "recommended" => {
                     let values = keys
                         .iter()
@@ -67,7 +105,8 @@ impl ParetoChart {
                     chart.recommended = Some((xy, format!("recommended: {label}")));
                 }
                 "tie" => chart.ties.push(xy),
-                _ if table.cell(row, "on_pareto_front") == Some("true") => chart.front.push(xy),
+                "infeasible" => chart.infeasible.push(xy),
+                _ if front => chart.front.push(xy),
                 _ => chart.dominated.push(xy),
             }
         }
@@ -84,6 +123,7 @@ impl ParetoChart {
         let recommended = self.recommended.iter().map(|r| r.0);
         self.dominated
             .iter()
+            .chain(&self.infeasible)
             .chain(&self.front)
             .chain(&self.ties)
             .copied()
@@ -131,6 +171,12 @@ impl ParetoChart {
                 Mark::Triangle,
             ),
             (!self.dominated.is_empty(), "other points", MUTED, Mark::Dot),
+            (
+                !self.infeasible.is_empty(),
+                "breaks a constraint",
+                INFEASIBLE,
+                Mark::Cross,
+            ),
         ];
         for (present, label, colour, mark) in groups {
             if present {
@@ -167,6 +213,8 @@ impl Chart for ParetoChart {
         let dot =
             |colour: RGBColor, size: i32| move |p: &Xy| Circle::new(*p, size, colour.filled());
         chart.draw_series(self.dominated.iter().map(dot(MUTED, 6)))?;
+        let cross = |p: &Xy| Cross::new(*p, 7, INFEASIBLE.stroke_width(3));
+        chart.draw_series(self.infeasible.iter().map(cross))?;
         let blue = palette::series(0);
         chart.draw_series(LineSeries::new(
             self.front_line.iter().copied(),
@@ -192,5 +240,21 @@ impl Chart for ParetoChart {
             chart.draw_series(std::iter::once(marker))?;
         }
         legend::draw(&side, None, &self.legend_entries())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::front_of_feasible;
+
+    #[test]
+    fn the_front_is_that_of_the_two_drawn_metrics_among_feasible_points() {
+        let points = [
+            ((10.0, 97.0), "feasible"),    // on the front
+            ((50.0, 90.0), "feasible"),    // worse on both drawn axes: not on it
+            ((5.0, 99.0), "infeasible"),   // would dominate everything, but cannot be chosen
+            ((30.0, 98.0), "recommended"), // more deliveries for more suppressions: on it
+        ];
+        assert_eq!(front_of_feasible(&points), [true, false, false, true]);
     }
 }

@@ -70,6 +70,8 @@ impl Chart for SuppressionChart {
                 y_label: "contacts (mean per run)".to_owned(),
                 y_range: lines::fit_range(&lines.series, 0.0..f64::INFINITY),
                 series: lines.series.clone(),
+                guides: Vec::new(),
+                crosses: Vec::new(),
             };
             lines::draw(area, &panel)?;
         }

@@ -62,8 +62,10 @@ fn thick_lines(svg: &str) -> usize {
 fn two_swept_keys_draw_lines_heatmap_cdf_and_pareto_but_no_summary() {
     let (_temp, _dir, written) = draw(&FULL);
     let expected: Vec<String> = [
+        "decision",
         "delivery_rate",
         "heatmap",
+        "paired",
         "pareto",
         "suppressions",
         "ttd_cdf",
@@ -124,7 +126,7 @@ fn every_png_is_1200_by_800() {
         .iter()
         .filter(|p| p.extension().unwrap() == "png")
         .collect();
-    assert_eq!(pngs.len(), 5);
+    assert_eq!(pngs.len(), 7);
     for png in pngs {
         assert_eq!(png_size(png), (1200, 800), "{}", png.display());
     }

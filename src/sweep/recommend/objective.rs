@@ -16,6 +16,18 @@ pub enum Op {
     Above,
 }
 
+impl Op {
+    /// The operator as written in a constraint.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::AtMost => "<=",
+            Op::Below => "<",
+            Op::AtLeast => ">=",
+            Op::Above => ">",
+        }
+    }
+}
+
 /// `metric op bound`, judged on the metric's mean. Built only through
 /// [`Constraint::new`] or [`Constraint::parse`], which check the metric and the bound,
 /// so a constraint in hand can always be judged.
@@ -92,6 +104,11 @@ impl Constraint {
             format!("objective.constraints: in {text:?}, {bound_text:?} is not a number")
         })?;
         Constraint::new(metric, op, bound)
+    }
+
+    /// The constraint as written: `attempts_to_dead <= 5000`.
+    pub fn text(&self) -> String {
+        format!("{} {} {}", self.metric, self.op.symbol(), self.bound)
     }
 
     /// Whether the point's mean meets the constraint (a missing mean does not, nor a

@@ -1,5 +1,6 @@
 //! The final files of a sweep, read from the point files in point order:
-//! `summary.csv`, `ttd.csv`, `aggregate.csv` and `recommendation.csv`.
+//! `summary.csv`, `ttd.csv`, `aggregate.csv`, `recommendation.csv` and
+//! `recommendation.txt` (the recommendation in words).
 
 use std::path::{Path, PathBuf};
 
@@ -7,7 +8,7 @@ use super::{Manifest, PointRecord, TTD_QUANTILES, missing, read_point};
 use crate::report::summary::{format_value, header_for};
 use crate::report::{atomic, neutralise};
 use crate::sweep::aggregate;
-use crate::sweep::recommend::{self, Objective, Status};
+use crate::sweep::recommend::{self, Objective, explain};
 
 /// What the assembly wrote, and the recommendation in a few lines for the terminal.
 #[derive(Debug, Clone)]
@@ -43,14 +44,27 @@ pub fn assemble(dir: &Path, manifest: &Manifest) -> anyhow::Result<Assembled> {
         manifest,
         &stats,
     )?);
-    let status = recommend::statuses(&stats, &objective);
+    let choice = recommend::choose(&stats, &records, &objective, manifest.baseline);
     written.push(recommend::write(
         &dir.join("recommendation.csv"),
         manifest,
         &stats,
-        &status,
+        &objective,
+        &choice,
     )?);
-    let report = describe(manifest, &objective, &stats, &status);
+    let report = explain::Context {
+        keys: &manifest.keys,
+        values: &manifest.points,
+        points: &stats,
+        objective: &objective,
+        choice: &choice,
+        no_effect: recommend::no_effect::sentences(&manifest.keys, &manifest.points, &records),
+    }
+    .lines();
+    written.push(recommend::write_text(
+        &dir.join("recommendation.txt"),
+        &report,
+    )?);
     Ok(Assembled {
         written,
         report,
@@ -112,46 +126,4 @@ fn write_ttd(path: &Path, records: &[PointRecord]) -> anyhow::Result<PathBuf> {
         }
         Ok(())
     })
-}
-
-fn describe(
-    manifest: &Manifest,
-    objective: &Objective,
-    stats: &[aggregate::PointStats],
-    status: &[Status],
-) -> Vec<String> {
-    let goal = format!(
-        "{} {}{}",
-        if objective.maximize() {
-            "maximize"
-        } else {
-            "minimize"
-        },
-        objective.metric(),
-        if objective.constraints().is_empty() {
-            String::new()
-        } else {
-            format!(" under {} constraint(s)", objective.constraints().len())
-        }
-    );
-    let Some(best) = status.iter().position(|s| *s == Status::Recommended) else {
-        return vec![format!(
-            "recommendation ({goal}): no point meets the constraints"
-        )];
-    };
-    let e = stats[best].metrics[objective.metric_index()].mean;
-    let values: Vec<String> = manifest
-        .keys
-        .iter()
-        .zip(&manifest.points[best])
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    let ties = status.iter().filter(|s| **s == Status::Tie).count();
-    vec![format!(
-        "recommendation ({goal}): point {best} ({}): {} = {} ± {}; {ties} point(s) tie with it",
-        values.join(", "),
-        objective.metric(),
-        e.mean.map_or("-".into(), crate::report::real),
-        e.ci95.map_or("-".into(), crate::report::real),
-    )]
 }
