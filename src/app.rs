@@ -13,6 +13,7 @@ use crate::scenario::Scenario;
 
 mod check;
 mod generate;
+pub mod import;
 mod merge;
 mod plot;
 mod run;
@@ -27,6 +28,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plot(args) => plot::plot(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
+        Command::Import(args) => import::import(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -49,6 +49,11 @@ pub enum Command {
     /// Redraw the charts (PNG and SVG) and report.html from the CSV files in DIR.
     #[command(after_help = EXIT_CODES)]
     Plot(PlotArgs),
+    /// Read a mail or SMS platform's log and write sends.csv and failures.csv (the import
+    /// format, so `kind = "csv"` replays them), observations.csv (every observed attempt)
+    /// and import_report.txt (records read and skipped, by reason). See docs/IMPORT.md.
+    #[command(after_help = EXIT_CODES)]
+    Import(crate::app::import::ImportArgs),
 }
 
 /// Options shared by commands that read a scenario.

@@ -1,0 +1,206 @@
+//! What the readers emit and where it is kept: the messages seen (with their creation
+//! time) and every observed attempt, classified on arrival.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::classify::{Classifier, FailureWords};
+use super::report::Skip;
+use crate::rules::errors::ErrorClass;
+use crate::time::Instant;
+use crate::workload::Channel;
+
+/// The outcome of one observed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Accepted by the receiving server or carrier.
+    Delivered,
+    /// Refused or deferred.
+    Failed,
+}
+
+impl Outcome {
+    /// The name written to `observations.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// A message seen in the log.
+#[derive(Debug, Clone)]
+pub struct SeenMessage {
+    /// Its id in `sends.csv`.
+    pub name: String,
+    /// Its recipient.
+    pub contact: String,
+    /// The earliest time the log shows it (created, queued, or first attempted).
+    pub created: Instant,
+    /// Email or SMS.
+    pub channel: Channel,
+    /// Where it was first seen: (file, line), to order ties.
+    pub first_seen: (u32, u64),
+}
+
+/// One observed attempt, classified.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    /// Index into [`Collector::messages`].
+    pub message: u32,
+    /// When the attempt's outcome was logged.
+    pub at: Instant,
+    /// Delivered or failed.
+    pub outcome: Outcome,
+    /// Attempt number as the log gives it, if it does.
+    pub attempt: Option<u32>,
+    /// Enhanced status code as logged.
+    pub status: String,
+    /// SMTP reply code as logged (or read from the text).
+    pub reply_code: String,
+    /// The server's or provider's text.
+    pub diagnostic: String,
+    /// For failures: the classified code and class.
+    pub error: Option<(String, ErrorClass)>,
+    /// Where it was read: (file index, line).
+    pub source: (u32, u64),
+}
+
+/// What a reader hands over for one attempt.
+#[derive(Debug, Clone, Copy)]
+pub struct Event<'a> {
+    /// The message's id.
+    pub message: &'a str,
+    /// The recipient.
+    pub contact: &'a str,
+    /// When.
+    pub at: Instant,
+    /// Delivered or failed.
+    pub outcome: Outcome,
+    /// Attempt number, if the log gives it.
+    pub attempt: Option<u32>,
+    /// The failure's (or delivery's) words.
+    pub words: FailureWords<'a>,
+}
+
+/// Everything read so far.
+#[derive(Debug, Default)]
+pub struct Collector {
+    /// Messages in order of first sight.
+    pub messages: Vec<SeenMessage>,
+    ids: FxHashMap<String, u32>,
+    /// Each message's latest observation, to spot repeated lines.
+    latest: Vec<u32>,
+    /// Observed attempts in reading order.
+    pub observations: Vec<Observation>,
+    /// Facts the readers count that are not skips (e.g. local hops folded).
+    pub notes: BTreeMap<&'static str, u64>,
+    classifier: Classifier,
+    position: (u32, u64),
+}
+
+impl Collector {
+    /// An empty collector classifying with `classifier`.
+    pub fn new(classifier: Classifier) -> Self {
+        Collector {
+            classifier,
+            ..Collector::default()
+        }
+    }
+
+    /// Sets the (file, line) that the next events come from.
+    pub fn set_position(&mut self, file: u32, line: u64) {
+        self.position = (file, line);
+    }
+
+    /// Counts a fact about the log under `what`.
+    pub fn note(&mut self, what: &'static str) {
+        *self.notes.entry(what).or_insert(0) += 1;
+    }
+
+    /// Records that `message` to `contact` existed at `at`; returns its index.
+    pub fn message(&mut self, message: &str, contact: &str, at: Instant) -> u32 {
+        if let Some(&i) = self.ids.get(message) {
+            let m = &mut self.messages[i as usize];
+            m.created = m.created.min(at);
+            return i;
+        }
+        let i = self.messages.len() as u32;
+        self.latest.push(u32::MAX);
+        self.messages.push(SeenMessage {
+            name: message.to_string(),
+            contact: contact.to_string(),
+            created: at,
+            channel: super::channel_of(contact),
+            first_seen: self.position,
+        });
+        self.ids.insert(message.to_string(), i);
+        i
+    }
+
+    /// Records one attempt, classifying a failure; a failure that cannot be classified,
+    /// or a message id reused for another recipient, is a skip.
+    pub fn attempt(&mut self, e: Event<'_>) -> Result<(), Skip> {
+        if let Some(&i) = self.ids.get(e.message)
+            && self.messages[i as usize].contact != e.contact
+        {
+            return Err(Skip::new(
+                "conflicting_recipient",
+                format!("message {} was first seen to another recipient", e.message),
+            ));
+        }
+        let error = match e.outcome {
+            Outcome::Delivered => None,
+            Outcome::Failed => {
+                let c = self
+                    .classifier
+                    .classify(&e.words)
+                    .map_err(|why| Skip::new("unclassified_failure", why))?;
+                Some((c.error_code, c.class))
+            }
+        };
+        let message = self.message(e.message, e.contact, e.at);
+        if self.repeats_latest(message, &e, error.as_ref()) {
+            return Err(Skip::new("duplicate", format!("a repeat of the line before for {}", e.message)));
+        }
+        self.latest[message as usize] = self.observations.len() as u32;
+        let reply = if e.words.reply_code.is_empty() {
+            super::classify::leading_reply_code(e.words.diagnostic)
+        } else {
+            e.words.reply_code
+        };
+        self.observations.push(Observation {
+            message,
+            at: e.at,
+            outcome: e.outcome,
+            attempt: e.attempt,
+            status: e.words.status.to_string(),
+            reply_code: reply.to_string(),
+            diagnostic: e.words.diagnostic.to_string(),
+            error,
+            source: self.position,
+        });
+        Ok(())
+    }
+
+    /// True when `e` says again what the message's latest observation said.
+    fn repeats_latest(&self, message: u32, e: &Event<'_>, error: Option<&(String, ErrorClass)>) -> bool {
+        let Some(prev) = self.observations.get(self.latest[message as usize] as usize) else {
+            return false;
+        };
+        prev.at == e.at
+            && prev.outcome == e.outcome
+            && prev.error.as_ref() == error
+            && prev.diagnostic == e.words.diagnostic
+    }
+
+    /// The observations sorted by (time, file, line): the order the inference and the
+    /// output use.
+    pub fn sorted_observations(&self) -> Vec<&Observation> {
+        let mut v: Vec<&Observation> = self.observations.iter().collect();
+        v.sort_by_key(|o| (o.at, o.source));
+        v
+    }
+}
