@@ -1,6 +1,7 @@
 //! retrysim's own `attempts.csv` (`run --trace`), so a simulated run can be imported like
 //! a real log. Only the chosen replication of point 0 is read; rows of other runs are
-//! counted. Columns are found by name in the header.
+//! counted. Columns are found by name in the header; `delivery_id` is optional (files
+//! written before it existed make each message its own delivery).
 
 use super::classify::FailureWords;
 use super::{Collector, Event, LogReader, Outcome, ReadOptions, Skip};
@@ -23,6 +24,7 @@ struct Columns {
     at: usize,
     outcome: usize,
     error: usize,
+    delivery: Option<usize>,
 }
 
 impl AttemptsReader {
@@ -50,6 +52,7 @@ fn header(f: &[String]) -> Result<Columns, Skip> {
         at: col("at")?,
         outcome: col("outcome")?,
         error: col("error_code")?,
+        delivery: f.iter().position(|n| n == "delivery_id"),
     })
 }
 
@@ -89,7 +92,10 @@ impl LogReader for AttemptsReader {
         let (message, contact) = (plain(get(c.message)), plain(get(c.contact)));
         let attempt: Option<u32> = get(c.attempt).parse().ok();
         if attempt == Some(1) {
-            out.message(message, contact, at);
+            let i = out.message(message, contact, at);
+            if let Some(d) = c.delivery.map(get).filter(|d| !d.is_empty()) {
+                out.set_delivery(i, plain(d));
+            }
         }
         out.attempt(Event {
             message,

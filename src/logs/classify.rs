@@ -116,19 +116,16 @@ fn reply_status(text: &str) -> Option<String> {
     }
 }
 
-/// The SMTP reply code at the start of a text such as `550 5.1.1 ...`, or "".
+/// The SMTP reply code of a text such as `550 5.1.1 ...` or `host x said: 452 4.2.2
+/// ...`: its first word of three digits starting with 2, 4 or 5, or "".
 pub fn leading_reply_code(text: &str) -> &str {
-    let t = text.trim_start();
-    let t = t.strip_prefix("smtp;").unwrap_or(t).trim_start();
-    match t.get(..3) {
-        Some(d)
-            if d.bytes().all(|c| c.is_ascii_digit())
-                && t.as_bytes().get(3).is_none_or(|c| !c.is_ascii_digit()) =>
-        {
-            d
-        }
-        _ => "",
-    }
+    text.split(|c: char| c.is_whitespace() || c == ';')
+        .find(|w| {
+            w.len() == 3
+                && w.bytes().all(|c| c.is_ascii_digit())
+                && matches!(w.as_bytes()[0], b'2' | b'4' | b'5')
+        })
+        .unwrap_or("")
 }
 
 /// The status standing for an Amazon SES bounce type and subtype when the record gives
@@ -223,5 +220,6 @@ mod tests {
         assert!(!is_failure_status("2.0.0"));
         assert_eq!(leading_reply_code("smtp; 550 5.1.1"), "550");
         assert_eq!(leading_reply_code("5500 x"), "");
+        assert_eq!(leading_reply_code("host mx said: 452 4.2.2 full"), "452");
     }
 }

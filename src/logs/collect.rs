@@ -37,6 +37,9 @@ pub struct SeenMessage {
     pub name: String,
     /// Its recipient.
     pub contact: String,
+    /// Its delivery (campaign or batch) when the log names one; else the message is its
+    /// own delivery.
+    pub delivery: Option<String>,
     /// The earliest time the log shows it (created, queued, or first attempted).
     pub created: Instant,
     /// Email or SMS.
@@ -132,12 +135,20 @@ impl Collector {
         self.messages.push(SeenMessage {
             name: message.to_string(),
             contact: contact.to_string(),
+            delivery: None,
             created: at,
             channel: super::channel_of(contact),
             first_seen: self.position,
         });
         self.ids.insert(message.to_string(), i);
         i
+    }
+
+    /// Names the delivery of message `i` (from [`Collector::message`]).
+    pub fn set_delivery(&mut self, i: u32, delivery: &str) {
+        if let Some(m) = self.messages.get_mut(i as usize) {
+            m.delivery = Some(delivery.to_string());
+        }
     }
 
     /// Records one attempt, classifying a failure; a failure that cannot be classified,

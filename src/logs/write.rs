@@ -28,7 +28,8 @@ pub const OBSERVATIONS_COLUMNS: [&str; 12] = [
 ];
 
 /// Writes `sends.csv`: one row per message, in (creation, first sight) order; the
-/// delivery id is the message id (one delivery sends one message to a contact, E4).
+/// delivery id is the log's when it names one, else the message id (one delivery sends
+/// one message to a contact, E4).
 pub fn sends(dir: &Path, c: &Collector, kind: MessageType) -> anyhow::Result<PathBuf> {
     let mut order: Vec<usize> = (0..c.messages.len()).collect();
     order.sort_by_key(|&i| (c.messages[i].created, c.messages[i].first_seen));
@@ -40,7 +41,7 @@ pub fn sends(dir: &Path, c: &Collector, kind: MessageType) -> anyhow::Result<Pat
                 &*neutralise(&m.name),
                 &*neutralise(&m.contact),
                 &m.created.to_string(),
-                &*neutralise(&m.name),
+                &*neutralise(m.delivery.as_deref().unwrap_or(&m.name)),
                 m.channel.name(),
                 kind.name(),
             ])?;

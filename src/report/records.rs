@@ -32,7 +32,7 @@ pub const SUPPRESSIONS_HEADER: [&str; 6] = [
     "counter",
 ];
 /// Header of `attempts.csv`.
-pub const ATTEMPTS_HEADER: [&str; 11] = [
+pub const ATTEMPTS_HEADER: [&str; 12] = [
     "replication",
     "point",
     "message_id",
@@ -44,6 +44,7 @@ pub const ATTEMPTS_HEADER: [&str; 11] = [
     "outcome",
     "error_code",
     "reason",
+    "delivery_id",
 ];
 /// Header of `operator.csv`.
 pub const OPERATOR_HEADER: [&str; 7] = [
@@ -83,8 +84,9 @@ pub fn attempts<W: Write>(
     run: RunContext<'_>,
     records: &[AttemptRecord],
 ) -> csv::Result<()> {
-    let (mut message, mut contact) = (String::new(), String::new());
+    let (mut message, mut contact, mut delivery) = (String::new(), String::new(), String::new());
     for r in records {
+        let send = &run.workload.sends[r.message as usize];
         let note = r
             .note
             .map_or("", |i| run.workload.notes[i as usize].as_str());
@@ -104,6 +106,7 @@ pub fn attempts<W: Write>(
             },
             &neutralise(r.error.map_or("", |c| run.errors.info(c).code.as_str())),
             &neutralise(note),
+            &neutralise(run.workload.deliveries.write(send.delivery, &mut delivery)),
         ])?;
     }
     Ok(())
