@@ -2,6 +2,7 @@
 
 mod cli;
 mod golden;
+mod import;
 mod operator;
 mod properties;
 mod robustness;
