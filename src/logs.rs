@@ -27,8 +27,8 @@ pub mod mailgun;
 pub mod postfix;
 pub mod replay;
 pub mod report;
-pub mod ses;
 pub mod sendgrid;
+pub mod ses;
 pub mod twilio;
 pub mod write;
 

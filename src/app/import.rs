@@ -56,7 +56,13 @@ pub(super) fn import(args: ImportArgs) -> anyhow::Result<()> {
     let tail = Tail::parse(&args.tail).map_err(anyhow::Error::msg)?;
     let mut collected = Collector::default();
     let mut report = ImportReport::default();
-    logs::read_files(args.format, &args.files, &options, &mut collected, &mut report)?;
+    logs::read_files(
+        args.format,
+        &args.files,
+        &options,
+        &mut collected,
+        &mut report,
+    )?;
     if args.strict && report.problems > 0 {
         let lines: Vec<String> = report.bad.iter().map(|b| b.render()).collect();
         anyhow::bail!(

@@ -80,7 +80,10 @@ impl LogReader for AttemptsReader {
         };
         let get = |i: usize| f.get(i).map_or("", String::as_str);
         if get(c.replication) != self.replication || get(c.point) != "0" {
-            return Err(Skip::new("ignored_other_run", "another replication or point"));
+            return Err(Skip::new(
+                "ignored_other_run",
+                "another replication or point",
+            ));
         }
         let at = Instant::parse_rfc3339(get(c.at))
             .map_err(|_| Skip::new("bad_time", format!("at = {:?}", get(c.at))))?;

@@ -174,7 +174,10 @@ impl Collector {
         };
         let message = self.message(e.message, e.contact, e.at);
         if self.repeats_latest(message, &e, error.as_ref()) {
-            return Err(Skip::new("duplicate", format!("a repeat of the line before for {}", e.message)));
+            return Err(Skip::new(
+                "duplicate",
+                format!("a repeat of the line before for {}", e.message),
+            ));
         }
         self.latest[message as usize] = self.observations.len() as u32;
         let reply = if e.words.reply_code.is_empty() {
@@ -197,8 +200,16 @@ impl Collector {
     }
 
     /// True when `e` says again what the message's latest observation said.
-    fn repeats_latest(&self, message: u32, e: &Event<'_>, error: Option<&(String, ErrorClass)>) -> bool {
-        let Some(prev) = self.observations.get(self.latest[message as usize] as usize) else {
+    fn repeats_latest(
+        &self,
+        message: u32,
+        e: &Event<'_>,
+        error: Option<&(String, ErrorClass)>,
+    ) -> bool {
+        let Some(prev) = self
+            .observations
+            .get(self.latest[message as usize] as usize)
+        else {
             return false;
         };
         prev.at == e.at

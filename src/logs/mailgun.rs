@@ -75,7 +75,11 @@ impl LogReader for MailgunReader {
         if value.get("items").is_some() || value.get("event-data").is_some() {
             let page: Page =
                 serde_json::from_value(value).map_err(|e| Skip::new("bad_json", e.to_string()))?;
-            let records = page.items.unwrap_or_default().into_iter().chain(page.event_data);
+            let records = page
+                .items
+                .unwrap_or_default()
+                .into_iter()
+                .chain(page.event_data);
             let mut first_skip = None;
             for r in records {
                 if let Err(s) = one(&r, out) {
@@ -99,7 +103,10 @@ fn one(r: &Record, out: &mut Collector) -> Result<(), Skip> {
         .filter(|t| t.is_finite())
         .map(|t| Instant(t.floor() as i64))
         .ok_or_else(|| Skip::new("bad_time", "no numeric timestamp"))?;
-    let header_id = r.message.as_ref().map_or("", |m| m.headers.message_id.as_str());
+    let header_id = r
+        .message
+        .as_ref()
+        .map_or("", |m| m.headers.message_id.as_str());
     if header_id.is_empty() {
         return Err(Skip::new("missing_field", "no message.headers.message-id"));
     }
@@ -111,7 +118,10 @@ fn one(r: &Record, out: &mut Collector) -> Result<(), Skip> {
         }
         "delivered" => Outcome::Delivered,
         "failed" if r.reason.starts_with("suppress-") => {
-            return Err(Skip::new("ignored_suppressed_by_provider", r.reason.clone()));
+            return Err(Skip::new(
+                "ignored_suppressed_by_provider",
+                r.reason.clone(),
+            ));
         }
         "failed" => Outcome::Failed,
         "" => return Err(Skip::new("missing_field", "no event")),
@@ -123,7 +133,11 @@ fn one(r: &Record, out: &mut Collector) -> Result<(), Skip> {
         other => other.to_string(),
     });
     let diagnostic = status.map_or("", |s| {
-        if s.message.is_empty() { &s.description } else { &s.message }
+        if s.message.is_empty() {
+            &s.description
+        } else {
+            &s.message
+        }
     });
     out.attempt(Event {
         message: &message,

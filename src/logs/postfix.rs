@@ -88,12 +88,23 @@ impl PostfixReader {
     fn stamp<'a>(&mut self, text: &'a str) -> Result<(Instant, &'a str), Skip> {
         if text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
             let (word, rest) = text.split_once(' ').unwrap_or((text, ""));
-            let at = Instant::parse_rfc3339(word)
-                .map_err(|_| Skip::new("bad_time", format!("expected an RFC 3339 time, got {word:?}")))?;
+            let at = Instant::parse_rfc3339(word).map_err(|_| {
+                Skip::new(
+                    "bad_time",
+                    format!("expected an RFC 3339 time, got {word:?}"),
+                )
+            })?;
             return Ok((at, rest));
         }
-        let head = text.get(..15).ok_or_else(|| Skip::new("truncated", "line too short"))?;
-        let bad = || Skip::new("bad_time", format!("expected a time like \"Mar  3 10:00:00\", got {head:?}"));
+        let head = text
+            .get(..15)
+            .ok_or_else(|| Skip::new("truncated", "line too short"))?;
+        let bad = || {
+            Skip::new(
+                "bad_time",
+                format!("expected a time like \"Mar  3 10:00:00\", got {head:?}"),
+            )
+        };
         let mut words = head.split_whitespace();
         let month = month_number(words.next().ok_or_else(bad)?).ok_or_else(bad)?;
         let day: u32 = words.next().and_then(|d| d.parse().ok()).ok_or_else(bad)?;
@@ -118,8 +129,8 @@ impl PostfixReader {
     fn delivery(&mut self, l: &Line<'_>, out: &mut Collector) -> Result<(), Skip> {
         let to = between(l.rest, "to=<", ">")
             .ok_or_else(|| Skip::new("not_an_attempt", "no recipient"))?;
-        let status = field(l.rest, "status=")
-            .ok_or_else(|| Skip::new("truncated", "no status= field"))?;
+        let status =
+            field(l.rest, "status=").ok_or_else(|| Skip::new("truncated", "no status= field"))?;
         let status = status.split(' ').next().unwrap_or(status);
         let relay = field(l.rest, "relay=").unwrap_or("");
         let text = paren_text(l.rest);

@@ -57,7 +57,8 @@ impl ReplayCheck {
 
 /// `base` with its workload replaced by the import folder `dir`.
 pub fn scenario_on(base: &Scenario, dir: &Path) -> anyhow::Result<Scenario> {
-    let dir = std::path::absolute(dir).with_context(|| format!("bad folder '{}'", dir.display()))?;
+    let dir =
+        std::path::absolute(dir).with_context(|| format!("bad folder '{}'", dir.display()))?;
     let mut doc = base.document.clone();
     let mut workload = toml::Table::new();
     workload.insert("kind".into(), "csv".into());
@@ -79,7 +80,11 @@ pub fn check(base: &Scenario, dir: &Path, collected: &Collector) -> anyhow::Resu
     let mut replayed: FxHashMap<(String, i64), Option<String>> = FxHashMap::default();
     let mut name = String::new();
     for a in &run.output.attempts {
-        let message = world.workload.messages.write(a.message, &mut name).to_string();
+        let message = world
+            .workload
+            .messages
+            .write(a.message, &mut name)
+            .to_string();
         let code = a.error.map(|e| world.errors.info(e).code.clone());
         replayed.insert((message, a.at.0), code);
     }

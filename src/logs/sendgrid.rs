@@ -68,7 +68,11 @@ impl LogReader for SendGridReader {
             "" => return Err(Skip::new("missing_field", "no event")),
             other => return Err(Skip::new("not_an_attempt", other.to_string())),
         };
-        let diagnostic = if r.response.is_empty() { &r.reason } else { &r.response };
+        let diagnostic = if r.response.is_empty() {
+            &r.reason
+        } else {
+            &r.response
+        };
         out.attempt(Event {
             message: &message,
             contact: &r.email,

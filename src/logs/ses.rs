@@ -91,8 +91,8 @@ struct Recipient {
 
 impl LogReader for SesReader {
     fn read(&mut self, _line: u64, text: &str, out: &mut Collector) -> Result<(), Skip> {
-        let mut record: Record = serde_json::from_str(text)
-            .map_err(|e| Skip::new("bad_json", e.to_string()))?;
+        let mut record: Record =
+            serde_json::from_str(text).map_err(|e| Skip::new("bad_json", e.to_string()))?;
         if let Some(inner) = record.envelope_message.take() {
             record = serde_json::from_str(&inner)
                 .map_err(|e| Skip::new("bad_json", format!("in the SNS Message: {e}")))?;
@@ -117,8 +117,13 @@ impl LogReader for SesReader {
             "Delivery" => delivered(&record, mail, sent, out),
             "Bounce" => bounced(&record, mail, sent, out),
             "DeliveryDelay" => delayed(&record, mail, sent, out),
-            "Complaint" | "Reject" => Err(Skip::new("ignored_complaint_or_reject", kind.to_string())),
-            "" => Err(Skip::new("missing_field", "no eventType or notificationType")),
+            "Complaint" | "Reject" => {
+                Err(Skip::new("ignored_complaint_or_reject", kind.to_string()))
+            }
+            "" => Err(Skip::new(
+                "missing_field",
+                "no eventType or notificationType",
+            )),
             other => Err(Skip::new("not_an_attempt", other.to_string())),
         }
     }
@@ -133,7 +138,10 @@ fn time(text: &str) -> Result<Instant, Skip> {
 }
 
 fn delivered(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Result<(), Skip> {
-    let d = r.delivery.as_ref().ok_or_else(|| Skip::new("missing_field", "no delivery object"))?;
+    let d = r
+        .delivery
+        .as_ref()
+        .ok_or_else(|| Skip::new("missing_field", "no delivery object"))?;
     let at = time(&d.timestamp)?;
     for to in &d.recipients {
         let message = id(mail, to);
@@ -154,7 +162,10 @@ fn delivered(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Res
 }
 
 fn bounced(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Result<(), Skip> {
-    let b = r.bounce.as_ref().ok_or_else(|| Skip::new("missing_field", "no bounce object"))?;
+    let b = r
+        .bounce
+        .as_ref()
+        .ok_or_else(|| Skip::new("missing_field", "no bounce object"))?;
     let at = time(&b.timestamp)?;
     let type_status = ses_bounce_status(&b.bounce_type, &b.bounce_sub_type);
     failures(&b.bounced_recipients, mail, sent, at, type_status, out)
@@ -166,7 +177,11 @@ fn delayed(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Resul
         .as_ref()
         .ok_or_else(|| Skip::new("missing_field", "no deliveryDelay object"))?;
     let at = time(&d.timestamp)?;
-    let type_status = if d.delay_type == "MailboxFull" { "4.2.2" } else { "4.0.0" };
+    let type_status = if d.delay_type == "MailboxFull" {
+        "4.2.2"
+    } else {
+        "4.0.0"
+    };
     failures(&d.delayed_recipients, mail, sent, at, type_status, out)
 }
 

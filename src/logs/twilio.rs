@@ -56,7 +56,11 @@ fn header(names: &[String]) -> Result<Columns, Skip> {
         .iter()
         .map(|n| n.to_ascii_lowercase().replace([' ', '_'], ""))
         .collect();
-    let find = |options: &[&str]| options.iter().find_map(|o| norm.iter().position(|n| n == o));
+    let find = |options: &[&str]| {
+        options
+            .iter()
+            .find_map(|o| norm.iter().position(|n| n == o))
+    };
     let need = |options: &[&str], what: &str| {
         find(options).ok_or_else(|| Skip::new("bad_header", format!("no {what} column")))
     };

@@ -30,7 +30,11 @@ fn import(format: &str, files: &[&str], extra: &[&str]) -> (tempfile::TempDir, S
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (dir, stdout)
 }
 
@@ -74,7 +78,18 @@ fn postfix_follows_content_filter_chains_and_folds_local_hops() {
          dan@slow.example,4.4.1,2026-03-03T12:00:31Z,2026-03-03T12:10:01Z\n"
     );
     assert_eq!(
-        observed(dir.path(), &["contact", "at", "outcome", "reply_code", "error_code", "class", "line"]),
+        observed(
+            dir.path(),
+            &[
+                "contact",
+                "at",
+                "outcome",
+                "reply_code",
+                "error_code",
+                "class",
+                "line"
+            ]
+        ),
         [
             "ann@mail.example,2026-03-03T10:00:01Z,delivered,250,,,10",
             "bob@corp.example,2026-03-03T10:00:02Z,failed,452,4.2.2,soft,11",
@@ -101,7 +116,11 @@ fn postfix_follows_content_filter_chains_and_folds_local_hops() {
 
 #[test]
 fn postfix_rfc3339_stamps_keep_their_offset() {
-    let (dir, _) = import("postfix", &["postfix/mail-rfc3339.log"], &["--timezone", "Asia/Tokyo"]);
+    let (dir, _) = import(
+        "postfix",
+        &["postfix/mail-rfc3339.log"],
+        &["--timezone", "Asia/Tokyo"],
+    );
     assert_eq!(
         read(dir.path(), "failures.csv"),
         "contact,error_code,start,end\nfay@mail.example,4.7.0,2026-03-03T10:00:02Z,2026-03-03T10:05:03Z\n"
@@ -141,17 +160,28 @@ fn ses_events_and_sns_envelopes_import_with_bounce_types() {
          cat@gone.example,5.1.1,2026-03-03T11:00:01Z,\n\
          dan@slow.example,4.0.0,2026-03-04T12:00:00Z,2026-03-04T12:00:01Z\n"
     );
-    assert!(report.contains("ses-events.jsonl line 9: bad_json"), "{report}");
-    assert!(report.contains("ignored_complaint_or_reject: 1"), "{report}");
+    assert!(
+        report.contains("ses-events.jsonl line 9: bad_json"),
+        "{report}"
+    );
+    assert!(
+        report.contains("ignored_complaint_or_reject: 1"),
+        "{report}"
+    );
     let sends = read(dir.path(), "sends.csv");
-    assert!(sends.contains("0100018e-aaaa-0001:bob@corp.example,bob@corp.example,2026-03-03T09:00:00Z"));
+    assert!(
+        sends.contains("0100018e-aaaa-0001:bob@corp.example,bob@corp.example,2026-03-03T09:00:00Z")
+    );
 }
 
 #[test]
 fn sendgrid_batches_import_deferrals_with_attempt_numbers() {
     let (dir, report) = import("sendgrid", &["sendgrid-events.json"], &[]);
     assert_eq!(
-        observed(dir.path(), &["contact", "at", "attempt", "outcome", "error_code"]),
+        observed(
+            dir.path(),
+            &["contact", "at", "attempt", "outcome", "error_code"]
+        ),
         [
             "ann@mail.example,2026-03-03T09:00:02Z,,delivered,",
             "bob@corp.example,2026-03-03T09:00:03Z,1,failed,4.2.2",
@@ -162,14 +192,20 @@ fn sendgrid_batches_import_deferrals_with_attempt_numbers() {
         ]
     );
     assert!(report.contains("ignored_dropped: 1"), "{report}");
-    assert!(report.contains("sendgrid-events.json line 13: bad_json"), "{report}");
+    assert!(
+        report.contains("sendgrid-events.json line 13: bad_json"),
+        "{report}"
+    );
 }
 
 #[test]
 fn mailgun_pages_import_with_attempt_numbers_and_provider_suppressions_counted() {
     let (dir, report) = import("mailgun", &["mailgun-events.json"], &[]);
     assert_eq!(
-        observed(dir.path(), &["contact", "attempt", "outcome", "reply_code", "error_code"]),
+        observed(
+            dir.path(),
+            &["contact", "attempt", "outcome", "reply_code", "error_code"]
+        ),
         [
             "ann@mail.example,1,delivered,250,",
             "bob@corp.example,1,failed,452,4.2.2",
@@ -177,7 +213,10 @@ fn mailgun_pages_import_with_attempt_numbers_and_provider_suppressions_counted()
             "cat@gone.example,1,failed,550,5.1.1",
         ]
     );
-    assert!(report.contains("ignored_suppressed_by_provider: 1"), "{report}");
+    assert!(
+        report.contains("ignored_suppressed_by_provider: 1"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -190,10 +229,19 @@ fn twilio_rows_are_one_attempt_each_classified_by_error_code() {
          '+14155550103,21610,2026-03-03T09:02:01Z,\n"
     );
     assert!(report.contains("not_final: 1"), "{report}");
-    assert!(report.contains("twilio-messages.csv line 8: bad_time"), "{report}");
+    assert!(
+        report.contains("twilio-messages.csv line 8: bad_time"),
+        "{report}"
+    );
     let sends = read(dir.path(), "sends.csv");
-    assert!(sends.contains("SM00000000000000000000000000000004,'+14155550101,2026-03-03T09:03:00Z"));
-    assert!(sends.lines().all(|l| l.starts_with("message_id") || l.ends_with(",sms,marketing")));
+    assert!(
+        sends.contains("SM00000000000000000000000000000004,'+14155550101,2026-03-03T09:03:00Z")
+    );
+    assert!(
+        sends
+            .lines()
+            .all(|l| l.starts_with("message_id") || l.ends_with(",sms,marketing"))
+    );
 }
 
 const ROUND_TRIP: &str = r#"
@@ -227,7 +275,14 @@ fn round_trip_run_import_replay_reproduces_every_attempt_and_the_summary() {
     let scenario = dir.path().join("s.toml");
     std::fs::write(&scenario, ROUND_TRIP).unwrap();
     let run = dir.path().join("run");
-    retrysim().arg("run").arg(&scenario).arg("--trace").arg("--out").arg(&run).assert().success();
+    retrysim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--trace")
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
     let imported = dir.path().join("imported");
     let out = retrysim()
         .args(["import", "attempts"])
@@ -239,7 +294,10 @@ fn round_trip_run_import_replay_reproduces_every_attempt_and_the_summary() {
         .output()
         .unwrap();
     let report = String::from_utf8(out.stdout).unwrap();
-    assert!(report.contains("reproduced (100.00%); 0 not attempted, 0 with another outcome, 0 extra"), "{report}");
+    assert!(
+        report.contains("reproduced (100.00%); 0 not attempted, 0 with another outcome, 0 extra"),
+        "{report}"
+    );
 
     let replay_scenario = dir.path().join("replay.toml");
     let csv_world = ROUND_TRIP.replace(
@@ -248,20 +306,45 @@ fn round_trip_run_import_replay_reproduces_every_attempt_and_the_summary() {
     );
     std::fs::write(&replay_scenario, csv_world).unwrap();
     let replay = dir.path().join("replay");
-    retrysim().arg("run").arg(&replay_scenario).arg("--trace").arg("--out").arg(&replay).assert().success();
+    retrysim()
+        .arg("run")
+        .arg(&replay_scenario)
+        .arg("--trace")
+        .arg("--out")
+        .arg(&replay)
+        .assert()
+        .success();
 
     let attempts = |d: &Path| read(d, "attempts.csv");
-    assert_eq!(attempts(&run), attempts(&replay), "every attempt, byte for byte");
+    assert_eq!(
+        attempts(&run),
+        attempts(&replay),
+        "every attempt, byte for byte"
+    );
     let (a, b) = (read(&run, "summary.csv"), read(&replay, "summary.csv"));
     let header: Vec<&str> = a.lines().next().unwrap().split(',').collect();
-    let row = |t: &str| t.lines().nth(1).unwrap().split(',').map(str::to_string).collect::<Vec<_>>();
+    let row = |t: &str| {
+        t.lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
     let (ra, rb) = (row(&a), row(&b));
     for (i, name) in header.iter().enumerate() {
         if !UNKNOWABLE.contains(name) {
             assert_eq!(ra[i], rb[i], "summary column {name}");
         }
     }
-    let col = |r: &[String], n: &str| r[header.iter().position(|h| *h == n).unwrap()].parse::<u64>().unwrap();
-    assert_eq!(col(&ra, "messages") - col(&rb, "messages"), col(&ra, "skipped_suppressed"));
+    let col = |r: &[String], n: &str| {
+        r[header.iter().position(|h| *h == n).unwrap()]
+            .parse::<u64>()
+            .unwrap()
+    };
+    assert_eq!(
+        col(&ra, "messages") - col(&rb, "messages"),
+        col(&ra, "skipped_suppressed")
+    );
     assert_eq!(col(&rb, "skipped_suppressed"), 0);
 }
