@@ -128,3 +128,80 @@ fn push(windows: &mut Vec<InferredWindow>, contact: &str, w: Open, end: Option<I
         end,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::classify::FailureWords;
+    use crate::logs::collect::Event;
+    use proptest::prelude::*;
+
+    /// The code an attempt at `at` meets under `windows` (None: delivered).
+    fn lookup<'w>(windows: &'w [InferredWindow], contact: &str, at: Instant) -> Option<&'w str> {
+        windows
+            .iter()
+            .find(|w| w.contact == contact && w.start <= at && w.end.is_none_or(|e| at < e))
+            .map(|w| w.code.as_str())
+    }
+
+    proptest! {
+        /// The inference is exact at every observed instant: each observation falls in a
+        /// window with its own code, or in none when it was delivered.
+        #[test]
+        fn every_observation_is_explained_by_the_windows(
+            steps in proptest::collection::vec((0u8..3, 0u8..4, 1i64..5000), 1..40)
+        ) {
+            let codes = ["4.2.2", "4.4.1", "5.1.1"];
+            let mut c = Collector::default();
+            let mut at = 0i64;
+            for (contact, what, gap) in &steps {
+                at += gap;
+                let contact = format!("c{contact}");
+                let code = codes.get(usize::from(*what)).copied().unwrap_or("");
+                c.attempt(Event {
+                    message: &format!("m-{contact}"),
+                    contact: &contact,
+                    at: Instant(at),
+                    outcome: if code.is_empty() { Outcome::Delivered } else { Outcome::Failed },
+                    attempt: None,
+                    words: FailureWords { status: code, ..FailureWords::default() },
+                }).unwrap();
+            }
+            let windows = infer(&c, Tail::For(Span::ZERO));
+            for o in &c.observations {
+                let contact = &c.messages[o.message as usize].contact;
+                let expected = o.error.as_ref().map(|(code, _)| code.as_str());
+                prop_assert_eq!(lookup(&windows, contact, o.at), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn a_soft_failure_ends_at_the_next_delivery_and_a_hard_one_never() {
+        let mut c = Collector::default();
+        let mut add = |contact: &str, at: i64, status: &str| {
+            c.attempt(Event {
+                message: contact,
+                contact,
+                at: Instant(at),
+                outcome: if status.is_empty() { Outcome::Delivered } else { Outcome::Failed },
+                attempt: None,
+                words: FailureWords { status, ..FailureWords::default() },
+            })
+            .unwrap();
+        };
+        add("a", 100, "4.2.2");
+        add("a", 400, "4.2.2");
+        add("a", 900, "");
+        add("b", 50, "5.1.1");
+        add("c", 10, "4.4.1");
+        let w = infer(&c, Tail::For(Span(60)));
+        let got: Vec<(&str, i64, Option<i64>)> = w
+            .iter()
+            .map(|w| (w.contact.as_str(), w.start.0, w.end.map(|e| e.0)))
+            .collect();
+        assert_eq!(got, [("c", 10, Some(71)), ("b", 50, None), ("a", 100, Some(900))]);
+        let forever = infer(&c, Tail::Forever);
+        assert_eq!(forever[0].end, None);
+    }
+}
