@@ -184,9 +184,16 @@ mod tests {
                 message: contact,
                 contact,
                 at: Instant(at),
-                outcome: if status.is_empty() { Outcome::Delivered } else { Outcome::Failed },
+                outcome: if status.is_empty() {
+                    Outcome::Delivered
+                } else {
+                    Outcome::Failed
+                },
                 attempt: None,
-                words: FailureWords { status, ..FailureWords::default() },
+                words: FailureWords {
+                    status,
+                    ..FailureWords::default()
+                },
             })
             .unwrap();
         };
@@ -200,7 +207,10 @@ mod tests {
             .iter()
             .map(|w| (w.contact.as_str(), w.start.0, w.end.map(|e| e.0)))
             .collect();
-        assert_eq!(got, [("c", 10, Some(71)), ("b", 50, None), ("a", 100, Some(900))]);
+        assert_eq!(
+            got,
+            [("c", 10, Some(71)), ("b", 50, None), ("a", 100, Some(900))]
+        );
         let forever = infer(&c, Tail::Forever);
         assert_eq!(forever[0].end, None);
     }
