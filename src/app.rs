@@ -11,6 +11,7 @@ use crate::cli::{Cli, Command, ScenarioArgs};
 use crate::report::atomic;
 use crate::scenario::Scenario;
 
+pub mod calibrate;
 mod check;
 mod generate;
 pub mod import;
@@ -29,6 +30,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
         Command::Import(args) => import::import(args),
+        Command::Calibrate(args) => calibrate::calibrate(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -54,6 +54,11 @@ pub enum Command {
     /// and import_report.txt (records read and skipped, by reason). See docs/IMPORT.md.
     #[command(after_help = EXIT_CODES)]
     Import(crate::app::import::ImportArgs),
+    /// Fit the synthetic world's parameters (invalid and greylisting shares, contacts,
+    /// channel mix) to a folder written by `import`, and write a scenario with each
+    /// fitted value's interval and sample size as comments.
+    #[command(after_help = EXIT_CODES)]
+    Calibrate(crate::app::calibrate::CalibrateArgs),
 }
 
 /// Options shared by commands that read a scenario.

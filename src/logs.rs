@@ -12,6 +12,7 @@
 //!   error code and a class;
 //! - `infer`: the failure windows that explain every observation;
 //! - `write`: the output files; `report`: the read/skip counts and the first bad lines;
+//! - `calibrate`: the synthetic world's parameters the observations identify;
 //! - `replay`: the check that replaying the inferred world under a policy reproduces the
 //!   observed outcomes.
 //!
@@ -19,6 +20,7 @@
 //! the log: lines are read one at a time and only the facts above are kept.
 
 pub mod attempts;
+pub mod calibrate;
 pub mod classify;
 pub mod collect;
 pub mod infer;

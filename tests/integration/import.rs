@@ -348,3 +348,81 @@ fn round_trip_run_import_replay_reproduces_every_attempt_and_the_summary() {
     );
     assert_eq!(col(&rb, "skipped_suppressed"), 0);
 }
+
+/// Runs `retrysim` with `args`, asserting success; returns stdout.
+fn ok(args: &[&std::ffi::OsStr]) -> String {
+    let out = retrysim().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The value and interval of `key` in a calibrated scenario's comment
+/// `# key: V (95% interval LO..HI); ...`.
+fn fitted(text: &str, section: &str, key: &str) -> (f64, f64, f64) {
+    let body = text.split(&format!("[workload.{section}]")).nth(1).unwrap();
+    let line = body
+        .lines()
+        .find(|l| l.starts_with(&format!("# {key}: ")))
+        .unwrap();
+    let num = |s: &str| s.trim().parse::<f64>().unwrap();
+    let value = num(line.split(": ").nth(1).unwrap().split(' ').next().unwrap());
+    let range = line
+        .split("interval ")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap();
+    let (lo, hi) = range.split_once("..").unwrap();
+    (value, num(lo), num(hi))
+}
+
+#[test]
+fn calibration_recovers_known_invalid_and_greylisting_shares_over_seeds() {
+    // The synthetic email defaults: invalid weight 0.01 of 1.0, greylisting 0.1.
+    for seed in ["11", "12", "13"] {
+        let dir = tempfile::tempdir().unwrap();
+        let scenario = dir.path().join("s.toml");
+        let text = ROUND_TRIP
+            .replace("contacts = 300", "contacts = 4000")
+            .replace("10d", "2d");
+        std::fs::write(&scenario, text).unwrap();
+        let p = |name: &str| dir.path().join(name).into_os_string();
+        ok(&[
+            "run".as_ref(),
+            scenario.as_os_str(),
+            "--trace".as_ref(),
+            "--seed".as_ref(),
+            seed.as_ref(),
+            "--out".as_ref(),
+            &p("run"),
+        ]);
+        let attempts = dir.path().join("run/attempts.csv");
+        ok(&[
+            "import".as_ref(),
+            "attempts".as_ref(),
+            attempts.as_os_str(),
+            "--out".as_ref(),
+            &p("imp"),
+        ]);
+        let written = ok(&[
+            "calibrate".as_ref(),
+            &p("imp"),
+            "--out".as_ref(),
+            &p("cal.toml"),
+        ]);
+        for (key, truth) in [("invalid", 0.01), ("greylisting", 0.1)] {
+            let (value, lo, hi) = fitted(&written, "email", key);
+            assert!(
+                lo <= truth && truth <= hi,
+                "seed {seed}: {key} {value} in {lo}..{hi} misses {truth}"
+            );
+        }
+        // The calibrated scenario runs.
+        ok(&["run".as_ref(), &p("cal.toml"), "--out".as_ref(), &p("cal")]);
+    }
+}
