@@ -59,14 +59,15 @@ pub struct Observation {
     pub outcome: Outcome,
     /// Attempt number as the log gives it, if it does.
     pub attempt: Option<u32>,
-    /// Enhanced status code as logged.
-    pub status: String,
+    /// Enhanced status code as logged (a [`Collector::text`] id, as are the next three:
+    /// logs repeat the same few texts, so each is kept once).
+    pub status: u32,
     /// SMTP reply code as logged (or read from the text).
-    pub reply_code: String,
+    pub reply_code: u32,
     /// The server's or provider's text.
-    pub diagnostic: String,
+    pub diagnostic: u32,
     /// For failures: the classified code and class.
-    pub error: Option<(String, ErrorClass)>,
+    pub error: Option<(u32, ErrorClass)>,
     /// Where it was read: (file index, line).
     pub source: (u32, u64),
 }
@@ -102,6 +103,8 @@ pub struct Collector {
     pub notes: BTreeMap<&'static str, u64>,
     classifier: Classifier,
     position: (u32, u64),
+    texts: Vec<String>,
+    text_ids: FxHashMap<String, u32>,
 }
 
 impl Collector {
@@ -111,6 +114,21 @@ impl Collector {
             classifier,
             ..Collector::default()
         }
+    }
+
+    /// The text behind an id of [`Observation`].
+    pub fn text(&self, id: u32) -> &str {
+        &self.texts[id as usize]
+    }
+
+    fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.text_ids.get(text) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(text.to_string());
+        self.text_ids.insert(text.to_string(), id);
+        id
     }
 
     /// Sets the (file, line) that the next events come from.
@@ -169,7 +187,7 @@ impl Collector {
                     .classifier
                     .classify(&e.words)
                     .map_err(|why| Skip::new("unclassified_failure", why))?;
-                Some((c.error_code, c.class))
+                Some((self.intern(&c.error_code), c.class))
             }
         };
         let message = self.message(e.message, e.contact, e.at);
@@ -185,14 +203,16 @@ impl Collector {
         } else {
             e.words.reply_code
         };
+        let (status, reply_code) = (self.intern(e.words.status), self.intern(reply));
+        let diagnostic = self.intern(e.words.diagnostic);
         self.observations.push(Observation {
             message,
             at: e.at,
             outcome: e.outcome,
             attempt: e.attempt,
-            status: e.words.status.to_string(),
-            reply_code: reply.to_string(),
-            diagnostic: e.words.diagnostic.to_string(),
+            status,
+            reply_code,
+            diagnostic,
             error,
             source: self.position,
         });
@@ -204,7 +224,7 @@ impl Collector {
         &self,
         message: u32,
         e: &Event<'_>,
-        error: Option<&(String, ErrorClass)>,
+        error: Option<&(u32, ErrorClass)>,
     ) -> bool {
         let Some(prev) = self
             .observations
@@ -215,7 +235,7 @@ impl Collector {
         prev.at == e.at
             && prev.outcome == e.outcome
             && prev.error.as_ref() == error
-            && prev.diagnostic == e.words.diagnostic
+            && self.text(prev.diagnostic) == e.words.diagnostic
     }
 
     /// The observations sorted by (time, file, line): the order the inference and the

@@ -59,7 +59,7 @@ pub struct InferredWindow {
 
 /// An open window while walking a contact's observations.
 struct Open {
-    code: String,
+    code: u32,
     class: ErrorClass,
     start: Instant,
     last: Instant,
@@ -88,15 +88,15 @@ pub fn infer(collected: &Collector, tail: Tail) -> Vec<InferredWindow> {
             match (&o.outcome, &o.error, open.as_mut()) {
                 (Outcome::Failed, Some((code, _)), Some(w)) if *code == w.code => w.last = o.at,
                 (Outcome::Failed, Some((code, class)), _) => {
-                    close(&mut windows, contact, open.take(), o.at);
+                    close(&mut windows, collected, contact, open.take(), o.at);
                     open = Some(Open {
-                        code: code.clone(),
+                        code: *code,
                         class: *class,
                         start: o.at,
                         last: o.at,
                     });
                 }
-                _ => close(&mut windows, contact, open.take(), o.at),
+                _ => close(&mut windows, collected, contact, open.take(), o.at),
             }
         }
         if let Some(w) = open {
@@ -105,25 +105,37 @@ pub fn infer(collected: &Collector, tail: Tail) -> Vec<InferredWindow> {
                 Tail::Forever => None,
                 Tail::For(span) => Some(w.last.plus(Span(1)).plus(span)),
             };
-            push(&mut windows, contact, w, end);
+            push(&mut windows, collected, contact, w, end);
         }
     }
     windows
 }
 
-fn close(windows: &mut Vec<InferredWindow>, contact: &str, open: Option<Open>, at: Instant) {
+fn close(
+    windows: &mut Vec<InferredWindow>,
+    c: &Collector,
+    contact: &str,
+    open: Option<Open>,
+    at: Instant,
+) {
     if let Some(w) = open {
-        push(windows, contact, w, Some(at));
+        push(windows, c, contact, w, Some(at));
     }
 }
 
-fn push(windows: &mut Vec<InferredWindow>, contact: &str, w: Open, end: Option<Instant>) {
+fn push(
+    windows: &mut Vec<InferredWindow>,
+    c: &Collector,
+    contact: &str,
+    w: Open,
+    end: Option<Instant>,
+) {
     if end.is_some_and(|e| e <= w.start) {
         return;
     }
     windows.push(InferredWindow {
         contact: contact.to_string(),
-        code: w.code,
+        code: c.text(w.code).to_string(),
         start: w.start,
         end,
     });
@@ -170,7 +182,7 @@ mod tests {
             let windows = infer(&c, Tail::For(Span::ZERO));
             for o in &c.observations {
                 let contact = &c.messages[o.message as usize].contact;
-                let expected = o.error.as_ref().map(|(code, _)| code.as_str());
+                let expected = o.error.map(|(code, _)| c.text(code));
                 prop_assert_eq!(lookup(&windows, contact, o.at), expected);
             }
         }

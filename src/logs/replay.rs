@@ -99,7 +99,7 @@ pub fn check(base: &Scenario, dir: &Path, collected: &Collector) -> anyhow::Resu
             Some(code) => {
                 let observed = match o.outcome {
                     Outcome::Delivered => None,
-                    Outcome::Failed => o.error.as_ref().map(|(c, _)| c.clone()),
+                    Outcome::Failed => o.error.map(|(c, _)| collected.text(c).to_string()),
                 };
                 if code == observed {
                     result.matched += 1;

@@ -74,8 +74,7 @@ pub fn observations(dir: &Path, c: &Collector, files: &[PathBuf]) -> anyhow::Res
             let m = &c.messages[o.message as usize];
             let (code, class) = o
                 .error
-                .as_ref()
-                .map_or(("", ""), |(code, class)| (code.as_str(), class.name()));
+                .map_or(("", ""), |(code, class)| (c.text(code), class.name()));
             let file = files
                 .get(o.source.0 as usize)
                 .and_then(|f| f.file_name())
@@ -86,9 +85,9 @@ pub fn observations(dir: &Path, c: &Collector, files: &[PathBuf]) -> anyhow::Res
                 &o.at.to_string(),
                 &o.attempt.map_or(String::new(), |a| a.to_string()),
                 o.outcome.name(),
-                &*neutralise(&o.status),
-                &*neutralise(&o.reply_code),
-                &*neutralise(&o.diagnostic),
+                &*neutralise(c.text(o.status)),
+                &*neutralise(c.text(o.reply_code)),
+                &*neutralise(c.text(o.diagnostic)),
                 &*neutralise(code),
                 class,
                 &*neutralise(&file),
