@@ -11,9 +11,11 @@ use crate::cli::{Cli, Command, ScenarioArgs};
 use crate::report::{atomic, folder};
 use crate::scenario::Scenario;
 
+pub mod calibrate;
 mod check;
 mod classify;
 mod generate;
+pub mod import;
 mod merge;
 mod plot;
 mod presets;
@@ -34,6 +36,8 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Classify(args) => classify::classify(args),
         Command::Presets(args) => presets::presets(args),
         Command::Verify(args) => return Ok(verify::verify(args)),
+        Command::Import(args) => import::import(args),
+        Command::Calibrate(args) => calibrate::calibrate(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

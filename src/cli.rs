@@ -65,6 +65,16 @@ pub enum Command {
     /// those of a baseline folder; print a table of every metric that moved.
     #[command(after_help = VERIFY_EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Read a mail or SMS platform's log and write sends.csv and failures.csv (the import
+    /// format, so `kind = "csv"` replays them), observations.csv (every observed attempt)
+    /// and import_report.txt (records read and skipped, by reason). See docs/IMPORT.md.
+    #[command(after_help = EXIT_CODES)]
+    Import(crate::app::import::ImportArgs),
+    /// Fit the synthetic world's parameters (invalid and greylisting shares, contacts,
+    /// channel mix) to a folder written by `import`, and write a scenario with each
+    /// fitted value's interval and sample size as comments.
+    #[command(after_help = EXIT_CODES)]
+    Calibrate(crate::app::calibrate::CalibrateArgs),
 }
 
 /// Options of `classify`.

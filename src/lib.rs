@@ -58,6 +58,8 @@
 //!
 //! - [`scenario`]: a TOML file, validated into a [`scenario::Scenario`].
 //! - [`workload`]: the sends, the failure model and operator actions (CSV or generated).
+//! - [`logs`]: readers of real logs (Postfix, SES, SendGrid, Mailgun, Twilio) into the
+//!   import format, with the inferred failure windows and the replay check.
 //! - [`engine`]: the pending-event queue and run loop, which know nothing of email.
 //! - [`rules`]: the rule components E1–E9 and S1–S9 and the presets.
 //! - [`sim`]: one run, the rules applied in engine order.
@@ -75,6 +77,7 @@
 pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod logs;
 pub mod metrics;
 pub mod random;
 pub mod report;

@@ -33,7 +33,7 @@ pub const SUPPRESSIONS_HEADER: [&str; 7] = [
     "released_at",
 ];
 /// Header of `attempts.csv`.
-pub const ATTEMPTS_HEADER: [&str; 13] = [
+pub const ATTEMPTS_HEADER: [&str; 14] = [
     "replication",
     "point",
     "message_id",
@@ -47,6 +47,7 @@ pub const ATTEMPTS_HEADER: [&str; 13] = [
     "reason",
     "counted",
     "counter",
+    "delivery_id",
 ];
 /// Header of `operator.csv`.
 pub const OPERATOR_HEADER: [&str; 8] = [
@@ -88,8 +89,9 @@ pub fn attempts<W: Write>(
     run: RunContext<'_>,
     records: &[AttemptRecord],
 ) -> csv::Result<()> {
-    let (mut message, mut contact) = (String::new(), String::new());
+    let (mut message, mut contact, mut delivery) = (String::new(), String::new(), String::new());
     for r in records {
+        let send = &run.workload.sends[r.message as usize];
         let note = r
             .note
             .map_or("", |i| run.workload.notes[i as usize].as_str());
@@ -111,6 +113,7 @@ pub fn attempts<W: Write>(
             &neutralise(note),
             if r.counted { "true" } else { "false" },
             r.counter.to_string().as_str(),
+            &neutralise(run.workload.deliveries.write(send.delivery, &mut delivery)),
         ])?;
     }
     Ok(())

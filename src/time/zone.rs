@@ -157,6 +157,12 @@ impl Zone {
         self.instant_of(date.and_time(at.0))
     }
 
+    /// The instant at which the local clock reads `local` (gaps and ambiguity resolved
+    /// as [`Zone::at_local`] does).
+    pub fn instant_of_local(&self, local: NaiveDateTime) -> Instant {
+        self.instant_of(local)
+    }
+
     fn local_reading(&self, t: Instant) -> NaiveDateTime {
         // Instants beyond chrono's calendar (only `Instant::NEVER` in practice) read as
         // its last moment, so that anything added to them saturates too.

@@ -122,18 +122,18 @@ fn trace_writes_the_documented_attempt_columns_s7_s8() {
     let mut lines = attempts.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "replication,point,message_id,contact,attempt,badge,at,trigger,outcome,error_code,reason,counted,counter"
+        "replication,point,message_id,contact,attempt,badge,at,trigger,outcome,error_code,reason,counted,counter,delivery_id"
     );
     // 09:00 fails, 09:05 fails, 09:15 fails, 09:35 fails, 10:15 delivered (window ends 10:00).
     // Each failure counts (E4: the first because the counter is 0, the rest because the
     // message bounced before): 1, 2, 3, 4; the delivery resets the counter to 0 (E5).
     assert_eq!(
         lines.next().unwrap(),
-        "0,0,m1,a@x.org,1,,2026-01-05T09:00:00Z,initial,failed,4.2.2,,true,1"
+        "0,0,m1,a@x.org,1,,2026-01-05T09:00:00Z,initial,failed,4.2.2,,true,1,d1"
     );
     assert_eq!(
         lines.last().unwrap(),
-        "0,0,m1,a@x.org,5,Attempt #3+,2026-01-05T10:15:00Z,backoff,delivered,,,false,0"
+        "0,0,m1,a@x.org,5,Attempt #3+,2026-01-05T10:15:00Z,backoff,delivered,,,false,0,d1"
     );
     let summary = read(&case.out().join("summary.csv"));
     assert!(

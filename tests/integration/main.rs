@@ -8,6 +8,7 @@ mod cli_capacity;
 mod e4_earlier_failures;
 mod folders;
 mod golden;
+mod import;
 mod limits;
 mod operator;
 mod outputs;

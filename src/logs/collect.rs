@@ -1,0 +1,248 @@
+//! What the readers emit and where it is kept: the messages seen (with their creation
+//! time) and every observed attempt, classified on arrival.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::classify::{Classifier, FailureWords};
+use super::report::Skip;
+use crate::rules::errors::ErrorClass;
+use crate::time::Instant;
+use crate::workload::Channel;
+
+/// The outcome of one observed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Accepted by the receiving server or carrier.
+    Delivered,
+    /// Refused or deferred.
+    Failed,
+}
+
+impl Outcome {
+    /// The name written to `observations.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// A message seen in the log.
+#[derive(Debug, Clone)]
+pub struct SeenMessage {
+    /// Its id in `sends.csv`.
+    pub name: String,
+    /// Its recipient.
+    pub contact: String,
+    /// Its delivery (campaign or batch) when the log names one; else the message is its
+    /// own delivery.
+    pub delivery: Option<String>,
+    /// The earliest time the log shows it (created, queued, or first attempted).
+    pub created: Instant,
+    /// Email or SMS.
+    pub channel: Channel,
+    /// Where it was first seen: (file, line), to order ties.
+    pub first_seen: (u32, u64),
+}
+
+/// One observed attempt, classified.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    /// Index into [`Collector::messages`].
+    pub message: u32,
+    /// When the attempt's outcome was logged.
+    pub at: Instant,
+    /// Delivered or failed.
+    pub outcome: Outcome,
+    /// Attempt number as the log gives it, if it does.
+    pub attempt: Option<u32>,
+    /// Enhanced status code as logged (a [`Collector::text`] id, as are the next three:
+    /// logs repeat the same few texts, so each is kept once).
+    pub status: u32,
+    /// SMTP reply code as logged (or read from the text).
+    pub reply_code: u32,
+    /// The server's or provider's text.
+    pub diagnostic: u32,
+    /// For failures: the classified code and class.
+    pub error: Option<(u32, ErrorClass)>,
+    /// Where it was read: (file index, line).
+    pub source: (u32, u64),
+}
+
+/// What a reader hands over for one attempt.
+#[derive(Debug, Clone, Copy)]
+pub struct Event<'a> {
+    /// The message's id.
+    pub message: &'a str,
+    /// The recipient.
+    pub contact: &'a str,
+    /// When.
+    pub at: Instant,
+    /// Delivered or failed.
+    pub outcome: Outcome,
+    /// Attempt number, if the log gives it.
+    pub attempt: Option<u32>,
+    /// The failure's (or delivery's) words.
+    pub words: FailureWords<'a>,
+}
+
+/// Everything read so far.
+#[derive(Debug, Default)]
+pub struct Collector {
+    /// Messages in order of first sight.
+    pub messages: Vec<SeenMessage>,
+    ids: FxHashMap<String, u32>,
+    /// Each message's latest observation, to spot repeated lines.
+    latest: Vec<u32>,
+    /// Observed attempts in reading order.
+    pub observations: Vec<Observation>,
+    /// Facts the readers count that are not skips (e.g. local hops folded).
+    pub notes: BTreeMap<&'static str, u64>,
+    classifier: Classifier,
+    position: (u32, u64),
+    texts: Vec<String>,
+    text_ids: FxHashMap<String, u32>,
+}
+
+impl Collector {
+    /// An empty collector classifying with `classifier`.
+    pub fn new(classifier: Classifier) -> Self {
+        Collector {
+            classifier,
+            ..Collector::default()
+        }
+    }
+
+    /// The text behind an id of [`Observation`].
+    pub fn text(&self, id: u32) -> &str {
+        &self.texts[id as usize]
+    }
+
+    fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.text_ids.get(text) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(text.to_string());
+        self.text_ids.insert(text.to_string(), id);
+        id
+    }
+
+    /// Sets the (file, line) that the next events come from.
+    pub fn set_position(&mut self, file: u32, line: u64) {
+        self.position = (file, line);
+    }
+
+    /// Counts a fact about the log under `what`.
+    pub fn note(&mut self, what: &'static str) {
+        *self.notes.entry(what).or_insert(0) += 1;
+    }
+
+    /// Records that `message` to `contact` existed at `at`; returns its index.
+    pub fn message(&mut self, message: &str, contact: &str, at: Instant) -> u32 {
+        if let Some(&i) = self.ids.get(message) {
+            let m = &mut self.messages[i as usize];
+            m.created = m.created.min(at);
+            return i;
+        }
+        let i = self.messages.len() as u32;
+        self.latest.push(u32::MAX);
+        self.messages.push(SeenMessage {
+            name: message.to_string(),
+            contact: contact.to_string(),
+            delivery: None,
+            created: at,
+            channel: super::channel_of(contact),
+            first_seen: self.position,
+        });
+        self.ids.insert(message.to_string(), i);
+        i
+    }
+
+    /// Names the delivery of message `i` (from [`Collector::message`]).
+    pub fn set_delivery(&mut self, i: u32, delivery: &str) {
+        if let Some(m) = self.messages.get_mut(i as usize) {
+            m.delivery = Some(delivery.to_string());
+        }
+    }
+
+    /// Records one attempt, classifying a failure; a failure that cannot be classified,
+    /// or a message id reused for another recipient, is a skip.
+    pub fn attempt(&mut self, e: Event<'_>) -> Result<(), Skip> {
+        if let Some(&i) = self.ids.get(e.message)
+            && self.messages[i as usize].contact != e.contact
+        {
+            return Err(Skip::new(
+                "conflicting_recipient",
+                format!("message {} was first seen to another recipient", e.message),
+            ));
+        }
+        let error = match e.outcome {
+            Outcome::Delivered => None,
+            Outcome::Failed => {
+                let c = self
+                    .classifier
+                    .classify(&e.words)
+                    .map_err(|why| Skip::new("unclassified_failure", why))?;
+                Some((self.intern(&c.error_code), c.class))
+            }
+        };
+        let message = self.message(e.message, e.contact, e.at);
+        if self.repeats_latest(message, &e, error.as_ref()) {
+            return Err(Skip::new(
+                "duplicate",
+                format!("a repeat of the line before for {}", e.message),
+            ));
+        }
+        self.latest[message as usize] = self.observations.len() as u32;
+        let reply = if e.words.reply_code.is_empty() {
+            super::classify::leading_reply_code(e.words.diagnostic)
+        } else {
+            e.words.reply_code
+        };
+        let (status, reply_code) = (self.intern(e.words.status), self.intern(reply));
+        let diagnostic = self.intern(e.words.diagnostic);
+        self.observations.push(Observation {
+            message,
+            at: e.at,
+            outcome: e.outcome,
+            attempt: e.attempt,
+            status,
+            reply_code,
+            diagnostic,
+            error,
+            source: self.position,
+        });
+        Ok(())
+    }
+
+    /// True when `e` says again what the message's latest observation said.
+    fn repeats_latest(
+        &self,
+        message: u32,
+        e: &Event<'_>,
+        error: Option<&(u32, ErrorClass)>,
+    ) -> bool {
+        let Some(prev) = self
+            .observations
+            .get(self.latest[message as usize] as usize)
+        else {
+            return false;
+        };
+        prev.at == e.at
+            && prev.outcome == e.outcome
+            && prev.error.as_ref() == error
+            && self.text(prev.diagnostic) == e.words.diagnostic
+    }
+
+    /// The observations sorted by (time, file, line): the order the inference and the
+    /// output use.
+    pub fn sorted_observations(&self) -> Vec<&Observation> {
+        let mut v: Vec<&Observation> = self.observations.iter().collect();
+        v.sort_by_key(|o| (o.at, o.source));
+        v
+    }
+}

@@ -1,0 +1,154 @@
+//! Streaming JSON records: one object per line (JSON Lines), or arrays of objects (a
+//! webhook batch, possibly spread over many lines), or pretty-printed objects, in any
+//! mix. Each object at the top level, or directly inside a top-level array, is one
+//! record, passed with the line it starts on; memory holds one record at a time.
+//!
+//! Text outside any object (a truncated record, a stray word) is passed as it is, so the
+//! reader reports it as a bad record with its line number.
+
+use std::io::BufRead;
+
+/// Calls `each(line, text)` for every record of `input`.
+pub fn for_each_record(
+    mut input: impl BufRead,
+    mut each: impl FnMut(u64, &str),
+) -> std::io::Result<()> {
+    let mut s = Splitter::default();
+    let mut emit = |line: u64, bytes: &[u8]| each(line, &String::from_utf8_lossy(bytes));
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        for &b in chunk {
+            s.push(b, &mut emit);
+        }
+        let n = chunk.len();
+        input.consume(n);
+    }
+    s.finish(&mut emit);
+    Ok(())
+}
+
+/// The state of the record splitter.
+#[derive(Debug, Default)]
+struct Splitter {
+    line: u64,
+    start_line: u64,
+    record: Vec<u8>,
+    /// Bracket depth inside the current record.
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    /// Inside a top-level array.
+    in_array: bool,
+    /// Collecting stray text up to the end of its line.
+    stray: bool,
+}
+
+impl Splitter {
+    fn push(&mut self, b: u8, emit: &mut impl FnMut(u64, &[u8])) {
+        if b == b'\n' {
+            self.line += 1;
+            if self.stray {
+                self.flush(emit);
+                self.stray = false;
+            }
+        }
+        if self.depth > 0 {
+            self.inside(b, emit);
+        } else if self.stray {
+            self.record.push(b);
+        } else {
+            self.outside(b);
+        }
+    }
+
+    fn outside(&mut self, b: u8) {
+        match b {
+            b'{' => {
+                self.start_line = self.line + 1;
+                self.record.push(b);
+                self.depth = 1;
+            }
+            b'[' if !self.in_array => self.in_array = true,
+            b']' if self.in_array => self.in_array = false,
+            b',' if self.in_array => {}
+            b if b.is_ascii_whitespace() => {}
+            _ => {
+                self.start_line = self.line + 1;
+                self.stray = true;
+                self.record.push(b);
+            }
+        }
+    }
+
+    fn inside(&mut self, b: u8, emit: &mut impl FnMut(u64, &[u8])) {
+        self.record.push(b);
+        if self.in_string {
+            match b {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.in_string = false,
+                _ => {}
+            }
+            return;
+        }
+        match b {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => {
+                self.depth -= 1;
+                if self.depth == 0 {
+                    self.flush(emit);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn flush(&mut self, emit: &mut impl FnMut(u64, &[u8])) {
+        let text = self.record.trim_ascii();
+        if !text.is_empty() {
+            emit(self.start_line, text);
+        }
+        self.record.clear();
+    }
+
+    fn finish(&mut self, emit: &mut impl FnMut(u64, &[u8])) {
+        self.flush(emit);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> Vec<(u64, String)> {
+        let mut v = Vec::new();
+        for_each_record(text.as_bytes(), |l, t| v.push((l, t.to_string()))).unwrap();
+        v
+    }
+
+    #[test]
+    fn lines_arrays_and_pretty_objects_are_all_records() {
+        let text = "{\"a\":1}\n[{\"b\":\"}\"},\n {\"c\":[1,2]}]\n{\n  \"d\": {}\n}\n";
+        assert_eq!(
+            records(text),
+            vec![
+                (1, "{\"a\":1}".to_string()),
+                (2, "{\"b\":\"}\"}".to_string()),
+                (3, "{\"c\":[1,2]}".to_string()),
+                (4, "{\n  \"d\": {}\n}".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn stray_text_and_a_truncated_record_are_passed_on_with_their_lines() {
+        let got = records("garbage here\n{\"a\":1}\n{\"b\":");
+        assert_eq!(got[0], (1, "garbage here".to_string()));
+        assert_eq!(got[1].0, 2);
+        assert_eq!(got[2], (3, "{\"b\":".to_string()));
+    }
+}

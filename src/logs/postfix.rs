@@ -1,0 +1,317 @@
+//! Postfix syslog lines.
+//!
+//! A delivery agent (`smtp`, `lmtp`, `local`, `virtual`, `pipe`, `error`, `retry`) logs
+//! one line per recipient and try: `QUEUEID: to=<rcpt>, relay=..., dsn=X.Y.Z,
+//! status=sent|deferred|bounced (text)`. One message to one recipient is one message
+//! here, whatever route it takes through the server:
+//!
+//! - a hop to a local content filter (`relay=127.0.0.1[127.0.0.1]:10024`, `[::1]`,
+//!   `localhost`) or to local delivery (`lmtp`, `local`, `virtual`, `pipe`) is not an
+//!   attempt to the recipient's provider: it is folded and counted; when it says
+//!   `queued as NEWID`, NEWID continues the same message;
+//! - a bounce notice (`postfix/bounce: ID: sender non-delivery notification: NEWID`)
+//!   is mail to the sender, not a message of the log: NEWID's lines are ignored;
+//! - `postfix/qmgr: ID: from=<...>, status=expired, returned to sender` ends the
+//!   message's tries (the queue lifetime passed); it is counted, not an attempt.
+//!
+//! The message id is `FIRSTID:recipient`; its creation time is the first line of its
+//! first queue id. Stamps are either RFC 3339 or classic `Mon DD HH:MM:SS`, read in the
+//! given year and zone (a December-to-January step moves to the next year).
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::classify::FailureWords;
+use super::{Collector, Event, LogReader, Outcome, ReadOptions, Skip};
+use crate::time::Instant;
+use crate::time::Zone;
+
+/// Reads Postfix syslog lines.
+#[derive(Debug)]
+pub struct PostfixReader {
+    year: i32,
+    last_month: u32,
+    zone: Zone,
+    /// Queue id to the first queue id of its message chain, and that chain's start.
+    chains: FxHashMap<String, (String, Instant)>,
+    /// Queue ids of bounce notices.
+    notices: FxHashSet<String>,
+}
+
+/// The parts of a syslog line up to the program's text.
+struct Line<'a> {
+    at: Instant,
+    service: &'a str,
+    queue_id: &'a str,
+    rest: &'a str,
+}
+
+impl PostfixReader {
+    /// A reader for classic stamps in `options.year` and `options.zone`.
+    pub fn new(options: &ReadOptions) -> Self {
+        PostfixReader {
+            year: options.year,
+            last_month: 0,
+            zone: options.zone,
+            chains: FxHashMap::default(),
+            notices: FxHashSet::default(),
+        }
+    }
+
+    fn split<'a>(&mut self, text: &'a str) -> Result<Line<'a>, Skip> {
+        let (at, rest) = self.stamp(text)?;
+        let rest = rest.trim_start();
+        let (_host, rest) = rest
+            .split_once(' ')
+            .ok_or_else(|| Skip::new("truncated", "no host name after the time"))?;
+        let (program, rest) = rest
+            .split_once(": ")
+            .ok_or_else(|| Skip::new("not_postfix", "no program name"))?;
+        let program = program.split('[').next().unwrap_or(program);
+        let Some((instance, service)) = program.rsplit_once('/') else {
+            return Err(Skip::new("not_postfix", program.to_string()));
+        };
+        if !instance.starts_with("postfix") {
+            return Err(Skip::new("not_postfix", program.to_string()));
+        }
+        let (queue_id, rest) = match rest.split_once(": ") {
+            Some((id, r)) if is_queue_id(id) => (id, r),
+            _ => return Err(Skip::new("not_a_message_line", "no queue id")),
+        };
+        Ok(Line {
+            at,
+            service,
+            queue_id,
+            rest,
+        })
+    }
+
+    fn stamp<'a>(&mut self, text: &'a str) -> Result<(Instant, &'a str), Skip> {
+        if text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            let (word, rest) = text.split_once(' ').unwrap_or((text, ""));
+            let at = Instant::parse_rfc3339(word).map_err(|_| {
+                Skip::new(
+                    "bad_time",
+                    format!("expected an RFC 3339 time, got {word:?}"),
+                )
+            })?;
+            return Ok((at, rest));
+        }
+        let head = text
+            .get(..15)
+            .ok_or_else(|| Skip::new("truncated", "line too short"))?;
+        let bad = || {
+            Skip::new(
+                "bad_time",
+                format!("expected a time like \"Mar  3 10:00:00\", got {head:?}"),
+            )
+        };
+        let mut words = head.split_whitespace();
+        let month = month_number(words.next().ok_or_else(bad)?).ok_or_else(bad)?;
+        let day: u32 = words.next().and_then(|d| d.parse().ok()).ok_or_else(bad)?;
+        let time = clock_time(words.next().ok_or_else(bad)?).ok_or_else(bad)?;
+        if self.last_month == 12 && month == 1 {
+            self.year += 1;
+        }
+        self.last_month = month;
+        let date = chrono::NaiveDate::from_ymd_opt(self.year, month, day).ok_or_else(bad)?;
+        Ok((self.zone.instant_of_local(date.and_time(time)), &text[15..]))
+    }
+
+    /// The first queue id and start of the chain `id` belongs to, starting one if new.
+    fn chain(&mut self, id: &str, at: Instant) -> (String, Instant) {
+        self.chains
+            .entry(id.to_string())
+            .or_insert_with(|| (id.to_string(), at))
+            .clone()
+    }
+
+    fn delivery(&mut self, l: &Line<'_>, out: &mut Collector) -> Result<(), Skip> {
+        let to = between(l.rest, "to=<", ">")
+            .ok_or_else(|| Skip::new("not_an_attempt", "no recipient"))?;
+        let status =
+            field(l.rest, "status=").ok_or_else(|| Skip::new("truncated", "no status= field"))?;
+        let status = status.split(' ').next().unwrap_or(status);
+        let relay = field(l.rest, "relay=").unwrap_or("");
+        let text = paren_text(l.rest);
+        if self.notices.contains(l.queue_id) {
+            return Err(Skip::new("ignored_bounce_notice", l.queue_id.to_string()));
+        }
+        let (first, start) = self.chain(l.queue_id, l.at);
+        if is_local_hop(l.service, relay) {
+            out.note("local hops folded");
+            if let Some(next) = queued_as(text) {
+                self.chains.insert(next.to_string(), (first, start));
+            }
+            return Ok(());
+        }
+        let outcome = match status {
+            "sent" => Outcome::Delivered,
+            "deferred" | "bounced" | "undeliverable" => Outcome::Failed,
+            "expired" => return Err(Skip::new("ignored_expiry", "expiry is not an attempt")),
+            other => return Err(Skip::new("unknown_status", format!("status={other}"))),
+        };
+        let message = format!("{first}:{to}");
+        out.message(&message, to, start);
+        out.attempt(Event {
+            message: &message,
+            contact: to,
+            at: l.at,
+            outcome,
+            attempt: None,
+            words: FailureWords {
+                status: field(l.rest, "dsn=").unwrap_or(""),
+                diagnostic: text,
+                ..FailureWords::default()
+            },
+        })
+    }
+
+    fn bookkeeping(&mut self, l: &Line<'_>, out: &mut Collector) -> Result<(), Skip> {
+        if l.service == "bounce" {
+            if let Some(notice) = l.rest.rsplit(": ").next().filter(|n| is_queue_id(n)) {
+                self.notices.insert(notice.to_string());
+            }
+            return Err(Skip::new("not_an_attempt", "bounce notice"));
+        }
+        if l.rest == "removed" {
+            self.chains.remove(l.queue_id);
+            self.notices.remove(l.queue_id);
+            return Err(Skip::new("not_an_attempt", ""));
+        }
+        if l.rest.contains("to=<") && l.service != "qmgr" {
+            return Err(Skip::new("truncated", "a delivery line without status="));
+        }
+        if l.rest.contains("status=expired") {
+            out.note("queue expiries");
+            return Ok(());
+        }
+        if !self.chains.contains_key(l.queue_id) {
+            let id = l.queue_id.to_string();
+            self.chains.insert(id.clone(), (id, l.at));
+        }
+        Err(Skip::new("not_an_attempt", ""))
+    }
+}
+
+impl LogReader for PostfixReader {
+    fn read(&mut self, _line: u64, text: &str, out: &mut Collector) -> Result<(), Skip> {
+        if text.trim().is_empty() {
+            return Err(Skip::new("not_a_message_line", "empty line"));
+        }
+        let l = self.split(text)?;
+        if l.rest.contains("to=<") && l.rest.contains("status=") && l.service != "qmgr" {
+            self.delivery(&l, out)
+        } else {
+            self.bookkeeping(&l, out)
+        }
+    }
+}
+
+/// `HH:MM:SS`, read by hand: chrono's format parser was the largest cost of a line.
+fn clock_time(text: &str) -> Option<chrono::NaiveTime> {
+    let b = text.as_bytes();
+    if b.len() != 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let two = |i: usize| -> Option<u32> {
+        let (h, l) = (b[i], b[i + 1]);
+        (h.is_ascii_digit() && l.is_ascii_digit())
+            .then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    chrono::NaiveTime::from_hms_opt(two(0)?, two(3)?, two(6)?)
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1)
+}
+
+/// Queue ids are hexadecimal (short ids) or base-52-ish alphanumerics (long ids).
+fn is_queue_id(s: &str) -> bool {
+    (5..=20).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Local hops: delivery agents that hand mail to this server's own mailboxes, and smtp to
+/// a loopback content filter.
+fn is_local_hop(service: &str, relay: &str) -> bool {
+    matches!(service, "lmtp" | "local" | "virtual" | "pipe")
+        || relay == "local"
+        || relay.starts_with("127.")
+        || relay.starts_with("localhost")
+        || relay.starts_with("[::1]")
+        || relay.starts_with("::1")
+        || relay.contains("[127.")
+}
+
+/// The value of `key` up to the next `, ` (or the end).
+fn field<'a>(rest: &'a str, key: &str) -> Option<&'a str> {
+    let start = rest.find(key)? + key.len();
+    let tail = &rest[start..];
+    Some(tail.split(", ").next().unwrap_or(tail))
+}
+
+fn between<'a>(rest: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = rest.find(open)? + open.len();
+    let len = rest[start..].find(close)?;
+    Some(&rest[start..start + len])
+}
+
+/// The text in parentheses after `status=...`, or "".
+fn paren_text(rest: &str) -> &str {
+    let Some(s) = rest.find("status=") else {
+        return "";
+    };
+    let tail = &rest[s..];
+    match (tail.find(" ("), tail.rfind(')')) {
+        (Some(a), Some(b)) if b > a => &tail[a + 2..b],
+        _ => "",
+    }
+}
+
+/// The next queue id in a content filter's `... queued as ABC123` reply.
+fn queued_as(text: &str) -> Option<&str> {
+    let start = text.rfind("queued as ")? + "queued as ".len();
+    let id = text[start..]
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()?;
+    is_queue_id(id).then_some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_cut_at_the_next_comma() {
+        let rest = "to=<a@b.example>, relay=mx.b.example[192.0.2.1]:25, dsn=4.2.2, status=deferred (452 4.2.2 full)";
+        assert_eq!(between(rest, "to=<", ">"), Some("a@b.example"));
+        assert_eq!(field(rest, "dsn="), Some("4.2.2"));
+        assert_eq!(paren_text(rest), "452 4.2.2 full");
+    }
+
+    #[test]
+    fn a_content_filter_reply_names_the_next_queue_id() {
+        let text = "250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 4QxYz1Abc2";
+        assert_eq!(queued_as(text), Some("4QxYz1Abc2"));
+    }
+
+    #[test]
+    fn clock_times_are_read_by_hand() {
+        assert_eq!(
+            clock_time("09:05:07"),
+            chrono::NaiveTime::from_hms_opt(9, 5, 7)
+        );
+        assert_eq!(clock_time("9:05:07"), None);
+        assert_eq!(clock_time("24:00:00"), None);
+    }
+
+    #[test]
+    fn loopback_and_mailbox_agents_are_local_hops() {
+        assert!(is_local_hop("smtp", "127.0.0.1[127.0.0.1]:10024"));
+        assert!(is_local_hop("lmtp", "mail.example[private/dovecot-lmtp]"));
+        assert!(is_local_hop("local", "local"));
+        assert!(!is_local_hop("smtp", "mx.example.net[198.51.100.7]:25"));
+    }
+}
