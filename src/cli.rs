@@ -86,7 +86,8 @@ pub struct ClassifyArgs {
     /// error_code, reply_code and diagnostic is read from stdin and written to stdout with
     /// reason, class and wait columns added.
     pub text: Vec<String>,
-    /// A scenario whose `[[errors]]` entries and `error_fallback` extend the built-in table.
+    /// A scenario file whose `[[errors]]` entries and `error_fallback` extend the built-in
+    /// table; only those keys are read.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
 }

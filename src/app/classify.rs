@@ -2,23 +2,23 @@
 //! arguments, or of every row of a CSV read from stdin.
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use anyhow::{Context, bail};
 
 use crate::cli::ClassifyArgs;
+use crate::rules::entries::{RawEntry, entries};
+use crate::rules::errors::ErrorClass;
 use crate::rules::reasons::{Classification, ReasonTable};
 use crate::rules::status;
-use crate::scenario::Scenario;
+use crate::time::Span;
 
 /// The input columns `classify` reads from a CSV.
 const COLUMNS: [&str; 3] = ["error_code", "reply_code", "diagnostic"];
 
 pub(super) fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
     let table = match &args.scenario {
-        Some(path) => {
-            let s = Scenario::load(Some(path.as_path()), &[])?;
-            ReasonTable::new(&s.errors, s.error_fallback)
-        }
+        Some(path) => scenario_table(path)?,
         None => ReasonTable::new(&[], None),
     };
     if args.text.is_empty() {
@@ -30,6 +30,41 @@ pub(super) fn classify(args: ClassifyArgs) -> anyhow::Result<()> {
         writeln!(out, "{}", line(&table, c))?;
     }
     Ok(())
+}
+
+/// The table of a scenario file's `[[errors]]` and `error_fallback`, read without the
+/// rest of the scenario: a file that holds only those keys is enough.
+fn scenario_table(path: &Path) -> anyhow::Result<ReasonTable> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("could not read '{}'", path.display()))?;
+    let doc: toml::Table = text
+        .parse()
+        .with_context(|| format!("{}: not a TOML file", path.display()))?;
+    let fail = |m: String| anyhow::anyhow!("{}: {m}", path.display());
+    let raw: Vec<RawEntry> = match doc.get("errors") {
+        Some(v) => v
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| fail(format!("errors: {}", e.message())))?,
+        None => Vec::new(),
+    };
+    let fallback = match doc.get("error_fallback") {
+        Some(v) => Some(fallback(v).map_err(fail)?),
+        None => None,
+    };
+    Ok(ReasonTable::new(&entries(&raw).map_err(fail)?, fallback))
+}
+
+/// `error_fallback = { class = "...", wait = "..." }`.
+fn fallback(v: &toml::Value) -> Result<(ErrorClass, Span), String> {
+    let field = |k: &str| v.get(k).and_then(toml::Value::as_str);
+    let class = field("class")
+        .ok_or("error_fallback.class is required")?
+        .parse::<ErrorClass>()
+        .map_err(|e| format!("error_fallback.class: {e}"))?;
+    let wait = Span::parse(field("wait").unwrap_or("0s"))
+        .map_err(|e| format!("error_fallback.wait: {e}"))?;
+    Ok((class, wait))
 }
 
 /// A lone token is a code; anything longer is a diagnostic line with its codes inside.

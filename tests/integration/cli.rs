@@ -492,3 +492,40 @@ fn checked_output_runs_to_the_same_results() {
         read(&b.join("suppressions.csv"))
     );
 }
+
+/// `classify` prints `reason class wait` per description: the two examples.
+#[test]
+fn classify_prints_reason_class_and_wait() {
+    let out = retrysim()
+        .args([
+            "classify",
+            "550 5.1.1 <a@b.example>: Recipient address rejected: User unknown",
+            "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using zen.spamhaus.org",
+            "30003",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert_eq!(
+        text,
+        "user_unknown hard 0s\nblocked soft 1h\nunreachable soft 4h\n"
+    );
+}
+
+/// `classify` reads a CSV on stdin and appends reason, class and wait; an unknown code
+/// is an error that names it, with a non-zero exit.
+#[test]
+fn classify_reads_a_csv_and_rejects_unknown_codes() {
+    let out = retrysim()
+        .arg("classify")
+        .write_stdin("error_code,reply_code,diagnostic\n5.7.1,550,No such user here\n")
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout),
+        "error_code,reply_code,diagnostic,reason,class,wait\n5.7.1,550,No such user here,user_unknown,hard,0s\n"
+    );
+    let err = retrysim().args(["classify", "X42"]).assert().failure();
+    let stderr = String::from_utf8_lossy(&err.get_output().stderr).to_string();
+    assert!(stderr.contains("X42"), "{stderr}");
+}

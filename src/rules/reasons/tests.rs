@@ -319,3 +319,21 @@ fn the_built_in_data_parses_and_every_reason_has_an_example() {
         assert!(!r.example.is_empty(), "{}", r.name);
     }
 }
+
+proptest::proptest! {
+    /// Any text classifies without a separate code; with a transient status (4.x.x)
+    /// prefixed, the class is never hard whatever the text says.
+    #[test]
+    fn transient_statuses_are_never_hard_whatever_the_text(
+        subject in 0u16..8,
+        detail in 0u16..30,
+        text in ".{0,80}",
+    ) {
+        let t = ReasonTable::new(&[], None);
+        let code = format!("4.{subject}.{detail}");
+        let c = t.classify(Some(&code), None, &text).unwrap();
+        proptest::prop_assert_ne!(c.class, Hard);
+        let whole = t.classify(None, None, &format!("450 {code} {text}")).unwrap();
+        proptest::prop_assert_ne!(whole.class, Hard);
+    }
+}
