@@ -19,6 +19,8 @@ mod presets;
 mod run;
 mod sweep;
 
+pub use presets::describe as presets_listing;
+
 /// Runs one parsed command line.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
