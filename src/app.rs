@@ -24,6 +24,8 @@ mod run_load;
 mod sweep;
 mod verify;
 
+pub use presets::describe as presets_listing;
+
 /// Runs one parsed command line.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

@@ -22,7 +22,8 @@ pub(super) fn presets(args: PresetsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The listing of one preset: a comment block, then its settings as a `[policy]` table.
+/// The listing of one preset, as `retrysim presets` prints it: a comment block with its
+/// summary and bounds, then its settings as a `[policy]` table.
 pub fn describe(name: &str) -> anyhow::Result<String> {
     let preset = presets::preset(name).with_context(|| {
         format!(

@@ -370,6 +370,39 @@ mod tests {
         assert_eq!(b.delay(1, None, 1.0), Some(Span(330)));
     }
 
+    proptest::proptest! {
+        /// E7, `age`: the retry is due no sooner than the clamped age (or the floor),
+        /// lands on a scan of the message's queue, and waits less than one scan more.
+        #[test]
+        fn age_retries_land_on_the_first_scan_after_the_delay_e7(
+            min in 1i64..10_000,
+            spread in 0i64..10_000,
+            scan in 1i64..5_000,
+            created in 0i64..1_000_000_000,
+            age in 0i64..10_000_000,
+            floor in 0i64..20_000,
+        ) {
+            let b = Backoff {
+                schedule: Schedule::Age { min: Span(min), max: Span(min + spread), scan: Span(scan) },
+                jitter: Jitter::None,
+            };
+            let now = created + age;
+            let input = RetryInput {
+                created: Instant(created),
+                now: Instant(now),
+                failed_attempt: 1,
+                previous: None,
+                unit: 0.0,
+                floor: Span(floor),
+            };
+            let next = b.next_retry(input).unwrap().0;
+            let least = age.clamp(min, min + spread).max(floor);
+            proptest::prop_assert!(next - now >= least);
+            proptest::prop_assert!(next - now < least + scan);
+            proptest::prop_assert_eq!((next - created) % scan, 0);
+        }
+    }
+
     #[test]
     fn period_end_is_exclusive_e6() {
         let created = Instant(1000);

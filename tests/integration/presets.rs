@@ -341,3 +341,44 @@ fn a_domain_named_twice_is_rejected() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------- retrysim presets
+
+/// `retrysim presets` lists every preset with its bounds and settings, and each listing
+/// read back as a scenario's `[policy]` gives the preset's own settings.
+#[test]
+fn the_presets_command_shows_every_setting_and_reads_back() {
+    let out = assert_cmd::Command::cargo_bin("retrysim")
+        .unwrap()
+        .arg("presets")
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for name in retrysim::rules::presets::NAMES {
+        assert!(
+            text.contains(&format!("# {name}: ")),
+            "{name} missing:\n{text}"
+        );
+        let listing = retrysim::app::presets_listing(name).unwrap();
+        let from_listing = scenario(&format!("{HEAD}{listing}")).unwrap();
+        let from_name = scenario(&preset(name, "")).unwrap();
+        assert_eq!(from_listing.policies, from_name.policies, "{name}");
+    }
+    assert!(text.contains("kind = \"age\""));
+    assert!(text.contains("at most 30d") && text.contains("at most 84h"));
+}
+
+/// An unknown preset name is an error that lists the known ones.
+#[test]
+fn the_presets_command_rejects_an_unknown_name() {
+    let out = assert_cmd::Command::cargo_bin("retrysim")
+        .unwrap()
+        .args(["presets", "fax"])
+        .assert()
+        .failure();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("unknown preset \"fax\"") && err.contains("kumomta"),
+        "{err}"
+    );
+}
