@@ -213,3 +213,39 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Property: with sender limits and receiver capacity together, every message still
+    /// ends in exactly one final state, and no calendar minute holds more attempts than
+    /// the sender's `per_minute` (only initial sends and scheduled retries exist here).
+    #[test]
+    fn sender_limits_hold_every_minute_and_messages_are_conserved(
+        per_minute in 1u32..4,
+        rate in 1u32..60,
+        sends in proptest::collection::vec((0u8..6, 0u8..2, 0u32..120), 1..40),
+        failing in proptest::bool::ANY,
+    ) {
+        let mut trace = Trace::email();
+        for (i, (contact, domain, minute)) in sends.iter().enumerate() {
+            let when = text(retrysim::time::Instant(1_767_571_200 + i64::from(*minute) * 60));
+            let name = format!("c{contact}@d{domain}.example");
+            trace = trace.send(&format!("m{i}"), &name, &when, "d1");
+        }
+        if failing {
+            trace = trace.fails("c0@d0.example", "4.4.1", "2026-01-05T00:00:00Z", "2026-01-05T03:00:00Z");
+        }
+        let lines = format!(
+            "[[workload.capacity]]\ndomain = \"d0.example\"\nrate = {rate}\nburst = 2\n\
+             [workload.sender]\nper_minute = {per_minute}\n"
+        );
+        let run = trace.run(&limited(&lines, ""));
+        prop_assert!(run.output.metrics.is_conserved());
+        let mut per: std::collections::BTreeMap<i64, u32> = std::collections::BTreeMap::new();
+        for a in &run.output.attempts {
+            *per.entry(a.at.0.div_euclid(60)).or_default() += 1;
+        }
+        prop_assert!(per.values().all(|n| *n <= per_minute), "{per:?}");
+    }
+}
