@@ -2,10 +2,13 @@
 //!
 //! Every reader hands its failure's words here: the enhanced status code (`5.1.1`), the
 //! SMTP reply code (`550`), the diagnostic text, and a provider's own code or bounce type
-//! when the log has one. Today the code is chosen from those words and classified by the
-//! scenario's [`ErrorTable`] (RFC 3463 class digit plus the built-in exceptions). When the
-//! reason table (status, reply and text to a reason and class) lands, [`Classifier`] is
-//! the single point to switch: readers and the inference never classify on their own.
+//! when the log has one. A code is chosen from those words, and the scenario's reason
+//! table (`rules::reasons`) reads the code, the reply code and the text together, so the
+//! log's own words decide hard or soft: a `550 5.7.1 ... blocked` is a soft `blocked`, not
+//! a dead address. When the text changes the class or wait that the code alone would give
+//! (a `5.0.0` that says "user unknown"), the reason's name is written as the error code,
+//! so that `failures.csv` replays to the same class and wait without the text. Readers and the
+//! inference never classify on their own.
 
 use crate::rules::errors::{ErrorClass, ErrorTable};
 
@@ -32,6 +35,8 @@ pub struct Classified {
     pub error_code: String,
     /// Its class.
     pub class: ErrorClass,
+    /// The failure reason (`user_unknown`, `blocked`, ...).
+    pub reason: String,
 }
 
 /// Classifies failures with one scenario's table.
@@ -60,12 +65,32 @@ impl Classifier {
                 words.diagnostic
             )
         })?;
-        let id = self.table.resolve(&code).map_err(|e| e.to_string())?;
+        let reasons = self.table.reasons();
+        let reply = reply_number(words.reply_code)
+            .or_else(|| reply_number(leading_reply_code(words.diagnostic)));
+        let full = reasons
+            .classify(Some(&code), reply, words.diagnostic)
+            .map_err(|e| e.to_string())?;
+        let reason = reasons.reason(full.reason).name.clone();
+        let alone = reasons.classify(Some(&code), None, "").ok();
+        let error_code = match alone {
+            Some(a) if a.class == full.class && a.wait == full.wait => code,
+            _ => reason.clone(),
+        };
         Ok(Classified {
-            class: self.table.class(id),
-            error_code: code,
+            class: full.class,
+            error_code,
+            reason,
         })
     }
+}
+
+/// A three-digit SMTP reply code as a number.
+fn reply_number(text: &str) -> Option<u16> {
+    let t = text.trim();
+    (t.len() == 3 && t.bytes().all(|c| c.is_ascii_digit()))
+        .then(|| t.parse().ok())
+        .flatten()
 }
 
 /// The code that stands for a failure: the provider's code, else a failure status

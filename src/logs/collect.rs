@@ -68,6 +68,9 @@ pub struct Observation {
     pub diagnostic: u32,
     /// For failures: the classified code and class.
     pub error: Option<(u32, ErrorClass)>,
+    /// For failures: the reason the reason table gave, from the code, reply and text
+    /// together (a [`Collector::text`] id; the empty text for a delivery).
+    pub reason: u32,
     /// Where it was read: (file index, line).
     pub source: (u32, u64),
 }
@@ -180,14 +183,17 @@ impl Collector {
                 format!("message {} was first seen to another recipient", e.message),
             ));
         }
-        let error = match e.outcome {
-            Outcome::Delivered => None,
+        let (error, reason) = match e.outcome {
+            Outcome::Delivered => (None, self.intern("")),
             Outcome::Failed => {
                 let c = self
                     .classifier
                     .classify(&e.words)
                     .map_err(|why| Skip::new("unclassified_failure", why))?;
-                Some((self.intern(&c.error_code), c.class))
+                (
+                    Some((self.intern(&c.error_code), c.class)),
+                    self.intern(&c.reason),
+                )
             }
         };
         let message = self.message(e.message, e.contact, e.at);
@@ -214,6 +220,7 @@ impl Collector {
             reply_code,
             diagnostic,
             error,
+            reason,
             source: self.position,
         });
         Ok(())

@@ -12,7 +12,7 @@ use crate::workload::MessageType;
 use crate::workload::import::{FAILURES_COLUMNS, SENDS_COLUMNS};
 
 /// The columns of `observations.csv`.
-pub const OBSERVATIONS_COLUMNS: [&str; 12] = [
+pub const OBSERVATIONS_COLUMNS: [&str; 13] = [
     "message_id",
     "contact",
     "at",
@@ -23,6 +23,7 @@ pub const OBSERVATIONS_COLUMNS: [&str; 12] = [
     "diagnostic",
     "error_code",
     "class",
+    "reason",
     "file",
     "line",
 ];
@@ -90,6 +91,7 @@ pub fn observations(dir: &Path, c: &Collector, files: &[PathBuf]) -> anyhow::Res
                 &*neutralise(c.text(o.diagnostic)),
                 &*neutralise(code),
                 class,
+                &*neutralise(c.text(o.reason)),
                 &*neutralise(&file),
                 &o.source.1.to_string(),
             ])?;

@@ -426,3 +426,19 @@ fn calibration_recovers_known_invalid_and_greylisting_shares_over_seeds() {
         ok(&["run".as_ref(), &p("cal.toml"), "--out".as_ref(), &p("cal")]);
     }
 }
+
+/// A 5.7.1 block-list rejection is the sender's problem: the reason table reads the text
+/// and calls it a soft `blocked`, while the unknown user stays a hard `user_unknown` (E8).
+#[test]
+fn log_words_decide_the_reason_a_block_list_rejection_is_soft_e8() {
+    let (dir, _) = import("sendgrid", &["sendgrid-events.json"], &[]);
+    let rows = observed(dir.path(), &["contact", "error_code", "class", "reason"]);
+    assert!(
+        rows.contains(&"gil@big.example,5.7.1,soft,blocked".to_string()),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&"cat@gone.example,5.1.1,hard,user_unknown".to_string()),
+        "{rows:?}"
+    );
+}
