@@ -25,7 +25,12 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     let estimate = memory::estimate(&scenario)?;
     let limit = memory::limit(args.memory_limit);
     memory::check(estimate, scenario.replications.into(), limit, "this run")?;
-    let runs = with_threads(args.threads, || study::run_all(&scenario, study::RunOptions::default().with_trace(args.trace)))??;
+    let runs = with_threads(args.threads, || {
+        study::run_all(
+            &scenario,
+            study::RunOptions::default().with_trace(args.trace),
+        )
+    })??;
     if let Some(first) = runs.first() {
         let outside = study::sends_outside(&scenario, &first.world);
         if outside == first.world.workload.sends.len() {

@@ -76,7 +76,11 @@ pub fn scenario_on(base: &Scenario, dir: &Path) -> anyhow::Result<Scenario> {
 pub fn check(base: &Scenario, dir: &Path, collected: &Collector) -> anyhow::Result<ReplayCheck> {
     let scenario = scenario_on(base, dir)?;
     let world = study::build_world(&scenario, 0)?;
-    let run = study::run_replication(&scenario, &world, study::RunOptions::default().with_trace(true));
+    let run = study::run_replication(
+        &scenario,
+        &world,
+        study::RunOptions::default().with_trace(true),
+    );
     let mut replayed: FxHashMap<(String, i64), Option<String>> = FxHashMap::default();
     let mut name = String::new();
     for a in &run.output.attempts {

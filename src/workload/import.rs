@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use compact_str::CompactString;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-pub mod capacity_csv;
 mod bounded;
+pub mod capacity_csv;
 mod csv_file;
 
 use csv_file::{CsvFile, Located};

@@ -234,9 +234,7 @@ fn twilio_rows_are_one_attempt_each_classified_by_error_code() {
         "{report}"
     );
     let sends = read(dir.path(), "sends.csv");
-    assert!(
-        sends.contains("SM00000000000000000000000000000004,+14155550101,2026-03-03T09:03:00Z")
-    );
+    assert!(sends.contains("SM00000000000000000000000000000004,+14155550101,2026-03-03T09:03:00Z"));
     assert!(
         sends
             .lines()

@@ -88,7 +88,8 @@ impl DecisionChart {
         Ok(DecisionChart {
             title: format!(
                 "{}: what decides ({verb} {}{dashed})",
-                input.name, objective.metric()
+                input.name,
+                objective.metric()
             ),
             panels,
             line_key: line_key.map(str::to_owned),

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::{ImportError, Source};
 use super::csv_file::CsvFile;
+use super::{ImportError, Source};
 use crate::workload::capacity::{DEFAULT_THROTTLE_CODE, RawCapacity};
 
 /// The columns of `capacity.csv`.
