@@ -160,7 +160,7 @@ pub fn write(
 ) -> anyhow::Result<PathBuf> {
     let on_front = front(points);
     let status = statuses(choice);
-    let om = metric(&objective.metric());
+    let om = metric(objective.metric());
     let extra: Vec<usize> = extra_metrics(objective).iter().map(|m| metric(m)).collect();
     let [dr, fs, apd] = [
         "delivery_rate",

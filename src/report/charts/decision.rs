@@ -50,7 +50,7 @@ impl DecisionChart {
         let mut metrics: Vec<&str> = vec![objective.metric()];
         for c in objective.constraints() {
             if !metrics.contains(&c.metric()) {
-                metrics.push(&c.metric());
+                metrics.push(c.metric());
             }
         }
         let infeasible = infeasible_points(input);

@@ -70,7 +70,7 @@ pub fn choose(
     objective: &Objective,
     baseline: usize,
 ) -> Choice {
-    let m = metric(&objective.metric());
+    let m = metric(objective.metric());
     let mean = |i: usize| points[i].metrics[m].mean.mean;
     let breaks: Vec<Vec<usize>> = points
         .iter()

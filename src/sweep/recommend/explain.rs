@@ -130,15 +130,15 @@ impl Context<'_> {
 
     fn headline(&self, best: usize) -> String {
         let o = self.objective;
-        let e = self.points[best].metrics[metric(&o.metric())].mean;
+        let e = self.points[best].metrics[metric(o.metric())].mean;
         let interval = e.ci95.map_or(String::new(), |h| {
-            format!(" ± {}", value(&o.metric(), h).trim_start_matches('-'))
+            format!(" ± {}", value(o.metric(), h).trim_start_matches('-'))
         });
         format!(
             "recommendation: {}: {} = {}{interval}",
             self.name(best),
             o.metric(),
-            e.mean.map_or("-".to_owned(), |x| value(&o.metric(), x)),
+            e.mean.map_or("-".to_owned(), |x| value(o.metric(), x)),
         )
     }
 
@@ -147,7 +147,7 @@ impl Context<'_> {
     fn binding(&self, best: usize) -> Vec<String> {
         let o = self.objective;
         let sign = if o.maximize() { 1.0 } else { -1.0 };
-        let score = |i: usize| self.mean(i, &o.metric()).map(|x| sign * x);
+        let score = |i: usize| self.mean(i, o.metric()).map(|x| sign * x);
         o.constraints()
             .iter()
             .enumerate()
@@ -156,8 +156,8 @@ impl Context<'_> {
                     .filter(|&i| self.choice.breaks[i].contains(&k) && score(i) > score(best))
                     .count();
                 let at = self
-                    .mean(best, &c.metric())
-                    .map_or("-".to_owned(), |x| value(&c.metric(), x));
+                    .mean(best, c.metric())
+                    .map_or("-".to_owned(), |x| value(c.metric(), x));
                 let verdict = if better > 0 {
                     format!(
                         "binding: it excludes {better} point(s) with a better {}",
@@ -212,8 +212,8 @@ impl Context<'_> {
                     .filter(|&i| self.choice.breaks[i].contains(&k))
                     .map(|i| {
                         let at = self
-                            .mean(i, &c.metric())
-                            .map_or("-".to_owned(), |x| value(&c.metric(), x));
+                            .mean(i, c.metric())
+                            .map_or("-".to_owned(), |x| value(c.metric(), x));
                         format!("{} at {at}", self.points[i].index)
                     })
                     .collect();
