@@ -62,7 +62,7 @@ auto_retry = {auto}
     let doc: toml::Table = scenario.parse().expect("the template is TOML");
     let s = Scenario::from_document(doc, dir.path().to_path_buf(), "fuzz".into())
         .expect("the template is a valid scenario");
-    let Ok(runs) = study::run_all(&s, true) else {
+    let Ok(runs) = study::run_all(&s, study::RunOptions::default().with_trace(true)) else {
         return;
     };
     for r in &runs {
