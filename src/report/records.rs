@@ -73,7 +73,7 @@ pub fn suppressions<W: Write>(
     let (mut counter, mut at, mut released) =
         (Digits::default(), Stamp::default(), Stamp::default());
     for r in records {
-        let contact = neutralise(run.workload.contacts.write(r.contact, &mut name));
+        let contact = neutralise(run.workload.contacts.name(r.contact, &mut name));
         w.write_record([
             replication.as_str(),
             point.as_str(),
@@ -106,8 +106,8 @@ pub fn attempts<W: Write>(
         w.write_record([
             replication.as_str(),
             point.as_str(),
-            &neutralise(run.workload.messages.write(r.message, &mut message)),
-            &neutralise(run.workload.contacts.write(r.contact, &mut contact)),
+            &neutralise(run.workload.messages.name(r.message, &mut message)),
+            &neutralise(run.workload.contacts.name(r.contact, &mut contact)),
             attempt.write(u64::from(r.attempt)),
             badge(r.attempt),
             at.write(r.at),
@@ -121,7 +121,7 @@ pub fn attempts<W: Write>(
             &neutralise(note),
             if r.counted { "true" } else { "false" },
             counter.write(u64::from(r.counter)),
-            &neutralise(run.workload.deliveries.write(send.delivery, &mut delivery)),
+            &neutralise(run.workload.deliveries.name(send.delivery, &mut delivery)),
         ])?;
     }
     Ok(())
@@ -144,7 +144,7 @@ pub fn operator<W: Write>(
             at.write(r.at),
             r.action,
             &r.message.map_or(std::borrow::Cow::Borrowed(""), |m| {
-                neutralise(run.workload.messages.write(m, &mut message))
+                neutralise(run.workload.messages.name(m, &mut message))
             }),
             r.result.name(),
             r.result.refusal().map_or("", |x| x.name()),
