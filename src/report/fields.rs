@@ -4,15 +4,9 @@
 use crate::time::{Instant, STAMP_LEN, utc_stamp};
 
 /// The decimal text of an unsigned integer, written into a fixed buffer.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Digits {
     buf: [u8; 20],
-}
-
-impl Default for Digits {
-    fn default() -> Self {
-        Digits { buf: [0; 20] }
-    }
 }
 
 impl Digits {
