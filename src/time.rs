@@ -11,8 +11,10 @@ use std::fmt;
 use chrono::{DateTime, Datelike, Utc};
 use thiserror::Error;
 
+mod stamp;
 mod zone;
 
+pub use stamp::{STAMP_LEN, utc_stamp};
 pub use zone::{LocalReading, TimeOfDay, Zone};
 
 /// A point in simulated time: seconds since 1970-01-01T00:00:00Z.
@@ -110,7 +112,12 @@ fn parse_utc_fast(b: &[u8]) -> Option<Instant> {
 
 impl fmt::Display for Instant {
     /// Formats as RFC 3339 in UTC with a `Z` suffix, e.g. `2026-01-05T09:00:00Z`.
+    /// Years 0000–9999 go through the hand-written [`utc_stamp`]; others (which only
+    /// error messages and `NEVER` can hold) through chrono, with its sign and `@` forms.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(text) = utc_stamp(*self, &mut [0; STAMP_LEN]) {
+            return f.write_str(text);
+        }
         match DateTime::<Utc>::from_timestamp(self.0, 0) {
             Some(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
             None => write!(f, "@{}", self.0),

@@ -92,6 +92,22 @@ impl Names {
         out
     }
 
+    /// The name of `id`, borrowed from the list when it is stored, or written into
+    /// `scratch` when it is numbered: unlike [`Names::write`], a stored name is not copied.
+    pub fn name<'a>(&'a self, id: u32, scratch: &'a mut String) -> &'a str {
+        match self {
+            Names::Listed(v) => &v[id as usize],
+            Names::Packed(p) => p.get(id as usize),
+            Names::Numbered { prefix, suffix, .. } => {
+                scratch.clear();
+                scratch.push_str(prefix);
+                push_decimal(scratch, id);
+                scratch.push_str(suffix);
+                scratch
+            }
+        }
+    }
+
     /// The name of `id` as an owned string.
     pub fn get(&self, id: u32) -> String {
         let mut s = String::new();
@@ -100,9 +116,51 @@ impl Names {
     }
 }
 
+/// Appends `n` in decimal, as `write!(out, "{n}")` would, without the formatting machinery.
+fn push_decimal(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn borrowed_names_match_written_names() {
+        let mut packed = PackedNames::default();
+        packed.push("a");
+        packed.push("=b");
+        let lists = [
+            Names::Listed(vec!["x".into(), "y".into()]),
+            Names::Packed(packed),
+            Names::Numbered {
+                prefix: "m".into(),
+                suffix: "-s".into(),
+                count: 2,
+            },
+        ];
+        let (mut a, mut b) = (String::new(), String::new());
+        for names in &lists {
+            for id in 0..2 {
+                assert_eq!(names.name(id, &mut a), names.write(id, &mut b));
+            }
+        }
+        for n in [0, 7, 10, 99, 1_000_000, u32::MAX] {
+            a.clear();
+            push_decimal(&mut a, n);
+            assert_eq!(a, n.to_string());
+        }
+    }
 
     #[test]
     fn packed_names_read_back_in_order() {

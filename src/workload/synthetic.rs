@@ -9,6 +9,7 @@
 //! windows and a send stream, exactly what `failures.csv` and `sends.csv` hold.
 
 pub mod config;
+mod order;
 mod population;
 mod program;
 pub mod spec;

@@ -46,12 +46,8 @@ pub fn draw(spec: &SyntheticSpec, frame: Frame, people: &People) -> Program {
             .par_iter()
             .map(|s| stream_sends(s, frame, &audiences[s.stream.channel as usize])),
     );
-    let mut sends = Vec::with_capacity(batches.iter().map(Vec::len).sum());
-    for batch in batches {
-        sends.extend(batch);
-    }
-    // Stable: same-second sends keep generation order.
-    sends.par_sort_by_key(|s| s.created);
+    // Same-second sends keep generation order.
+    let sends = super::order::by_creation(batches);
     Program { sends, deliveries }
 }
 
