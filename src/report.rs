@@ -9,6 +9,7 @@
 mod answer;
 pub mod atomic;
 pub mod charts;
+pub mod export;
 pub mod folder;
 pub mod html;
 pub mod load;

@@ -207,7 +207,8 @@ impl Simulation<'_> {
     }
 
     /// Drops delivered messages from the failed list and sorts it by message id, the
-    /// order in which the job and bulk retries visit messages.
+    /// order in which the job and bulk retries visit messages. Messages that can no
+    /// longer be retried stay: the bulk retry (S4) must report them as refused.
     fn compact_failed(&mut self) {
         let messages = &self.messages;
         self.failed
