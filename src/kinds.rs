@@ -6,6 +6,7 @@
 //! `workload`; `workload` re-exports them at their old paths.
 
 use std::fmt;
+use std::ops::{Index, IndexMut};
 
 /// The channel a message is sent on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,5 +73,52 @@ impl MessageType {
 impl fmt::Display for MessageType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// One value per channel, indexed by [`Channel`] rather than by a number, so that no
+/// code depends on the enum's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PerChannel<T> {
+    email: T,
+    sms: T,
+}
+
+impl<T> PerChannel<T> {
+    /// The values for email and for SMS.
+    pub fn new(email: T, sms: T) -> PerChannel<T> {
+        PerChannel { email, sms }
+    }
+}
+
+impl<T> Index<Channel> for PerChannel<T> {
+    type Output = T;
+
+    fn index(&self, channel: Channel) -> &T {
+        match channel {
+            Channel::Email => &self.email,
+            Channel::Sms => &self.sms,
+        }
+    }
+}
+
+impl<T> IndexMut<Channel> for PerChannel<T> {
+    fn index_mut(&mut self, channel: Channel) -> &mut T {
+        match channel {
+            Channel::Email => &mut self.email,
+            Channel::Sms => &mut self.sms,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_channel_values_are_found_by_channel() {
+        let mut v = PerChannel::new(1, 2);
+        v[Channel::Sms] += 10;
+        assert_eq!((v[Channel::Email], v[Channel::Sms]), (1, 12));
     }
 }

@@ -17,6 +17,7 @@ pub mod state;
 mod tally;
 
 use crate::engine::{self, EventQueue, Process};
+use crate::kinds::PerChannel;
 use crate::metrics::{AttemptRecord, LoadRow, OperatorRecord, RunMetrics, SuppressionRecord};
 use crate::random::{IndexedDraws, Purpose};
 use crate::rules::domains::{DomainPolicy, domain_slot};
@@ -169,9 +170,8 @@ struct Simulation<'a> {
     /// message is pushed once, on its first failure.
     failed: Vec<MessageId>,
     jitter: IndexedDraws,
-    /// The local reading of each channel's next automatic job run (S5), by
-    /// [`channel_slot`].
-    job_readings: [LocalReading; 2],
+    /// The local reading of each channel's next automatic job run (S5).
+    job_readings: PerChannel<LocalReading>,
     out: RunOutput,
     ttd: Vec<u32>,
     /// Per contact, 1 + the index of its domain's policy, or 0; empty without
@@ -179,14 +179,6 @@ struct Simulation<'a> {
     contact_domain: Vec<u16>,
     /// Capacity, sender limits and load, when the world has limits.
     load: Option<capacity::LoadControl<'a>>,
-}
-
-/// Index of a channel in per-channel arrays.
-fn channel_slot(channel: Channel) -> usize {
-    match channel {
-        Channel::Email => 0,
-        Channel::Sms => 1,
-    }
 }
 
 impl<'a> Simulation<'a> {
@@ -200,7 +192,7 @@ impl<'a> Simulation<'a> {
             contacts: buffers.contacts,
             failed: buffers.failed,
             jitter: IndexedDraws::new(spec.seed, spec.replication, Purpose::Jitter),
-            job_readings: [LocalReading::default(); 2],
+            job_readings: PerChannel::default(),
             out: RunOutput::default(),
             ttd: Vec::new(),
             contact_domain: contact_domains(&w.contacts, &spec.policies.domains),
