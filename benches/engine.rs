@@ -63,7 +63,7 @@ fn import(c: &mut Criterion) {
     let s = scenario(110_000);
     let world = study::build_world(&s, 0).expect("world builds");
     let dir = tempfile::tempdir().expect("temp dir");
-    retrysim::workload::export::export(&world.workload, &world.errors, dir.path()).expect("export");
+    retrysim::report::export::export(&world.workload, &world.errors, dir.path()).expect("export");
     let files = retrysim::workload::import::TraceFiles {
         sends: dir.path().join("sends.csv"),
         failures: Some(dir.path().join("failures.csv")),

@@ -71,14 +71,21 @@
 //! - [`verify`]: comparing fresh results with a baseline folder.
 //! - [`trace_builder`]: hand-written traces for tests.
 //! - [`time`] and [`random`]: simulated time and seeded random streams.
+//! - [`kinds`]: a message's channel and type, shared by the rules and the workload.
+//! - [`cli`] and [`app`]: the command line's definitions and one module per command,
+//!   used by the `retrysim` binary.
+//!
+//! ARCHITECTURE.md gives the order of these modules' layers: each uses only lower ones.
 
 #![deny(missing_docs)]
 
 pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod kinds;
 pub mod logs;
 pub mod metrics;
+mod prefetch;
 pub mod random;
 pub mod report;
 pub mod rules;

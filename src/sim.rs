@@ -3,9 +3,10 @@
 //!
 //! The run is a [`Process`] for `crate::engine`: sends arrive from the time-sorted
 //! stream, and the run schedules its own events (scheduled retries, retry-period ends,
-//! automatic job runs, operator actions). Same-instant events are handled in this order
-//! of rank: scheduled retries, new sends, retry-period ends, automatic jobs, operator
-//! actions; within a rank, in the order they were scheduled.
+//! automatic job runs, operator actions, releases of the sender's queue). Same-instant
+//! events are handled in this order of rank: scheduled retries, new sends, retry-period
+//! ends, automatic jobs, operator actions, releases; within a rank, in the order they
+//! were scheduled (`rank` says why).
 
 mod attempt;
 mod buffers;
@@ -16,13 +17,15 @@ pub mod state;
 mod tally;
 
 use crate::engine::{self, EventQueue, Process};
+use crate::kinds::PerChannel;
 use crate::metrics::{AttemptRecord, LoadRow, OperatorRecord, RunMetrics, SuppressionRecord};
 use crate::random::{IndexedDraws, Purpose};
+use crate::rules::domains::{DomainPolicy, domain_slot};
 use crate::rules::errors::ErrorTable;
 use crate::rules::policy::ChannelPolicies;
 use crate::time::{Instant, LocalReading, Zone};
 use crate::workload::capacity::BoundLimits;
-use crate::workload::{Channel, MessageId, Workload};
+use crate::workload::{Channel, MessageId, Names, Workload};
 use state::{ContactState, MessageState, Status};
 
 /// Everything one run needs.
@@ -86,6 +89,18 @@ enum Event {
     Release,
 }
 
+/// The ranks of same-instant events, lowest first; the engine runs equal instants by
+/// rank, then in scheduling order.
+///
+/// Do not renumber or reorder these without expecting every golden and snapshot output
+/// to change: times are whole seconds and jobs, campaigns and operator actions fall on
+/// round local times, so ties are common and their order decides results. A scheduled
+/// retry goes before new sends, so a send in the same second sees what the retry did to
+/// its contact (a counter step, a suppression). A period end comes after both and before
+/// the job and the operator, so those find the message already expired at its period's
+/// last instant. The job goes before the operator, whose bulk retry then sees the job's
+/// attempts. The sender's queue is served last, once every attempt of that second has
+/// joined it.
 mod rank {
     pub const RETRY: u8 = 0;
     pub const ARRIVAL: u8 = 1;
@@ -126,20 +141,18 @@ pub fn simulate(spec: &RunSpec<'_>) -> RunOutput {
 /// state: far enough for the memory load to finish before the send arrives.
 const LOOKAHEAD: usize = 16;
 
-/// Hints the CPU to load the cache line holding `value`; a no-op where no hint exists.
-/// Contacts are touched in random order, so without the hint nearly every send waits for
-/// main memory.
-#[inline]
-pub(crate) fn prefetch_hint<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // SAFETY: SSE is part of every x86_64 target, and a prefetch is only a hint: it
-        // never faults and never changes memory, whatever the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>()) };
+/// For each contact, 1 + the index of the first domain policy naming its domain, or 0
+/// when none does. Empty when there are no domain policies, so that a run without them
+/// pays nothing. The rule itself is [`crate::rules::domains::domain_slot`]; the loop
+/// over the workload's names is here because `rules` may not import `workload`.
+fn contact_domains(contacts: &Names, domains: &[DomainPolicy]) -> Vec<u16> {
+    if domains.is_empty() {
+        return Vec::new();
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
+    let mut name = String::new();
+    (0..contacts.len() as u32)
+        .map(|id| domain_slot(contacts.write(id, &mut name), domains))
+        .collect()
 }
 
 /// The state of one run.
@@ -149,11 +162,16 @@ struct Simulation<'a> {
     contacts: Vec<ContactState>,
     /// Messages that have failed at least once and were not delivered since, for the
     /// automatic job and bulk retries; compacted and sorted by id before each use.
+    ///
+    /// Finished failures (expired, hard-bounced, suppressed, out of attempts) stay in the
+    /// list on purpose: a bulk retry (S4) reports every failed message it refuses, with
+    /// its reason, so dropping them here would change `operator.csv` and the refusal
+    /// counts. Only a delivery removes a message (`compact_failed`); each
+    /// message is pushed once, on its first failure.
     failed: Vec<MessageId>,
     jitter: IndexedDraws,
-    /// The local reading of each channel's next automatic job run (S5), by
-    /// [`channel_slot`].
-    job_readings: [LocalReading; 2],
+    /// The local reading of each channel's next automatic job run (S5).
+    job_readings: PerChannel<LocalReading>,
     out: RunOutput,
     ttd: Vec<u32>,
     /// Per contact, 1 + the index of its domain's policy, or 0; empty without
@@ -161,14 +179,6 @@ struct Simulation<'a> {
     contact_domain: Vec<u16>,
     /// Capacity, sender limits and load, when the world has limits.
     load: Option<capacity::LoadControl<'a>>,
-}
-
-/// Index of a channel in per-channel arrays.
-fn channel_slot(channel: Channel) -> usize {
-    match channel {
-        Channel::Email => 0,
-        Channel::Sms => 1,
-    }
 }
 
 impl<'a> Simulation<'a> {
@@ -182,13 +192,10 @@ impl<'a> Simulation<'a> {
             contacts: buffers.contacts,
             failed: buffers.failed,
             jitter: IndexedDraws::new(spec.seed, spec.replication, Purpose::Jitter),
-            job_readings: [LocalReading::default(); 2],
+            job_readings: PerChannel::default(),
             out: RunOutput::default(),
             ttd: Vec::new(),
-            contact_domain: crate::rules::domains::contact_domains(
-                &w.contacts,
-                &spec.policies.domains,
-            ),
+            contact_domain: contact_domains(&w.contacts, &spec.policies.domains),
             load: spec
                 .limits
                 .map(|l| capacity::LoadControl::new(l, spec.start)),

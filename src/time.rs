@@ -21,7 +21,9 @@ pub use zone::{LocalReading, TimeOfDay, Zone};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Instant(pub i64);
 
-/// A length of simulated time in seconds; never negative once validated.
+/// A length of simulated time in seconds. Spans parsed from text ([`Span::parse`]) are
+/// never negative, but arithmetic may give one: [`Instant::since`] is negative when its
+/// argument is the later instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span(pub i64);
 

@@ -7,17 +7,18 @@
 
 pub mod actions;
 pub mod capacity;
-pub mod export;
 pub mod failures;
 pub mod import;
 pub mod names;
 pub mod operator;
 pub mod synthetic;
 
-use std::fmt;
-
 pub use failures::{FailureModel, Window};
 pub use names::Names;
+
+// The kinds live in a leaf module so that `rules` can name them without importing
+// `workload`, which itself depends on `rules`.
+pub use crate::kinds::{Channel, MessageType};
 
 use crate::time::Instant;
 
@@ -28,74 +29,6 @@ pub type MessageId = u32;
 
 /// The most messages one workload can hold: ids are `u32`, and one value marks "none".
 pub const MAX_MESSAGES: usize = u32::MAX as usize - 1;
-
-/// The channel a message is sent on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Channel {
-    /// An email address.
-    Email,
-    /// A phone number.
-    Sms,
-}
-
-impl Channel {
-    /// The name used in files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Channel::Email => "email",
-            Channel::Sms => "sms",
-        }
-    }
-
-    /// Parses a file name, in any letter case (`SMS`, `Email`).
-    pub fn parse(s: &str) -> Option<Channel> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "email" => Some(Channel::Email),
-            "sms" => Some(Channel::Sms),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Marketing or transactional; decides the bounds of the retry period (E6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MessageType {
-    /// Campaigns and newsletters.
-    Marketing,
-    /// Receipts, password resets, one-time codes.
-    Transactional,
-}
-
-impl MessageType {
-    /// The name used in files.
-    pub fn name(self) -> &'static str {
-        match self {
-            MessageType::Marketing => "marketing",
-            MessageType::Transactional => "transactional",
-        }
-    }
-
-    /// Parses a file name, in any letter case.
-    pub fn parse(s: &str) -> Option<MessageType> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "marketing" => Some(MessageType::Marketing),
-            "transactional" => Some(MessageType::Transactional),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for MessageType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// One message entering the queue: who, when, as part of which delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

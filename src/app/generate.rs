@@ -6,10 +6,10 @@ use anyhow::Context;
 
 use super::load_scenario;
 use crate::cli::GenerateArgs;
+use crate::report::export;
 use crate::report::folder;
 use crate::scenario::WorkloadSpec;
 use crate::study;
-use crate::workload::export;
 
 pub(super) fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(&args.scenario)?;

@@ -9,7 +9,6 @@
 //! settings whatever their contact's name.
 
 use crate::rules::policy::Policy;
-use crate::workload::Names;
 
 /// The settings for the contacts of one or more domains.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,25 +26,16 @@ pub fn domain_of(contact: &str) -> Option<&str> {
     contact.rsplit_once('@').map(|(_, d)| d)
 }
 
-/// For each contact, 1 + the index of the first domain policy naming its domain, or 0
-/// when none does. Empty when there are no domain policies, so that a run without them
-/// pays nothing.
-pub fn contact_domains(contacts: &Names, domains: &[DomainPolicy]) -> Vec<u16> {
-    if domains.is_empty() {
-        return Vec::new();
-    }
-    let mut name = String::new();
-    (0..contacts.len() as u32)
-        .map(|id| {
-            let Some(domain) = domain_of(contacts.write(id, &mut name)) else {
-                return 0;
-            };
-            domains
-                .iter()
-                .position(|d| d.names.iter().any(|n| n.eq_ignore_ascii_case(domain)))
-                .map_or(0, |i| i as u16 + 1)
-        })
-        .collect()
+/// 1 + the index of the first domain policy naming `contact`'s domain, or 0 when none
+/// does (or the contact has no domain). `sim` applies it to every contact of a run.
+pub fn domain_slot(contact: &str, domains: &[DomainPolicy]) -> u16 {
+    let Some(domain) = domain_of(contact) else {
+        return 0;
+    };
+    domains
+        .iter()
+        .position(|d| d.names.iter().any(|n| n.eq_ignore_ascii_case(domain)))
+        .map_or(0, |i| i as u16 + 1)
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@
 //! bound of RULES.md first. Each field is one rule component; a preset is just a set of
 //! values for these fields (see [`crate::rules::presets`]).
 
+use crate::kinds::MessageType;
 use crate::rules::backoff::Backoff;
 use crate::rules::counter::CounterReset;
 use crate::time::{Span, TimeOfDay};
-use crate::workload::MessageType;
 
 /// The retry period of each message type (E6); `None` means messages never expire by age.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,10 +91,10 @@ pub struct ChannelPolicies {
 
 impl ChannelPolicies {
     /// The policy that applies to `channel`.
-    pub fn of(&self, channel: crate::workload::Channel) -> &Policy {
+    pub fn of(&self, channel: crate::kinds::Channel) -> &Policy {
         match channel {
-            crate::workload::Channel::Email => &self.email,
-            crate::workload::Channel::Sms => &self.sms,
+            crate::kinds::Channel::Email => &self.email,
+            crate::kinds::Channel::Sms => &self.sms,
         }
     }
 }

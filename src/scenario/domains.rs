@@ -16,8 +16,8 @@
 //! alone, as a channel table does.
 
 use super::policy::{channel_overlay, lay_over, overlaid_policy};
+use crate::kinds::Channel;
 use crate::rules::domains::DomainPolicy;
-use crate::workload::Channel;
 
 /// Validates every `[policy.domains]` table, in the order of their labels.
 pub fn domain_policies(

@@ -5,12 +5,12 @@
 
 use serde::Deserialize;
 
+use crate::kinds::Channel;
 use crate::rules::backoff::{Backoff, Jitter, Schedule};
 use crate::rules::counter::CounterReset;
 use crate::rules::policy::{AutoRetry, ChannelPolicies, Policy, RetryPeriods};
 use crate::rules::presets::{self, PeriodBounds};
 use crate::time::{Span, TimeOfDay};
-use crate::workload::Channel;
 
 /// The fully merged policy table of one channel, as serde reads it.
 #[derive(Debug, Deserialize)]

@@ -64,7 +64,7 @@ impl<'a> Simulation<'a> {
         let sends = &self.spec.workload.sends;
         let failures = &self.spec.workload.failures;
         if let Some(far) = sends.get(message as usize + super::LOOKAHEAD) {
-            super::prefetch_hint(&self.contacts[far.contact as usize]);
+            crate::prefetch::hint(&self.contacts[far.contact as usize]);
             failures.prefetch_offsets(far.contact);
         }
         if let Some(near) = sends.get(message as usize + super::LOOKAHEAD / 2) {

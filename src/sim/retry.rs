@@ -4,7 +4,7 @@
 
 use super::state::Status;
 use super::tally::{Tally, slot};
-use super::{Event, Simulation, channel_slot, rank};
+use super::{Event, Simulation, rank};
 use crate::engine::EventQueue;
 use crate::metrics::{OperatorRecord, OperatorResult, Trigger};
 use crate::rules::eligibility::{self, Candidate, Checks, Refusal};
@@ -21,7 +21,7 @@ impl Simulation<'_> {
             };
             let zone = self.spec.zone;
             if let Some(reading) = zone.next_reading(self.spec.start, job.at) {
-                self.job_readings[channel_slot(channel)] = reading;
+                self.job_readings[channel] = reading;
                 let first = zone.instant_at(reading);
                 queue.schedule(first, rank::AUTO_JOB, Event::AutoJob { channel });
             }
@@ -76,8 +76,7 @@ impl Simulation<'_> {
         queue: &mut EventQueue<Event>,
     ) {
         let zone = self.spec.zone;
-        let slot = channel_slot(channel);
-        let mut reading = self.job_readings[slot];
+        let mut reading = self.job_readings[channel];
         loop {
             let Some(next) = reading.plus(every.max(Span(1))) else {
                 return;
@@ -85,7 +84,7 @@ impl Simulation<'_> {
             reading = next;
             let at = zone.instant_at(reading);
             if at > now {
-                self.job_readings[slot] = reading;
+                self.job_readings[channel] = reading;
                 queue.schedule(at, rank::AUTO_JOB, Event::AutoJob { channel });
                 return;
             }
@@ -207,7 +206,8 @@ impl Simulation<'_> {
     }
 
     /// Drops delivered messages from the failed list and sorts it by message id, the
-    /// order in which the job and bulk retries visit messages.
+    /// order in which the job and bulk retries visit messages. Messages that can no
+    /// longer be retried stay: the bulk retry (S4) must report them as refused.
     fn compact_failed(&mut self) {
         let messages = &self.messages;
         self.failed

@@ -86,7 +86,11 @@ pub fn point_path(dir: &Path, index: usize) -> PathBuf {
     points_dir(dir).join(format!("point-{index:06}.csv"))
 }
 
-fn value_text(v: Value) -> String {
+/// A metric value at full precision (`{:?}` reads back as the same `f64`), so that a
+/// resumed or merged sweep computes exactly the means of an uninterrupted one. Unlike
+/// `report::summary::format_value`, which rounds reals to six decimals for people, this
+/// text is only for the store.
+fn exact_text(v: Value) -> String {
     match v {
         Value::Count(n) => n.to_string(),
         Value::Real(x) => format!("{x:?}"),
@@ -114,7 +118,7 @@ pub fn write_point(dir: &Path, record: &PointRecord, digest: &str) -> anyhow::Re
         w.write_record(["scenario", digest])?;
         for (r, run) in record.values.iter().enumerate() {
             let mut row = vec!["run".to_string(), r.to_string()];
-            row.extend(run.iter().map(|v| value_text(*v)));
+            row.extend(run.iter().map(|v| exact_text(*v)));
             w.write_record(&row)?;
         }
         for (tag, quantiles) in [("ttd", &record.ttd), ("retried", &record.retried_ttd)] {

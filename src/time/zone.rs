@@ -1,5 +1,6 @@
-//! Local time: a time of day and the scenario's time zone, with daylight-saving-correct
-//! conversion for the automatic job and the campaign calendar.
+//! Local time: a time of day, a reading of the local wall clock and the scenario's time
+//! zone, with daylight-saving-correct conversion for the automatic job, the campaign
+//! calendar, the operator's slots and the timestamps of imported logs.
 
 use std::fmt;
 
@@ -9,7 +10,7 @@ use chrono::{
 
 use super::{Instant, Span, TimeError};
 
-/// A wall-clock time of day, in seconds after local midnight.
+/// A wall-clock time of day, to the second, in whatever zone it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeOfDay(NaiveTime);
 
@@ -137,8 +138,10 @@ impl Zone {
 
     /// The instant reached by adding `span` to the local wall-clock reading of `from`.
     ///
-    /// A daily job keeps its local hour across daylight-saving changes this way: 06:00
-    /// plus 24 h of wall clock is 06:00 the next day, whatever the UTC offset did.
+    /// A repeating campaign keeps its local hour across daylight-saving changes this way:
+    /// 06:00 plus 24 h of wall clock is 06:00 the next day, whatever the UTC offset did.
+    /// A time moved by a spring-forward gap carries its shift into every later repeat,
+    /// which is why the automatic job advances a [`LocalReading`] instead.
     pub fn add_wall_clock(&self, from: Instant, span: Span) -> Instant {
         chrono::TimeDelta::try_seconds(span.0)
             .and_then(|d| self.local_reading(from).checked_add_signed(d))

@@ -81,7 +81,7 @@ impl FailureModel {
     /// waits for memory.
     pub fn prefetch_offsets(&self, c: ContactId) {
         if let Some(offset) = self.offsets.get(c as usize) {
-            crate::sim::prefetch_hint(offset);
+            crate::prefetch::hint(offset);
         }
     }
 
@@ -93,7 +93,7 @@ impl FailureModel {
             .get(c as usize)
             .and_then(|&o| self.windows.get(o as usize))
         {
-            crate::sim::prefetch_hint(first);
+            crate::prefetch::hint(first);
         }
     }
 

@@ -9,6 +9,7 @@ mod e4_earlier_failures;
 mod folders;
 mod golden;
 mod import;
+mod layers;
 mod limits;
 mod operator;
 mod outputs;
