@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::Comparison;
+use crate::report::html::escape;
 
 /// The report as XML text; `suite` names the test suite (e.g. the baseline folder).
 pub fn report(suite: &str, comparison: &Comparison) -> String {
@@ -51,22 +52,6 @@ fn case(out: &mut String, class: &str, name: &str, failure: Option<&str>) {
             escape(text)
         ),
     };
-}
-
-/// Escapes the five XML special characters.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
