@@ -1,5 +1,8 @@
 //! The command transcripts of the documentation, run and compared with what the commands
-//! print now, so that the numbers quoted in README.md stay true.
+//! print now, so that the numbers quoted in README.md and docs/ stay true.
+//!
+//! Only fences tagged `console` are run; commands run from the project root, so a doc
+//! in `docs/` names files as `scenarios/default.toml`, like a reader at the root would.
 //!
 //! When a change moves the numbers (new rules, a new classification), refresh every
 //! transcript with one command and review the diff:
@@ -15,4 +18,11 @@ fn readme_transcripts_match_what_the_commands_print() {
     trycmd::TestCases::new()
         .register_bin("retrysim", trycmd::cargo::cargo_bin!("retrysim"))
         .case("README.md");
+}
+
+#[test]
+fn docs_transcripts_match_what_the_commands_print() {
+    trycmd::TestCases::new()
+        .register_bin("retrysim", trycmd::cargo::cargo_bin!("retrysim"))
+        .case("docs/*.md");
 }
