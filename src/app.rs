@@ -21,6 +21,7 @@ mod plot;
 mod presets;
 mod run;
 mod run_load;
+mod show;
 mod sweep;
 mod verify;
 
@@ -40,6 +41,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => return Ok(verify::verify(args)),
         Command::Import(args) => import::import(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
+        Command::Show(args) => show::show(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

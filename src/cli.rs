@@ -75,6 +75,27 @@ pub enum Command {
     /// fitted value's interval and sample size as comments.
     #[command(after_help = EXIT_CODES)]
     Calibrate(crate::app::calibrate::CalibrateArgs),
+    /// Print one CSV file of a results folder (aggregate.csv, summary.csv, ...) to stdout
+    /// as an aligned table, every column or the ones named, e.g. `retrysim show
+    /// output/default aggregate.csv --columns point,delivery_rate_mean --decimals 4`.
+    #[command(after_help = EXIT_CODES)]
+    Show(ShowArgs),
+}
+
+/// Options of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A folder written by `retrysim run`, `sweep`, `merge` or `import`.
+    pub dir: PathBuf,
+    /// The name of a CSV file in DIR, such as aggregate.csv.
+    pub file: String,
+    /// Print only these columns, in this order (comma-separated names) [default: every
+    /// column].
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// Round every number that has a fractional part to N decimals [default: as written].
+    #[arg(long, value_name = "N")]
+    pub decimals: Option<usize>,
 }
 
 /// Options of `classify`.

@@ -15,6 +15,7 @@ pub mod folder;
 pub mod html;
 pub mod load;
 pub mod records;
+pub mod show;
 pub mod summary;
 pub mod table;
 

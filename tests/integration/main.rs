@@ -18,6 +18,7 @@ mod properties;
 mod robustness;
 mod rules_email;
 mod rules_portal;
+mod show;
 mod support;
 mod sweep;
 mod synthetic;
