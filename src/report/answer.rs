@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::html::escape;
 use super::table::{Table, parse_f64};
-use crate::sweep::recommend::explain::{grouped, value};
+use crate::sweep::recommend::explain::{grouped, setting, value};
 
 /// What the answer section reads.
 pub struct Sources<'a> {
@@ -52,7 +52,13 @@ fn answer_sentence(table: &Table, metric: &str) -> String {
     };
     let settings: Vec<String> = keys
         .iter()
-        .map(|k| format!("{} = {}", short(k), table.cell(row, k).unwrap_or("")))
+        .map(|k| {
+            format!(
+                "{} = {}",
+                short(k),
+                setting(table.cell(row, k).unwrap_or(""))
+            )
+        })
         .collect();
     let at = match (
         table.f64(row, "objective_mean"),
@@ -126,7 +132,7 @@ fn columns(table: &Table, metric: &str) -> Vec<(String, String)> {
 /// as percentages, counts grouped.
 fn cell(column: &str, text: &str, metric: &str) -> String {
     let Some(x) = parse_f64(text) else {
-        return text.to_owned();
+        return setting(text);
     };
     let unit = if column.starts_with("objective_") || column.starts_with("diff_vs_") {
         metric

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::charts::CHART_NAMES;
 use super::table::Table;
+use crate::sweep::recommend::explain::setting;
 
 /// Metrics shown in the aggregate table, with their heading and a scale for display:
 /// the outcome, then what only a simulator can count (false suppressions, attempts to
@@ -184,7 +185,7 @@ fn aggregate_section(page: &mut String, aggregate: Option<&Table>) {
             let _ = write!(
                 page,
                 "<td>{}</td>",
-                escape(table.cell(row, column).unwrap_or(""))
+                escape(&setting(table.cell(row, column).unwrap_or("")))
             );
         }
         for (metric, _, scale) in &metrics {

@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use std::ops::Range;
 
 use crate::report::table::parse_f64;
+use crate::sweep::recommend::explain::setting;
 
 /// Seconds in a duration written like `30m`, `6h`, `3.5d` or `4000s`.
 pub fn duration_seconds(text: &str) -> Option<f64> {
@@ -81,7 +82,7 @@ enum Scale {
 const LOG_SPAN: f64 = 10.0;
 
 /// More values than this get round-number ticks instead of one tick per value.
-const MAX_VALUE_TICKS: usize = 12;
+const MAX_VALUE_TICKS: usize = 8;
 
 /// Where the values of one swept key sit along an axis.
 #[derive(Debug, Clone)]
@@ -183,7 +184,7 @@ impl KeyAxis {
                 let index = x.round();
                 let on_category = (x - index).abs() < 1e-6 && index >= 0.0;
                 match self.values.get(index as usize) {
-                    Some(value) if on_category => value.clone(),
+                    Some(value) if on_category => setting(value),
                     _ => String::new(),
                 }
             }

@@ -70,6 +70,7 @@ impl CdfChart {
                     points: curve,
                     band: Vec::new(),
                     markers: false,
+                    joined: true,
                 })
             })
             .collect();

@@ -14,7 +14,6 @@ use super::input::Input;
 use super::legend::{self, Entry, Mark};
 use super::lines::{self, Panel, WARNING, XScale};
 use super::output::Chart;
-use super::palette::MUTED;
 use super::series::{MetricLines, metric_lines};
 
 /// One panel: the metric, its lines, bounds and crosses (in the panel's units).
@@ -175,7 +174,7 @@ impl Chart for DecisionChart {
             })
             .collect();
         let mut entries = legend::line_entries(first, &hidden);
-        entries.push(Entry::new("shaded: 95% interval", MUTED, Mark::Band));
+        entries.extend(legend::band_entry(first));
         if self.panels.iter().any(|p| !p.bounds.is_empty()) {
             entries.push(Entry::new("dashed: constraint bound", WARNING, Mark::Line));
         }

@@ -13,10 +13,9 @@ use super::Skip;
 use super::axis::{KeyAxis, format_number, short_key};
 use super::frame;
 use super::input::Input;
-use super::legend::{self, Entry, Mark};
+use super::legend::{self, Entry};
 use super::lines::{self, Panel, XScale, Zoom};
 use super::output::Chart;
-use super::palette::MUTED;
 use super::series::{MetricLines, metric_lines};
 
 /// Share of the plot width given to the full-range panel when there is a zoomed one.
@@ -110,7 +109,7 @@ impl Chart for DeliveryChart {
         };
         let hidden = lines::hidden_under(&self.lines.series, shown_span);
         let mut entries: Vec<Entry> = legend::line_entries(&self.lines.series, &hidden);
-        entries.push(Entry::new("shaded: 95% interval", MUTED, Mark::Band));
+        entries.extend(legend::band_entry(&self.lines.series));
         legend::draw(&side, self.line_key.as_deref(), &entries)
     }
 }

@@ -8,6 +8,8 @@ use std::path::Path;
 use crate::report::table::{Table, parse_f64};
 use crate::sweep::recommend::Objective;
 
+use crate::sweep::recommend::explain::setting;
+
 use super::axis::short_key;
 
 /// The key charts prefer on their horizontal axis.
@@ -132,7 +134,13 @@ impl Input {
             Some((table, row)) if !self.keys.is_empty() => self
                 .keys
                 .iter()
-                .map(|k| format!("{}={}", short_key(k), table.cell(row, k).unwrap_or("")))
+                .map(|k| {
+                    format!(
+                        "{}={}",
+                        short_key(k),
+                        setting(table.cell(row, k).unwrap_or(""))
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
             _ => format!("point {point}"),

@@ -59,9 +59,19 @@ pub fn line_entries(series: &[super::lines::Series], hidden: &[Option<usize>]) -
                 Some(j) => format!("{} ({})", s.label, hidden_note(&series[j].label)),
                 None => s.label.clone(),
             };
-            Entry::new(label, s.colour, Mark::Line)
+            let mark = if s.joined { Mark::Line } else { Mark::Dot };
+            Entry::new(label, s.colour, mark)
         })
         .collect()
+}
+
+/// The legend row that explains the shaded bands, when any series has one (a range of
+/// sampled points has none, and a row for what is not drawn would only confuse).
+pub fn band_entry(series: &[super::lines::Series]) -> Option<Entry> {
+    series
+        .iter()
+        .any(|s| s.band.len() > 1)
+        .then(|| Entry::new("shaded: 95% interval", super::palette::MUTED, Mark::Band))
 }
 
 /// Names the line that covers another: by its value when lines differ in one key

@@ -24,6 +24,9 @@ pub struct Series {
     pub band: Vec<(f64, f64, f64)>,
     /// Whether to mark each point with a dot (off for dense curves).
     pub markers: bool,
+    /// Whether to join the points with a line; off for a group of sampled points whose
+    /// other settings differ, where a line would suggest a trend that is not there.
+    pub joined: bool,
 }
 
 /// The horizontal axis of a panel.
@@ -326,10 +329,15 @@ where
             }
         }
         let style = series.colour.stroke_width(3);
-        for piece in clip_line(&series.points, &panel.y_range) {
+        let pieces = if series.joined {
+            clip_line(&series.points, &panel.y_range)
+        } else {
+            Vec::new()
+        };
+        for piece in pieces {
             chart.draw_series(LineSeries::new(piece, style))?;
         }
-        if series.markers {
+        if series.markers || !series.joined {
             let dots = series
                 .points
                 .iter()
@@ -369,6 +377,7 @@ mod tests {
             points: vec![(0.0, 90.0)],
             band: vec![(0.0, 80.0, 99.0)],
             markers: true,
+            joined: true,
         };
         let range = fit_range(&[series], 0.0..100.0);
         assert!(range.start < 80.0 && range.start > 70.0);
@@ -382,6 +391,7 @@ mod tests {
             points: points.to_vec(),
             band: Vec::new(),
             markers: true,
+            joined: true,
         }
     }
 

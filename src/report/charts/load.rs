@@ -98,6 +98,7 @@ fn line(
         points,
         band: Vec::new(),
         markers: false,
+        joined: true,
     }
 }
 

@@ -95,6 +95,15 @@ impl PairedChart {
         })
     }
 
+    /// Room for the longest row label, so that none is cut at the left edge: about 9
+    /// pixels a character at the tick font size, within bounds that leave the plot most
+    /// of the width.
+    fn label_width(&self) -> u32 {
+        let longest = self.rows.iter().map(|r| r.label.chars().count()).max();
+        let width = longest.unwrap_or(0) as u32 * 9 + 24;
+        width.clamp(120, 560)
+    }
+
     fn x_range(&self) -> std::ops::Range<f64> {
         let (lo, hi) = self.rows.iter().fold((0.0_f64, 0.0_f64), |(lo, hi), r| {
             (lo.min(r.diff - r.half), hi.max(r.diff + r.half))
@@ -124,7 +133,7 @@ impl Chart for PairedChart {
         let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .x_label_area_size(64)
-            .y_label_area_size(330)
+            .y_label_area_size(self.label_width())
             .build_cartesian_2d(x_range.clone(), -0.7..(n as f64 - 0.3))?;
         chart
             .configure_mesh()

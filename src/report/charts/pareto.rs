@@ -10,6 +10,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::sweep::recommend::explain::setting;
+
 use super::Skip;
 use super::axis::{format_number, short_key};
 use super::frame::{self, LABEL_SIZE, TICK_SIZE, coloured_text, text};
@@ -98,9 +100,13 @@ impl ParetoChart {
             }
             match status {
                 "recommended" => {
-                    let values = keys
-                        .iter()
-                        .map(|k| format!("{}={}", short_key(k), table.cell(row, k).unwrap_or("")));
+                    let values = keys.iter().map(|k| {
+                        format!(
+                            "{}={}",
+                            short_key(k),
+                            setting(table.cell(row, k).unwrap_or(""))
+                        )
+                    });
                     let label = values.collect::<Vec<_>>().join(", ");
                     chart.recommended = Some((xy, format!("recommended: {label}")));
                 }

@@ -9,10 +9,9 @@ use plotters::prelude::*;
 use super::Skip;
 use super::frame;
 use super::input::Input;
-use super::legend::{self, Entry, Mark};
+use super::legend;
 use super::lines::{self, Panel, XScale};
 use super::output::Chart;
-use super::palette::MUTED;
 use super::series::{MetricLines, metric_lines};
 
 /// Metrics shown, with the caption of their panel.
@@ -88,7 +87,7 @@ impl Chart for SuppressionChart {
             })
             .collect();
         let mut entries = legend::line_entries(first, &hidden);
-        entries.push(Entry::new("shaded: 95% interval", MUTED, Mark::Band));
+        entries.extend(legend::band_entry(first));
         legend::draw(&side, self.line_key.as_deref(), &entries)
     }
 }

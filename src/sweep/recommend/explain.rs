@@ -78,12 +78,36 @@ pub fn value(metric: &str, x: f64) -> String {
     }
 }
 
+/// A swept value for people. A Latin hypercube draws durations to the second
+/// (`301996s`), which nobody reads at a glance, so a duration whose number has more than
+/// two digits or a fraction is rewritten in its two largest units (`3d 11h`); short ones
+/// a person wrote (`84h`, `30m`) and every other value stay as written.
+pub fn setting(value: &str) -> String {
+    let Some(unit_at) = value.len().checked_sub(1) else {
+        return value.to_owned();
+    };
+    let size = match &value[unit_at..] {
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        _ => return value.to_owned(),
+    };
+    let number = &value[..unit_at];
+    match number.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 && (number.len() > 2 || number.contains('.')) => {
+            duration(n * size)
+        }
+        _ => value.to_owned(),
+    }
+}
+
 /// A point named by its number and values: `point 5 (soft_bounce_threshold=5, ...)`.
 pub fn point_name(keys: &[String], values: &[String], index: usize) -> String {
     let pairs: Vec<String> = keys
         .iter()
         .zip(values)
-        .map(|(k, v)| format!("{}={v}", no_effect::short(k)))
+        .map(|(k, v)| format!("{}={}", no_effect::short(k), setting(v)))
         .collect();
     format!("point {index} ({})", pairs.join(", "))
 }
@@ -233,6 +257,19 @@ impl Context<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drawn_durations_read_in_two_units_and_written_ones_stay() {
+        assert_eq!(setting("301996s"), "3d 11h");
+        assert_eq!(setting("802m"), "13h 22m");
+        assert_eq!(setting("1.5d"), "1d 12h");
+        assert_eq!(setting("84h"), "84h");
+        assert_eq!(setting("30m"), "30m");
+        assert_eq!(setting("20"), "20");
+        assert_eq!(setting("sms_portal"), "sms_portal");
+        assert_eq!(setting(""), "");
+        assert_eq!(setting("max"), "max");
+    }
 
     #[test]
     fn numbers_read_as_people_write_them() {
