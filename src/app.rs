@@ -22,6 +22,7 @@ mod presets;
 mod run;
 mod run_load;
 mod sweep;
+mod sweep_show;
 mod verify;
 
 pub use presets::describe as presets_listing;
