@@ -273,6 +273,21 @@ fn check_shows_the_release_delays_and_reads_back() {
     );
 }
 
+/// `retrysim presets adobe_campaign` lists the release delays with every other setting.
+#[test]
+fn the_presets_command_shows_adobe_campaigns_release_delays() {
+    let out = assert_cmd::Command::cargo_bin("retrysim")
+        .unwrap()
+        .args(["presets", "adobe_campaign"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("[policy.release_after]\nmailbox_full = \"30d\"\nsoft = \"10d\"\n"),
+        "{text}"
+    );
+}
+
 /// A misspelt reason and a value that is not a duration are errors naming the key; a
 /// reason the scenario's `[[errors]]` define is accepted.
 #[test]
@@ -294,4 +309,130 @@ fn release_keys_must_be_reasons_or_classes_and_values_durations() {
         email("release_after = { quota_block = \"6h\", opt_out = \"none\" }")
     );
     assert!(scenario(&own).is_ok());
+}
+
+// ------------------------------------------------------------------- properties
+
+mod properties {
+    use proptest::prelude::*;
+    use retrysim::rules::release::ReleaseDelays;
+    use retrysim::time::{Instant, Span};
+
+    use crate::support::{Trace, email, text};
+
+    /// Mailbox full and network (both soft), user unknown (hard).
+    const CODES: [&str; 3] = ["5.2.2", "4.4.1", "5.1.1"];
+
+    /// (contact, minute, delivery) sends over three days.
+    type Sends = Vec<(u8, u32, u8)>;
+    /// (contact, code, start minute, length in minutes) failure windows.
+    type Failures = Vec<(u8, usize, u32, u32)>;
+
+    /// A random small trace, as data so that proptest can print a failing case.
+    fn trace() -> impl Strategy<Value = (Sends, Failures)> {
+        let send = (0u8..3, 0u32..3 * 1440, 0u8..3);
+        let failure = (0u8..3, 0..CODES.len(), 0u32..3 * 1440, 1u32..2 * 1440);
+        (
+            prop::collection::vec(send, 1..12),
+            prop::collection::vec(failure, 0..6),
+        )
+    }
+
+    fn build(sends: &Sends, failures: &Failures) -> Trace {
+        let minute = |m: u32| text(at("2026-01-05T00:00:00Z").plus(Span::minutes(m.into())));
+        let mut t = Trace::email();
+        for (i, &(c, m, d)) in sends.iter().enumerate() {
+            t = t.send(
+                &format!("m{i}"),
+                &format!("c{c}"),
+                &minute(m),
+                &format!("d{d}"),
+            );
+        }
+        for &(c, code, start, len) in failures {
+            t = t.fails(
+                &format!("c{c}"),
+                CODES[code],
+                &minute(start),
+                &minute(start + len),
+            );
+        }
+        t
+    }
+
+    fn at(s: &str) -> Instant {
+        crate::support::at(s)
+    }
+
+    /// Optional delays in minutes for mailbox_full, soft, hard and suppression_ttl.
+    fn delays() -> impl Strategy<Value = [Option<u32>; 4]> {
+        [
+            prop::option::of(1u32..3000),
+            prop::option::of(1u32..3000),
+            prop::option::of(1u32..3000),
+            prop::option::of(1u32..3000),
+        ]
+    }
+
+    fn policy(threshold: u8, d: [Option<u32>; 4]) -> (String, ReleaseDelays, Option<Span>) {
+        let keys = ["mailbox_full", "soft", "hard"];
+        let minutes = |m: Option<u32>| m.map(|m| Span::minutes(m.into()));
+        let table: Vec<String> = keys
+            .iter()
+            .zip(d)
+            .filter_map(|(k, m)| m.map(|m| format!("{k} = \"{m}m\"")))
+            .collect();
+        let ttl = d[3].map_or("none".to_string(), |m| format!("{m}m"));
+        let lines = format!(
+            "soft_bounce_threshold = {threshold}\ncross_delivery_gap = \"0s\"\nsuppression_ttl = \"{ttl}\"\nrelease_after = {{ {} }}",
+            table.join(", ")
+        );
+        let release = ReleaseDelays::new(
+            keys.iter()
+                .zip(d)
+                .filter(|(_, m)| m.is_some())
+                .map(|(k, m)| (k.to_string(), minutes(m))),
+        );
+        (lines, release, minutes(d[3]))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// E9: every suppression lasts exactly the delay its cause picks (reason, then
+        /// class, then `suppression_ttl`), and no attempt reaches the contact inside it.
+        #[test]
+        fn each_suppression_lasts_the_delay_of_its_cause_e9(
+            t in trace(),
+            threshold in 1u8..=3,
+            d in delays(),
+        ) {
+            let (lines, release, ttl) = policy(threshold, d);
+            let run = build(&t.0, &t.1).run(&email(&lines));
+            let end = at("2026-01-15T00:00:00Z");
+            for s in &run.output.suppressions {
+                let cause = run
+                    .output
+                    .attempts
+                    .iter()
+                    .rfind(|a| a.contact == s.contact && a.at == s.at)
+                    .and_then(|a| a.error)
+                    .expect("a suppression follows a failed attempt at its instant");
+                let info = run.errors.info(cause);
+                let want = release
+                    .after(&info.reason, info.class, ttl)
+                    .map(|d| s.at.plus(d))
+                    .filter(|&r| r < end);
+                prop_assert_eq!(s.released_at, want, "{:?}", s);
+                let until = s.released_at.unwrap_or(end);
+                let inside = run
+                    .output
+                    .attempts
+                    .iter()
+                    .find(|a| a.contact == s.contact && a.at > s.at && a.at < until);
+                prop_assert!(inside.is_none(), "{:?} inside {:?}", inside, s);
+            }
+            prop_assert!(run.output.metrics.is_conserved());
+        }
+    }
 }
