@@ -23,6 +23,7 @@ mod run;
 mod run_load;
 mod show;
 mod sweep;
+mod sweep_show;
 mod verify;
 
 pub use presets::describe as presets_listing;

@@ -231,6 +231,11 @@ pub struct SweepArgs {
     /// files with another command's).
     #[arg(long)]
     pub force: bool,
+    /// After the sweep, print METRIC (a column of summary.csv) at every point: its mean
+    /// and 95% half-width, and the paired difference against the baseline point with its
+    /// half-width. Repeatable.
+    #[arg(long, value_name = "METRIC")]
+    pub show: Vec<String>,
 }
 
 /// Options of `verify`.

@@ -13,6 +13,7 @@
 //! - [`policy`]: one validated set of settings, composed from the components above.
 //! - [`presets`]: the built-in presets (`email`, `sms_portal` and the vendors'), as data.
 //! - [`domains`]: per-domain policies and which contact they apply to.
+//! - [`release`]: release delays of suppressed contacts per failure reason or class (E9).
 
 pub mod backoff;
 pub mod counter;
@@ -23,4 +24,5 @@ pub mod errors;
 pub mod policy;
 pub mod presets;
 pub mod reasons;
+pub mod release;
 pub mod status;

@@ -12,6 +12,7 @@ mod name;
 pub mod operator;
 pub mod overrides;
 pub mod policy;
+mod release;
 pub mod resolve;
 
 use std::path::{Path, PathBuf};
@@ -223,6 +224,8 @@ impl Scenario {
         }
         let mut workload_table = raw.workload.unwrap_or_default();
         let limits = limits::take_limits(&mut workload_table, &base_dir)?;
+        let errors = entries::entries(&raw.errors.unwrap_or_default())?;
+        release::check_keys(&policies, &errors)?;
         Ok(Scenario {
             name,
             seed: raw.seed.unwrap_or(1),
@@ -234,7 +237,7 @@ impl Scenario {
             workload: workload_spec(workload_table, &base_dir)?,
             limits,
             policies,
-            errors: entries::entries(&raw.errors.unwrap_or_default())?,
+            errors,
             error_fallback: raw
                 .error_fallback
                 .map(|f| class_and_wait(&f.class, f.wait.as_deref(), "error_fallback"))

@@ -22,6 +22,7 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let plan = sweep::plan(&scenario, args.baseline.as_deref()).map_err(fail)?;
     let manifest = Manifest::new(&scenario, &plan)?;
     Objective::parse(manifest.objective.as_ref()).map_err(fail)?;
+    super::sweep_show::check(&args.show)?;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text, |k| std::env::var(k).ok()).map_err(anyhow::Error::msg)?,
         None => Shard::ALL,
@@ -49,7 +50,12 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let scenario_file = write_resolved(&dir, &scenario)?;
     let mut written = report(&dir, &scenario, &manifest, todo.len(), shard)?;
     written.push(scenario_file);
-    folder::finish(&dir, "sweep", &manifest.digest, &written)
+    folder::finish(&dir, "sweep", &manifest.digest, &written)?;
+    // Only a complete sweep has an aggregate.csv to read; a shard's does not yet.
+    if !store::missing(&dir, &manifest).is_empty() {
+        return Ok(());
+    }
+    super::sweep_show::print(&dir, &args.show, &plan.keys, plan.baseline)
 }
 
 /// Whether the replications' worlds may be built once and shared by every point (all of

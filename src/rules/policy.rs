@@ -64,6 +64,9 @@ pub struct Policy {
     pub opt_out_suppresses: bool,
     /// E9: how long a suppression lasts; `None` means to the end of the run.
     pub suppression_ttl: Option<Span>,
+    /// E9: release delays per failure reason or class (`release_after`), over
+    /// `suppression_ttl`; empty when the policy names none.
+    pub release_after: crate::rules::release::ReleaseDelays,
     /// S1: the portal's eligibility checks (last message, recommended wait) apply.
     pub eligibility_checks: bool,
     /// S5: the automatic retry job, if it runs.

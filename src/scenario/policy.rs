@@ -29,6 +29,9 @@ struct RawPolicy {
     hard_bounce_suppresses: bool,
     opt_out_suppresses: bool,
     suppression_ttl: String,
+    /// Optional so that presets and files without per-reason releases still load.
+    #[serde(default)]
+    release_after: toml::Table,
     eligibility_checks: bool,
     auto_retry: bool,
     auto_retry_at: String,
@@ -254,6 +257,7 @@ fn validate(
         hard_bounce_suppresses: raw.hard_bounce_suppresses,
         opt_out_suppresses: raw.opt_out_suppresses,
         suppression_ttl: optional_span(prefix, "suppression_ttl", &raw.suppression_ttl)?,
+        release_after: super::release::release_delays(&raw.release_after, prefix)?,
         eligibility_checks: raw.eligibility_checks,
         auto_retry,
         cost_per_attempt: raw.cost_per_attempt,

@@ -48,6 +48,9 @@ pub fn to_table(p: &Policy) -> toml::Table {
         toml::Value::Boolean(p.opt_out_suppresses),
     );
     put("suppression_ttl", opt_span(p.suppression_ttl));
+    if !p.release_after.is_empty() {
+        put("release_after", super::release::to_table(&p.release_after));
+    }
     put(
         "eligibility_checks",
         toml::Value::Boolean(p.eligibility_checks),

@@ -214,13 +214,13 @@ impl<'a> Simulation<'a> {
             ErrorClass::Hard => {
                 self.messages[message as usize].status = Status::HardBounced;
                 if hard_suppresses {
-                    self.suppress(now, send.contact, SuppressionReason::HardBounce);
+                    self.suppress(now, send.contact, SuppressionReason::HardBounce, code);
                 }
             }
             ErrorClass::OptOut => {
                 self.messages[message as usize].status = Status::OptedOut;
                 if opt_out_suppresses {
-                    self.suppress(now, send.contact, SuppressionReason::OptOut);
+                    self.suppress(now, send.contact, SuppressionReason::OptOut, code);
                 }
             }
             ErrorClass::BusinessFinal => self.messages[message as usize].status = Status::Rejected,
@@ -231,7 +231,12 @@ impl<'a> Simulation<'a> {
                     (false, false)
                 };
                 if reached {
-                    self.suppress(now, send.contact, SuppressionReason::SoftBounceThreshold);
+                    self.suppress(
+                        now,
+                        send.contact,
+                        SuppressionReason::SoftBounceThreshold,
+                        code,
+                    );
                 } else {
                     self.schedule_retry(now, message, queue);
                 }
@@ -308,11 +313,22 @@ impl<'a> Simulation<'a> {
     }
 
     /// E3, E8, S9: puts the contact on the suppression list and cancels every open
-    /// failure of its messages; those end as `suppressed`.
-    fn suppress(&mut self, now: Instant, contact: ContactId, reason: SuppressionReason) {
+    /// failure of its messages; those end as `suppressed`. `code` is the failure that
+    /// caused it, whose reason and class pick the release delay (E9).
+    fn suppress(
+        &mut self,
+        now: Instant,
+        contact: ContactId,
+        reason: SuppressionReason,
+        code: ErrorCode,
+    ) {
         let policy_ttl: Option<Span> = {
             let last = self.contacts[contact as usize].last_message;
-            self.policy(last).suppression_ttl
+            let policy = self.policy(last);
+            let info = self.spec.errors.info(code);
+            policy
+                .release_after
+                .after(&info.reason, info.class, policy.suppression_ttl)
         };
         let c = &mut self.contacts[contact as usize];
         c.suppressed = true;

@@ -15,6 +15,7 @@ mod operator;
 mod outputs;
 mod presets;
 mod properties;
+mod release;
 mod robustness;
 mod rules_email;
 mod rules_portal;
