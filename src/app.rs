@@ -19,12 +19,11 @@ pub mod import;
 mod merge;
 mod plot;
 mod presets;
+mod progress;
 mod run;
 mod run_load;
 mod sweep;
 mod verify;
-
-pub use presets::describe as presets_listing;
 
 /// Runs one parsed command line.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {

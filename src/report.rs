@@ -8,6 +8,8 @@
 
 mod answer;
 pub mod atomic;
+mod chart_names;
+#[cfg(feature = "charts")]
 pub mod charts;
 pub mod export;
 pub mod fields;

@@ -15,12 +15,10 @@
 //!   point files alone, so a resumed, sharded or uninterrupted sweep writes the same bytes.
 //! - [`stats`], [`aggregate`] and [`recommend`] reduce the point files serially, in point
 //!   and replication order, so no float sum depends on thread timing.
-//! - [`progress`] draws the progress bar on stderr.
 
 pub mod aggregate;
 pub mod grid;
 pub mod lhs;
-pub mod progress;
 pub mod recommend;
 pub mod shard;
 pub mod stats;

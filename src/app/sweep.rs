@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
+use super::progress;
 use super::{begin_results, load_scenario, output_dir, with_threads, write_resolved};
 use crate::cli::SweepArgs;
 use crate::report::folder;
@@ -14,7 +15,7 @@ use crate::study::memory;
 use crate::sweep::recommend::Objective;
 use crate::sweep::shard::Shard;
 use crate::sweep::store::{self, Manifest, PointRecord};
-use crate::sweep::{self, Plan, progress};
+use crate::sweep::{self, Plan};
 
 pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(&args.scenario)?;

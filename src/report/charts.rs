@@ -34,17 +34,7 @@ use std::path::{Path, PathBuf};
 use input::Input;
 use output::Chart;
 
-/// Base names of every chart this module can draw, in report order.
-pub const CHART_NAMES: [&str; 8] = [
-    "summary",
-    "decision",
-    "delivery_rate",
-    "suppressions",
-    "heatmap",
-    "ttd_cdf",
-    "pareto",
-    "paired",
-];
+pub use super::chart_names::CHART_NAMES;
 
 /// Draws every chart (PNG + SVG) and report.html into `dir`, reading only the CSV files
 /// (and `scenario.toml`) in `dir`; returns the files written.

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::charts::CHART_NAMES;
+use super::chart_names::CHART_NAMES;
 use super::table::Table;
 
 /// Metrics shown in the aggregate table, with their heading and a scale for display:
@@ -305,7 +305,8 @@ fn objective_metric(scenario: Option<&toml::Table>) -> String {
         .to_owned()
 }
 
-#[cfg(test)]
+// These tests draw real charts first, so they need plotters.
+#[cfg(all(test, feature = "charts"))]
 mod tests {
     use super::*;
     use crate::report::charts::draw_all;
