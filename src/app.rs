@@ -12,6 +12,7 @@ use crate::report::{atomic, folder};
 use crate::scenario::Scenario;
 
 pub mod calibrate;
+mod charts;
 mod check;
 mod classify;
 mod generate;

@@ -309,7 +309,7 @@ fn objective_metric(scenario: Option<&toml::Table>) -> String {
 #[cfg(all(test, feature = "charts"))]
 mod tests {
     use super::*;
-    use crate::report::charts::draw_all;
+    use crate::report::charts::draw_charts;
     use crate::report::charts::fixtures::{self, Fixture};
 
     #[test]
@@ -323,7 +323,7 @@ mod tests {
                 recommendation: true,
             },
         );
-        draw_all(dir.path()).unwrap();
+        draw_charts(dir.path()).unwrap();
         let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
         for id in [
             "scenario",
