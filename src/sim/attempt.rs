@@ -10,10 +10,10 @@ use crate::rules::backoff::{RetryInput, within_period};
 use crate::rules::errors::{ErrorClass, ErrorCode};
 use crate::rules::policy::Policy;
 use crate::time::{Instant, Span};
-use crate::workload::{Channel, ContactId, MessageId, Send};
+use crate::workload::{Channel, ContactId, MessageId, SendRecord};
 
 impl<'a> Simulation<'a> {
-    fn send(&self, message: MessageId) -> Send {
+    fn send(&self, message: MessageId) -> SendRecord {
         self.spec.workload.sends[message as usize]
     }
 

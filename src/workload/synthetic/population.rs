@@ -11,7 +11,7 @@ use super::{Frame, code};
 use crate::random::{Purpose, stream};
 use crate::rules::errors::ErrorTable;
 use crate::time::{Instant, Span};
-use crate::workload::{Channel, ContactId, Send, Window};
+use crate::workload::{Channel, ContactId, SendRecord, Window};
 
 /// What a contact is, underneath what the platform sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,7 +246,7 @@ impl People {
 pub fn greylisting(
     spec: &SyntheticSpec,
     people: &People,
-    sends: &[Send],
+    sends: &[SendRecord],
     errors: &mut ErrorTable,
     windows: &mut Vec<(ContactId, Window)>,
 ) -> Result<(), String> {

@@ -10,13 +10,13 @@ use super::population::People;
 use super::spec::{CampaignSpec, StreamSpec, SyntheticSpec};
 use crate::random::{Purpose, stream};
 use crate::time::{Instant, Span};
-use crate::workload::{Channel, ContactId, Send};
+use crate::workload::{Channel, ContactId, SendRecord};
 
 /// The generated sends, sorted by creation time, and the delivery names.
 #[derive(Debug, Clone)]
 pub struct Program {
     /// Sends in time order (ties in generation order).
-    pub sends: Vec<Send>,
+    pub sends: Vec<SendRecord>,
     /// Delivery names by delivery id.
     pub deliveries: Vec<String>,
 }
@@ -37,7 +37,7 @@ pub fn draw(spec: &SyntheticSpec, frame: Frame, people: &People) -> Program {
     let mut deliveries = Vec::new();
     let occurrences = occurrences(spec, frame, &mut deliveries);
     let streams = stream_days(spec, frame, &audiences, &mut deliveries);
-    let mut batches: Vec<Vec<Send>> = occurrences
+    let mut batches: Vec<Vec<SendRecord>> = occurrences
         .par_iter()
         .map(|o| occurrence_sends(o, frame, &audiences[o.campaign.channel as usize]))
         .collect();
@@ -86,7 +86,7 @@ fn occurrences<'a>(
 }
 
 /// A random `audience` share of the members, spread uniformly over the campaign's spread.
-fn occurrence_sends(o: &Occurrence<'_>, frame: Frame, members: &[ContactId]) -> Vec<Send> {
+fn occurrence_sends(o: &Occurrence<'_>, frame: Frame, members: &[ContactId]) -> Vec<SendRecord> {
     let c = o.campaign;
     let mut rng = stream(frame.seed, frame.replication, Purpose::Sends, o.stream_id);
     let mut sends = Vec::with_capacity((members.len() as f64 * c.audience * 1.05) as usize + 16);
@@ -95,7 +95,7 @@ fn occurrence_sends(o: &Occurrence<'_>, frame: Frame, members: &[ContactId]) -> 
             let offset = (rng.random::<f64>() * c.spread.as_secs_f64()) as i64;
             let created = o.at.plus(Span(offset));
             if created < frame.end {
-                sends.push(Send {
+                sends.push(SendRecord {
                     created,
                     contact,
                     delivery: o.delivery,
@@ -140,7 +140,7 @@ fn stream_days<'a>(
 }
 
 /// Poisson arrivals over the run, each to a uniformly chosen member.
-fn stream_sends(s: &StreamDays<'_>, frame: Frame, members: &[ContactId]) -> Vec<Send> {
+fn stream_sends(s: &StreamDays<'_>, frame: Frame, members: &[ContactId]) -> Vec<SendRecord> {
     let mut rng = stream(
         frame.seed,
         frame.replication,
@@ -159,7 +159,7 @@ fn stream_sends(s: &StreamDays<'_>, frame: Frame, members: &[ContactId]) -> Vec<
         let contact = members[rng.random_range(0..members.len())];
         let day = (created.since(frame.start).0 / 86_400) as u32;
         let (channel, kind) = (s.stream.channel, s.stream.kind);
-        sends.push(Send {
+        sends.push(SendRecord {
             created,
             contact,
             delivery: s.first_day + day,
