@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use super::Frame;
 use super::population::People;
 use super::spec::{CampaignSpec, StreamSpec, SyntheticSpec};
+use crate::kinds::PerChannel;
 use crate::random::{Purpose, stream};
 use crate::time::{Instant, Span};
 use crate::workload::{Channel, ContactId, SendRecord};
@@ -33,18 +34,18 @@ pub fn draw(spec: &SyntheticSpec, frame: Frame, people: &People) -> Program {
             .filter(|&c| people.contacts[c as usize].channel == ch)
             .collect()
     };
-    let audiences = [by_channel(Channel::Email), by_channel(Channel::Sms)];
+    let audiences = PerChannel::new(by_channel(Channel::Email), by_channel(Channel::Sms));
     let mut deliveries = Vec::new();
     let occurrences = occurrences(spec, frame, &mut deliveries);
     let streams = stream_days(spec, frame, &audiences, &mut deliveries);
     let mut batches: Vec<Vec<SendRecord>> = occurrences
         .par_iter()
-        .map(|o| occurrence_sends(o, frame, &audiences[o.campaign.channel as usize]))
+        .map(|o| occurrence_sends(o, frame, &audiences[o.campaign.channel]))
         .collect();
     batches.par_extend(
         streams
             .par_iter()
-            .map(|s| stream_sends(s, frame, &audiences[s.stream.channel as usize])),
+            .map(|s| stream_sends(s, frame, &audiences[s.stream.channel])),
     );
     // Same-second sends keep generation order.
     let sends = super::order::by_creation(batches);
@@ -119,13 +120,13 @@ struct StreamDays<'a> {
 fn stream_days<'a>(
     spec: &'a SyntheticSpec,
     frame: Frame,
-    audiences: &[Vec<ContactId>; 2],
+    audiences: &PerChannel<Vec<ContactId>>,
     deliveries: &mut Vec<String>,
 ) -> Vec<StreamDays<'a>> {
     let days = (frame.end.since(frame.start).0 + 86_399) / 86_400;
     let mut out = Vec::new();
     for (index, stream) in spec.streams.iter().enumerate() {
-        if stream.rate <= 0.0 || audiences[stream.channel as usize].is_empty() {
+        if stream.rate <= 0.0 || audiences[stream.channel].is_empty() {
             continue;
         }
         let first_day = deliveries.len() as u32;
