@@ -46,10 +46,7 @@ pub struct PointRecord {
 impl PointRecord {
     /// Summarises the replications of point `index`.
     pub fn from_runs(index: usize, runs: &[RunMetrics]) -> PointRecord {
-        let values = runs
-            .iter()
-            .map(|m| m.metrics().into_iter().map(|m| m.value).collect())
-            .collect();
+        let values = runs.iter().map(RunMetrics::values).collect();
         let mut pooled = Vec::with_capacity(runs.iter().map(|m| m.ttd_sorted.len()).sum());
         for m in runs {
             pooled.extend_from_slice(&m.ttd_sorted);
