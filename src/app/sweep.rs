@@ -19,7 +19,7 @@ use crate::sweep::{self, Plan};
 
 pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(&args.scenario)?;
-    let fail = |e: String| anyhow!("{}: {e}", scenario.origin);
+    let fail = |e: sweep::SweepError| anyhow!("{}: {e}", scenario.origin);
     let plan = sweep::plan(&scenario, args.baseline.as_deref()).map_err(fail)?;
     let manifest = Manifest::new(&scenario, &plan)?;
     Objective::parse(manifest.objective.as_ref()).map_err(fail)?;
@@ -125,7 +125,7 @@ fn point_scenarios(
     base: &Scenario,
     plan: &Plan,
     wanted: impl Fn(usize) -> bool,
-) -> Result<Vec<(usize, Scenario)>, String> {
+) -> Result<Vec<(usize, Scenario)>, sweep::SweepError> {
     plan.points
         .iter()
         .filter(|p| wanted(p.index))
