@@ -12,6 +12,7 @@ use crate::report::{atomic, folder};
 use crate::scenario::Scenario;
 
 pub mod calibrate;
+mod charts;
 mod check;
 mod classify;
 mod generate;
@@ -19,14 +20,13 @@ pub mod import;
 mod merge;
 mod plot;
 mod presets;
+mod progress;
 mod run;
 mod run_load;
 mod show;
 mod sweep;
 mod sweep_show;
 mod verify;
-
-pub use presets::describe as presets_listing;
 
 /// Runs one parsed command line.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -72,15 +72,22 @@
 //! - [`trace_builder`]: hand-written traces for tests.
 //! - [`time`] and [`random`]: simulated time and seeded random streams.
 //! - [`kinds`]: a message's channel and type, shared by the rules and the workload.
-//! - [`cli`] and [`app`]: the command line's definitions and one module per command,
-//!   used by the `retrysim` binary.
+//!
+//! The command line (`cli`, and `app` with one module per command) belongs to the
+//! `retrysim` binary, not to this library.
+//!
+//! # Features
+//!
+//! - `cli` (default): what the binary needs (clap, indicatif, ctrlc).
+//! - `charts` (default): [`report::charts`], PNG and SVG charts drawn with plotters.
+//!
+//! A test crate that only runs scenarios can depend on retrysim with
+//! `default-features = false` and compile neither.
 //!
 //! ARCHITECTURE.md gives the order of these modules' layers: each uses only lower ones.
 
 #![deny(missing_docs)]
 
-pub mod app;
-pub mod cli;
 pub mod engine;
 pub mod kinds;
 pub mod logs;

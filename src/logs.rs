@@ -48,7 +48,8 @@ use crate::time::Zone;
 use crate::workload::{Channel, MessageType};
 
 /// The log formats `retrysim import` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Postfix syslog lines (smtp, lmtp, local, qmgr, bounce, error).
     Postfix,

@@ -3,6 +3,7 @@
 
 pub mod load;
 pub mod summary;
+pub mod table;
 pub mod trace;
 
 pub use load::{LoadMetrics, LoadRow};

@@ -2,12 +2,14 @@
 //! so an interrupted run never leaves a half-written file behind, and the charts and
 //! HTML report drawn from those files alone.
 //!
-//! [`charts::draw_all`] redraws every chart from the CSV files in a directory and writes
+//! [`charts::draw_charts`] redraws every chart from the CSV files in a directory and writes
 //! `report.html` through [`html::write_report`]; both read only files, so they serve
 //! `retrysim plot DIR` as well as the end of a sweep.
 
 mod answer;
 pub mod atomic;
+mod chart_names;
+#[cfg(feature = "charts")]
 pub mod charts;
 pub mod export;
 pub mod fields;

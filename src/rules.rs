@@ -20,9 +20,12 @@ pub mod counter;
 pub mod domains;
 pub mod eligibility;
 pub mod entries;
+mod error;
 pub mod errors;
 pub mod policy;
 pub mod presets;
 pub mod reasons;
 pub mod release;
 pub mod status;
+
+pub use error::RuleError;

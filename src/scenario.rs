@@ -14,6 +14,9 @@ pub mod overrides;
 pub mod policy;
 mod release;
 pub mod resolve;
+mod warning;
+
+pub use warning::Warning;
 
 use std::path::{Path, PathBuf};
 
@@ -112,7 +115,7 @@ pub struct Scenario {
     /// The scheduled operator's bulk retries (S4), if the scenario has one.
     pub operator: Option<OperatorSpec>,
     /// Deliverability warnings found during validation (E2).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The document after `--set`, from which sweep points are derived.
     pub document: toml::Table,
     /// The folder relative paths are resolved against.

@@ -15,16 +15,17 @@
 //!   point files alone, so a resumed, sharded or uninterrupted sweep writes the same bytes.
 //! - [`stats`], [`aggregate`] and [`recommend`] reduce the point files serially, in point
 //!   and replication order, so no float sum depends on thread timing.
-//! - [`progress`] draws the progress bar on stderr.
 
 pub mod aggregate;
+mod error;
 pub mod grid;
 pub mod lhs;
-pub mod progress;
 pub mod recommend;
 pub mod shard;
 pub mod stats;
 pub mod store;
+
+pub use error::SweepError;
 
 use anyhow::Context;
 use rayon::prelude::*;
@@ -76,19 +77,19 @@ pub struct Plan {
 }
 
 /// Reads the scenario's `[sweep]` table. `baseline` is `--baseline KEY=VALUE,...`.
-pub fn plan(scenario: &Scenario, baseline: Option<&str>) -> Result<Plan, String> {
+pub fn plan(scenario: &Scenario, baseline: Option<&str>) -> Result<Plan, SweepError> {
     let table = match scenario.document.get("sweep") {
         Some(toml::Value::Table(t)) => t.clone(),
-        Some(_) => return Err("sweep must be a table".to_string()),
-        None => return Err("the scenario has no [sweep] table to sweep over".to_string()),
+        Some(_) => return Err("sweep must be a table".into()),
+        None => return Err("the scenario has no [sweep] table to sweep over".into()),
     };
     let (keys, points) = match table.get("design").map(|d| d.as_str()) {
         None | Some(Some("grid")) => grid::points(&table)?,
         Some(Some("lhs")) => lhs::points(&table, scenario.seed)?,
-        Some(_) => return Err("sweep.design must be \"grid\" or \"lhs\"".to_string()),
+        Some(_) => return Err("sweep.design must be \"grid\" or \"lhs\"".into()),
     };
     if keys.is_empty() {
-        return Err("[sweep] names no key to sweep over".to_string());
+        return Err("[sweep] names no key to sweep over".into());
     }
     // An explicit baseline matches any value of the keys it does not name; a key whose
     // un-swept value is unknown matches no point.
@@ -137,7 +138,7 @@ fn unswept_value(scenario: &Scenario, key: &str) -> Option<toml::Value> {
 fn explicit_baseline(
     text: &str,
     keys: &[String],
-) -> Result<Vec<Option<Option<toml::Value>>>, String> {
+) -> Result<Vec<Option<Option<toml::Value>>>, SweepError> {
     let mut wanted = vec![None; keys.len()];
     for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
         let (key, value) = pair
@@ -169,14 +170,14 @@ fn same_value(a: &toml::Value, b: &toml::Value) -> bool {
 
 /// The scenario of one point: the base document with the point's assignments, validated.
 /// Errors name the point and its values.
-pub fn point_scenario(base: &Scenario, point: &Point) -> Result<Scenario, String> {
+pub fn point_scenario(base: &Scenario, point: &Point) -> Result<Scenario, SweepError> {
     let mut doc = base.document.clone();
     for (key, value) in &point.assignments {
         overrides::set(&mut doc, key, value.clone())
             .map_err(|e| format!("{}: {e}", point.describe()))?;
     }
     Scenario::from_document(doc, base.base_dir.clone(), base.origin.clone())
-        .map_err(|e| format!("{}: {e}", point.describe()))
+        .map_err(|e| format!("{}: {e}", point.describe()).into())
 }
 
 /// A point's scenario and the metrics of each of its replications, in order.

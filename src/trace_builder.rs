@@ -29,7 +29,7 @@ use crate::rules::errors::ErrorTable;
 use crate::time::Instant;
 use crate::workload::actions::{Action, ActionKind};
 use crate::workload::import::Interner;
-use crate::workload::{Channel, FailureModel, MessageType, Names, Send, Window, Workload};
+use crate::workload::{Channel, FailureModel, MessageType, Names, SendRecord, Window, Workload};
 
 /// A trace that cannot be built, saying which entry is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -200,9 +200,9 @@ impl Trace {
         order.sort_by_key(|(created, _)| *created);
         let mut contacts = Interner::default();
         let mut deliveries = Interner::default();
-        let sends: Vec<Send> = order
+        let sends: Vec<SendRecord> = order
             .iter()
-            .map(|(created, s)| Send {
+            .map(|(created, s)| SendRecord {
                 created: *created,
                 contact: contacts.id(&s.contact),
                 delivery: deliveries.id(&s.delivery),

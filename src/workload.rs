@@ -32,7 +32,7 @@ pub const MAX_MESSAGES: usize = u32::MAX as usize - 1;
 
 /// One message entering the queue: who, when, as part of which delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Send {
+pub struct SendRecord {
     /// When the message was created (entered the queue).
     pub created: Instant,
     /// Its recipient.
@@ -50,7 +50,7 @@ pub struct Send {
 #[derive(Debug, Clone, Default)]
 pub struct Workload {
     /// Sends sorted by creation time; a message's id is its index here.
-    pub sends: Vec<Send>,
+    pub sends: Vec<SendRecord>,
     /// Message names, by message id.
     pub messages: Names,
     /// Contact names, by contact id.

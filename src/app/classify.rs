@@ -52,7 +52,10 @@ fn scenario_table(path: &Path) -> anyhow::Result<ReasonTable> {
         Some(v) => Some(fallback(v).map_err(fail)?),
         None => None,
     };
-    Ok(ReasonTable::new(&entries(&raw).map_err(fail)?, fallback))
+    Ok(ReasonTable::new(
+        &entries(&raw).map_err(String::from).map_err(fail)?,
+        fallback,
+    ))
 }
 
 /// `error_fallback = { class = "...", wait = "..." }`.

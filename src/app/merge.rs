@@ -20,7 +20,7 @@ pub(super) fn merge(args: MergeArgs) -> anyhow::Result<()> {
     for line in &assembled.report {
         writeln!(out, "{line}")?;
     }
-    let charts = crate::report::charts::draw_all(&args.out)?;
+    let charts = super::charts::draw_all(&args.out)?;
     for path in assembled.written.iter().chain(&charts) {
         writeln!(out, "wrote {}", path.display())?;
     }

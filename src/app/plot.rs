@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+use super::charts;
 use crate::cli::PlotArgs;
-use crate::report::{charts, folder};
+use crate::report::folder;
 
 pub(super) fn plot(args: PlotArgs) -> anyhow::Result<()> {
     anyhow::ensure!(

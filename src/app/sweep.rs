@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
+use super::progress;
 use super::{begin_results, load_scenario, output_dir, with_threads, write_resolved};
 use crate::cli::SweepArgs;
 use crate::report::folder;
@@ -14,11 +15,11 @@ use crate::study::memory;
 use crate::sweep::recommend::Objective;
 use crate::sweep::shard::Shard;
 use crate::sweep::store::{self, Manifest, PointRecord};
-use crate::sweep::{self, Plan, progress};
+use crate::sweep::{self, Plan};
 
 pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(&args.scenario)?;
-    let fail = |e: String| anyhow!("{}: {e}", scenario.origin);
+    let fail = |e: sweep::SweepError| anyhow!("{}: {e}", scenario.origin);
     let plan = sweep::plan(&scenario, args.baseline.as_deref()).map_err(fail)?;
     let manifest = Manifest::new(&scenario, &plan)?;
     Objective::parse(manifest.objective.as_ref()).map_err(fail)?;
@@ -32,7 +33,14 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     }
     let dir = output_dir(args.out.as_deref(), &scenario, "")?;
     begin_results(&dir, "sweep", args.force, &scenario)?;
-    let done = store::prepare(&dir, &manifest, args.resume)?;
+    let prepared = store::prepare(&dir, &manifest, args.resume)?;
+    if let Some(points) = &prepared.removed {
+        eprintln!(
+            "note: removing the points of a different sweep in '{}'",
+            points.display()
+        );
+    }
+    let done = prepared.finished;
     on_interrupt_explain_resume(&args, &dir);
     let todo =
         point_scenarios(&scenario, &plan, |i| shard.contains(i) && !done[i]).map_err(fail)?;
@@ -123,7 +131,7 @@ fn point_scenarios(
     base: &Scenario,
     plan: &Plan,
     wanted: impl Fn(usize) -> bool,
-) -> Result<Vec<(usize, Scenario)>, String> {
+) -> Result<Vec<(usize, Scenario)>, sweep::SweepError> {
     plan.points
         .iter()
         .filter(|p| wanted(p.index))
@@ -141,7 +149,7 @@ fn warn_once(base: &Scenario, points: &[(usize, Scenario)]) {
         if base.warnings.contains(w) {
             continue;
         }
-        let (key, value, rest) = split_warning(w);
+        let (key, value, rest) = (w.key.as_str(), w.value.as_str(), w.message.as_str());
         match groups.iter_mut().find(|g| g.0 == key && g.1 == rest) {
             Some(g) => {
                 if !g.2.contains(&value) {
@@ -153,25 +161,11 @@ fn warn_once(base: &Scenario, points: &[(usize, Scenario)]) {
         }
     }
     for (key, rest, values, n) in groups {
-        if key.is_empty() {
-            eprintln!("warning: {n} point(s): {rest}");
-        } else {
-            eprintln!(
-                "warning: {n} point(s): {key} = {} {rest}",
-                values.join(", ")
-            );
-        }
+        eprintln!(
+            "warning: {n} point(s): {key} = {} {rest}",
+            values.join(", ")
+        );
     }
-}
-
-/// Splits `key = value rest` (the shape of validation warnings) into its parts; other
-/// text is all `rest`.
-fn split_warning(text: &str) -> (&str, &str, &str) {
-    let Some((key, after)) = text.split_once(" = ") else {
-        return ("", "", text);
-    };
-    let (value, rest) = after.split_once(' ').unwrap_or((after, ""));
-    (key, value, rest)
 }
 
 /// Assembles the final files when every point is finished, and says what happened;
@@ -208,7 +202,7 @@ fn report(
     for line in &assembled.report {
         writeln!(out, "{line}")?;
     }
-    let charts = crate::report::charts::draw_all(dir)?;
+    let charts = super::charts::draw_all(dir)?;
     for path in assembled.written.iter().chain(&charts) {
         writeln!(out, "wrote {}", path.display())?;
     }
@@ -217,7 +211,7 @@ fn report(
 
 #[cfg(test)]
 mod tests {
-    use super::{resume_command, split_warning};
+    use super::resume_command;
     use crate::cli::{ScenarioArgs, SweepArgs};
 
     #[test]
@@ -239,14 +233,5 @@ mod tests {
             resume_command(&args, std::path::Path::new("out/s")),
             "retrysim sweep s.toml --set policy.retry_period=24h --seed 3 --resume --out out/s"
         );
-    }
-
-    #[test]
-    fn warnings_split_into_key_value_and_message() {
-        assert_eq!(
-            split_warning("policy.x = 15 is above 10: risky"),
-            ("policy.x", "15", "is above 10: risky")
-        );
-        assert_eq!(split_warning("no shape here"), ("", "", "no shape here"));
     }
 }

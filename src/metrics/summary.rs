@@ -1,6 +1,7 @@
 //! The counters of one run and the named metrics derived from them: one row of
 //! `summary.csv`.
 
+use super::table::RUN_METRICS;
 use crate::rules::eligibility::Refusal;
 
 /// Raw counts kept during a run.
@@ -103,75 +104,21 @@ impl RunMetrics {
 
     /// The metrics in `summary.csv` column order.
     pub fn metrics(&self) -> Vec<Metric> {
-        let c = &self.counters;
-        let ratio = |a: f64, b: u64| {
-            if b == 0 {
-                Value::Missing
-            } else {
-                Value::Real(a / b as f64)
-            }
-        };
-        let quantile = |q| {
-            self.ttd_quantile(q)
-                .map_or(Value::Missing, |s| Value::Count(u64::from(s)))
-        };
-        let mut out: Vec<(String, Value)> = vec![
-            ("messages".into(), Value::Count(c.messages)),
-            ("attempts".into(), Value::Count(c.attempts)),
-            ("delivered".into(), Value::Count(c.delivered)),
-            (
-                "delivery_rate".into(),
-                ratio(c.delivered as f64, c.messages),
-            ),
-        ];
-        let counts = [
-            ("first_attempt_delivered", c.first_attempt_delivered),
-            ("recovered_by_retry", c.recovered_by_retry),
-            ("expired", c.expired),
-            ("hard_bounced", c.hard_bounced),
-            ("opted_out", c.opted_out),
-            ("failed", c.failed),
-            ("suppressed_messages", c.suppressed_messages),
-            ("skipped_suppressed", c.skipped_suppressed),
-            ("pending", c.pending),
-            ("suppressed_contacts", c.suppressed_contacts),
-            ("false_suppressions", c.false_suppressions),
-            ("attempts_to_dead", c.attempts_to_dead),
-            ("lost_deliveries", c.lost_deliveries),
-        ];
-        out.extend(
-            counts
-                .iter()
-                .map(|(n, v)| (n.to_string(), Value::Count(*v))),
-        );
-        out.push(("ttd_p50_s".into(), quantile(0.5)));
-        out.push(("ttd_p90_s".into(), quantile(0.9)));
-        out.push(("ttd_p99_s".into(), quantile(0.99)));
-        out.push(("contacts".into(), Value::Count(c.contacts)));
-        out.push((
-            "false_suppression_rate".into(),
-            ratio(c.false_suppressions as f64, c.contacts),
-        ));
-        out.push((
-            "attempts_per_delivered".into(),
-            ratio(c.attempts as f64, c.delivered),
-        ));
-        out.push(("cost_total".into(), Value::Real(c.cost_total)));
-        out.push((
-            "cost_per_delivered".into(),
-            ratio(c.cost_total, c.delivered),
-        ));
-        out.push(("retry_queued".into(), Value::Count(c.retry_queued)));
-        for (reason, n) in Refusal::ALL.iter().zip(c.retry_skipped) {
-            out.push((format!("retry_skipped_{}", reason.name()), Value::Count(n)));
-        }
-        if let Some(load) = &self.load {
-            let names = super::load::LOAD_COLUMNS.iter().map(|n| n.to_string());
-            out.extend(names.zip(load.values()));
-        }
-        out.into_iter()
+        let names = RunMetrics::names_for(self.load.is_some());
+        names
+            .into_iter()
+            .zip(self.values())
             .map(|(name, value)| Metric { name, value })
             .collect()
+    }
+
+    /// The metrics' values in `summary.csv` column order, without their names.
+    pub fn values(&self) -> Vec<Value> {
+        let mut out: Vec<Value> = RUN_METRICS.iter().map(|m| m.value(self)).collect();
+        if let Some(load) = &self.load {
+            out.extend(load.values());
+        }
+        out
     }
 
     /// The column names of runs with (`load`) or without load metrics, in order.
@@ -183,13 +130,9 @@ impl RunMetrics {
         names
     }
 
-    /// The names of [`RunMetrics::metrics`], in order.
+    /// The names of [`RunMetrics::metrics`] without load metrics, in order.
     pub fn names() -> Vec<String> {
-        RunMetrics::default()
-            .metrics()
-            .into_iter()
-            .map(|m| m.name)
-            .collect()
+        RUN_METRICS.iter().map(|m| m.name.to_string()).collect()
     }
 
     /// Final states add up to the number of messages (DESIGN.md, summary.csv).

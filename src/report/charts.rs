@@ -34,41 +34,24 @@ use std::path::{Path, PathBuf};
 use input::Input;
 use output::Chart;
 
-/// Base names of every chart this module can draw, in report order.
-pub const CHART_NAMES: [&str; 8] = [
-    "summary",
-    "decision",
-    "delivery_rate",
-    "suppressions",
-    "heatmap",
-    "ttd_cdf",
-    "pareto",
-    "paired",
-];
-
-/// Draws every chart (PNG + SVG) and report.html into `dir`, reading only the CSV files
-/// (and `scenario.toml`) in `dir`; returns the files written.
-///
-/// Charts that do not apply to what was swept are left out silently; charts whose data
-/// is unexpectedly missing are skipped with a note on stderr rather than failing.
-pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let drawn = draw_charts(dir)?;
-    for note in &drawn.notes {
-        eprintln!("retrysim: {note}");
-    }
-    Ok(drawn.written)
-}
+pub use super::chart_names::CHART_NAMES;
 
 /// What [`draw_charts`] did.
-struct Drawn {
+#[derive(Debug)]
+pub struct Drawn {
     /// Files written, the report last.
-    written: Vec<PathBuf>,
-    /// One line per chart skipped for a reason the user would not expect.
-    notes: Vec<String>,
+    pub written: Vec<PathBuf>,
+    /// One line per chart skipped for a reason the user would not expect; the library
+    /// does not print them, the caller does.
+    pub notes: Vec<String>,
 }
 
-/// [`draw_all`] without the printing, so tests can check which skips are reported.
-fn draw_charts(dir: &Path) -> anyhow::Result<Drawn> {
+/// Draws every chart (PNG + SVG) and report.html into `dir`, reading only the CSV files
+/// (and `scenario.toml`) in `dir`; returns the files written and the skips to report.
+///
+/// Charts that do not apply to what was swept are left out silently; charts whose data
+/// is unexpectedly missing are skipped with a note rather than failing.
+pub fn draw_charts(dir: &Path) -> anyhow::Result<Drawn> {
     font::ensure_registered()?;
     let input = Input::load(dir)?;
     let mut drawn = Drawn {

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::charts::CHART_NAMES;
+use super::chart_names::CHART_NAMES;
 use super::table::Table;
 use crate::sweep::recommend::explain::setting;
 
@@ -306,10 +306,11 @@ fn objective_metric(scenario: Option<&toml::Table>) -> String {
         .to_owned()
 }
 
-#[cfg(test)]
+// These tests draw real charts first, so they need plotters.
+#[cfg(all(test, feature = "charts"))]
 mod tests {
     use super::*;
-    use crate::report::charts::draw_all;
+    use crate::report::charts::draw_charts;
     use crate::report::charts::fixtures::{self, Fixture};
 
     #[test]
@@ -323,7 +324,7 @@ mod tests {
                 recommendation: true,
             },
         );
-        draw_all(dir.path()).unwrap();
+        draw_charts(dir.path()).unwrap();
         let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
         for id in [
             "scenario",

@@ -51,12 +51,7 @@ pub fn fields(row: &SummaryRow<'_>) -> Vec<String> {
         row.replication.to_string(),
         row.seed.to_string(),
     ];
-    f.extend(
-        row.metrics
-            .metrics()
-            .into_iter()
-            .map(|m| format_value(m.value)),
-    );
+    f.extend(row.metrics.values().into_iter().map(format_value));
     f.extend(row.swept.iter().map(|v| neutralise(v).into_owned()));
     f
 }

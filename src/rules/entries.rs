@@ -11,6 +11,7 @@
 //!   diagnostic of an ambiguous code; the scenario's patterns are tried before the
 //!   built-in ones.
 
+use super::RuleError;
 use serde::Deserialize;
 
 use crate::rules::errors::ErrorClass;
@@ -61,7 +62,7 @@ pub struct ErrorEntry {
 impl ErrorEntry {
     /// An entry that gives one code (or wildcard) a class and a wait, as earlier
     /// versions' `code, class, wait` entries did.
-    pub fn code(code: &str, class: ErrorClass, wait: Span) -> Result<ErrorEntry, String> {
+    pub fn code(code: &str, class: ErrorClass, wait: Span) -> Result<ErrorEntry, RuleError> {
         Ok(ErrorEntry {
             target: EntryTarget::Code(CodePattern::parse(code)?),
             reason: None,
@@ -72,7 +73,7 @@ impl ErrorEntry {
 }
 
 /// Checks a scenario's entries. Errors name the entry (`errors[2].code: ...`).
-pub fn entries(raw: &[RawEntry]) -> Result<Vec<ErrorEntry>, String> {
+pub fn entries(raw: &[RawEntry]) -> Result<Vec<ErrorEntry>, RuleError> {
     let mut known: Vec<String> = ReasonTable::built_in_names().map(String::from).collect();
     raw.iter()
         .enumerate()
@@ -80,7 +81,7 @@ pub fn entries(raw: &[RawEntry]) -> Result<Vec<ErrorEntry>, String> {
         .collect()
 }
 
-fn entry(e: &RawEntry, key: &str, known: &mut Vec<String>) -> Result<ErrorEntry, String> {
+fn entry(e: &RawEntry, key: &str, known: &mut Vec<String>) -> Result<ErrorEntry, RuleError> {
     let class = e
         .class
         .as_deref()
@@ -98,18 +99,19 @@ fn entry(e: &RawEntry, key: &str, known: &mut Vec<String>) -> Result<ErrorEntry,
         (Some(_), Some(_)) => {
             return Err(format!(
                 "{key}: give either code or pattern, not both (a pattern refines ambiguous codes)"
-            ));
+            )
+            .into());
         }
         (Some(code), None) => {
             EntryTarget::Code(CodePattern::parse(code).map_err(|m| format!("{key}.code: {m}"))?)
         }
         (None, Some(p)) if p.trim().is_empty() => {
-            return Err(format!("{key}.pattern must not be empty"));
+            return Err(format!("{key}.pattern must not be empty").into());
         }
         (None, Some(p)) => EntryTarget::Pattern(p.trim().to_string()),
         (None, None) if e.reason.is_some() => EntryTarget::Reason,
         (None, None) => {
-            return Err(format!("{key} needs a code, a reason or a pattern"));
+            return Err(format!("{key} needs a code, a reason or a pattern").into());
         }
     };
     check_reason(e, key, &target, class, wait, known)?;
@@ -135,18 +137,18 @@ fn check_reason(
     class: Option<ErrorClass>,
     wait: Option<Span>,
     known: &mut Vec<String>,
-) -> Result<(), String> {
+) -> Result<(), RuleError> {
     match target {
         EntryTarget::Code(_) if e.reason.is_none() && class.is_none() => {
-            return Err(format!("{key} with a code needs a class or a reason"));
+            return Err(format!("{key} with a code needs a class or a reason").into());
         }
         EntryTarget::Pattern(_) if e.reason.is_none() => {
-            return Err(format!("{key}.pattern needs the reason it marks"));
+            return Err(format!("{key}.pattern needs the reason it marks").into());
         }
         EntryTarget::Pattern(_) if class.is_some() || wait.is_some() => {
             return Err(format!(
                 "{key}: a pattern entry takes only a reason; set the reason's class and wait in an entry of its own"
-            ));
+            ).into());
         }
         _ => {}
     }
@@ -163,7 +165,8 @@ fn check_reason(
     Err(format!(
         "{key}.reason: unknown reason {name:?}; define it in an entry with reason and class, or use one of {}",
         known.join(", ")
-    ))
+    )
+    .into())
 }
 
 /// Lower-case letters, digits and `_`: names that read well in CSV outputs.
@@ -196,14 +199,14 @@ mod tests {
     #[test]
     fn bad_wildcards_are_rejected_naming_the_entry() {
         let e = entries(&[raw(Some("5.*.1"), None, None, Some("hard"))]).unwrap_err();
-        assert!(e.starts_with("errors[0].code:"), "{e}");
-        assert!(e.contains("5.7.*"), "{e}");
+        assert!(e.message().starts_with("errors[0].code:"), "{e}");
+        assert!(e.message().contains("5.7.*"), "{e}");
     }
 
     #[test]
     fn unknown_reasons_must_be_defined_first() {
         let e = entries(&[raw(Some("5.7.1"), Some("barracuda"), None, None)]).unwrap_err();
-        assert!(e.contains("unknown reason \"barracuda\""), "{e}");
+        assert!(e.message().contains("unknown reason \"barracuda\""), "{e}");
         let ok = entries(&[
             raw(None, Some("barracuda"), None, Some("soft")),
             raw(None, Some("barracuda"), Some("barracuda networks"), None),

@@ -16,6 +16,7 @@
 //!    the built-in ones in table order;
 //! 3. otherwise the code's own reason; with no code at all, `undefined`.
 
+use super::RuleError;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
@@ -118,7 +119,7 @@ fn built_in() -> &'static ReasonTable {
     TABLE.get_or_init(|| parse_built_in(BUILT_IN).expect("the built-in reasons.toml is valid"))
 }
 
-fn parse_built_in(text: &str) -> Result<ReasonTable, String> {
+fn parse_built_in(text: &str) -> Result<ReasonTable, RuleError> {
     let raw: RawTable = toml::from_str(text).map_err(|e| e.to_string())?;
     let mut t = ReasonTable {
         reasons: Vec::new(),
@@ -223,7 +224,7 @@ impl ReasonTable {
         class: ErrorClass,
         wait: Span,
         example: String,
-    ) -> Result<ReasonId, String> {
+    ) -> Result<ReasonId, RuleError> {
         let id = ReasonId(u8::try_from(self.reasons.len()).map_err(|_| "at most 256 reasons")?);
         self.reasons.push(Reason {
             name: name.to_string(),

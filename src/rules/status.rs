@@ -5,6 +5,7 @@
 //! This module only reads codes; what they mean is the reason table's business
 //! (`rules::reasons`).
 
+use super::RuleError;
 use std::fmt;
 
 /// An RFC 3463 enhanced status code `class.subject.detail` of a failure: class 4 or 5
@@ -89,7 +90,7 @@ pub enum CodePattern {
 impl CodePattern {
     /// Reads a code or an RFC 3463 wildcard. A `*` anywhere else (`5.*.1`, `55*`, `5.7*`)
     /// is an error that says which wildcards exist.
-    pub fn parse(text: &str) -> Result<CodePattern, String> {
+    pub fn parse(text: &str) -> Result<CodePattern, RuleError> {
         let text = text.trim();
         if text.is_empty() {
             return Err("must not be empty".into());
@@ -107,6 +108,7 @@ impl CodePattern {
                      the detail (\"5.7.*\") or for subject and detail (\"5.*.*\") of an RFC 3463 \
                      status with class 4 or 5"
                 )
+                .into()
             });
         }
         Ok(CodePattern::Other(text.to_string()))
@@ -206,7 +208,7 @@ mod tests {
         assert_eq!(CodePattern::parse("4.*.*"), Ok(CodePattern::Class(4)));
         for bad in ["5.*.1", "55*", "5.7*", "*", "6.7.*", "5.x.*"] {
             let e = CodePattern::parse(bad).unwrap_err();
-            assert!(e.contains("5.7.*"), "{bad}: {e}");
+            assert!(e.message().contains("5.7.*"), "{bad}: {e}");
         }
         assert_eq!(
             CodePattern::parse("30003"),

@@ -15,6 +15,7 @@
 //! domain table. SMS messages never use domain tables. A domain table that names its own `preset` starts from that preset
 //! alone, as a channel table does.
 
+use super::Warning;
 use super::policy::{channel_overlay, lay_over, overlaid_policy};
 use crate::kinds::Channel;
 use crate::rules::domains::DomainPolicy;
@@ -22,7 +23,7 @@ use crate::rules::domains::DomainPolicy;
 /// Validates every `[policy.domains]` table, in the order of their labels.
 pub fn domain_policies(
     policy: &toml::Table,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Vec<DomainPolicy>, String> {
     let tables = match policy.get("domains") {
         None => return Ok(Vec::new()),

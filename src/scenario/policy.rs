@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+use super::Warning;
 use crate::kinds::Channel;
 use crate::rules::backoff::{Backoff, Jitter, Schedule};
 use crate::rules::counter::CounterReset;
@@ -59,7 +60,7 @@ struct RawBackoff {
 /// deliverability risk) are appended to `warnings`.
 pub fn channel_policies(
     policy: &toml::Table,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<ChannelPolicies, String> {
     Ok(ChannelPolicies {
         email: channel_policy(policy, Channel::Email, warnings)?,
@@ -83,7 +84,7 @@ pub(super) fn channel_overlay(
 fn channel_policy(
     policy: &toml::Table,
     channel: Channel,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Policy, String> {
     let overlay = channel_overlay(policy, channel)?;
     let prefix = if overlay.is_some() {
@@ -100,7 +101,7 @@ pub(super) fn overlaid_policy(
     policy: &toml::Table,
     overlay: Option<&toml::Table>,
     prefix: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Policy, String> {
     let (merged, preset) = merged_table(policy, overlay)?;
     let raw: RawPolicy = toml::Value::Table(merged)
@@ -207,7 +208,7 @@ fn validate(
     raw: RawPolicy,
     prefix: &str,
     bounds: &PeriodBounds,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Policy, String> {
     let soft_bounce_threshold = threshold(&raw.soft_bounce_threshold, prefix, warnings)?;
     let retry_period = retry_periods(&raw, prefix, bounds)?;
@@ -283,16 +284,20 @@ fn counter_reset(text: Option<&str>, prefix: &str) -> Result<CounterReset, Strin
 fn threshold(
     value: &toml::Value,
     prefix: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Option<u8>, String> {
     let key = format!("{prefix}.soft_bounce_threshold");
     match value {
         toml::Value::String(s) if s == "none" => Ok(None),
         toml::Value::Integer(n) if (1..=20).contains(n) => {
             if *n > 10 {
-                warnings.push(format!(
-                    "{key} = {n} is above 10: a high threshold keeps mailing dead addresses and risks ISP throttling or block-listing (E2)"
-                ));
+                warnings.push(Warning {
+                    key,
+                    value: n.to_string(),
+                    message: "is above 10: a high threshold keeps mailing dead addresses and \
+                              risks ISP throttling or block-listing (E2)"
+                        .into(),
+                });
             }
             Ok(Some(*n as u8))
         }

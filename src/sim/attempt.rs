@@ -10,10 +10,10 @@ use crate::rules::backoff::{RetryInput, within_period};
 use crate::rules::errors::{ErrorClass, ErrorCode};
 use crate::rules::policy::Policy;
 use crate::time::{Instant, Span};
-use crate::workload::{Channel, ContactId, MessageId, Send};
+use crate::workload::{Channel, ContactId, MessageId, SendRecord};
 
 impl<'a> Simulation<'a> {
-    fn send(&self, message: MessageId) -> Send {
+    fn send(&self, message: MessageId) -> SendRecord {
         self.spec.workload.sends[message as usize]
     }
 
@@ -151,10 +151,10 @@ impl<'a> Simulation<'a> {
         }
         let counted = match error {
             None => {
-                self.delivered(now, message, attempt);
+                self.apply_delivery(now, message, attempt);
                 false
             }
-            Some(code) => self.failed(now, message, code, counts, queue),
+            Some(code) => self.apply_failure(now, message, code, counts, queue),
         };
         if self.spec.trace {
             self.out.attempts.push(AttemptRecord {
@@ -173,7 +173,7 @@ impl<'a> Simulation<'a> {
 
     /// E5: a delivery resets the contact's counter (with `counter_reset = "after_retry"`
     /// only a delivery on attempt 2 or later).
-    fn delivered(&mut self, now: Instant, message: MessageId, attempt: u32) {
+    fn apply_delivery(&mut self, now: Instant, message: MessageId, attempt: u32) {
         let send = self.send(message);
         self.messages[message as usize].status = Status::Delivered;
         if self.policy(message).counter_reset.resets_on(attempt) {
@@ -191,7 +191,7 @@ impl<'a> Simulation<'a> {
 
     /// Applies a failed attempt; returns whether it counted toward the threshold (E4).
     /// `counts` is false for a throttled attempt that does not count toward it.
-    fn failed(
+    fn apply_failure(
         &mut self,
         now: Instant,
         message: MessageId,

@@ -5,6 +5,7 @@
 //! read like an odometer. Reserved keys (`design`, `samples`) are not swept.
 
 use super::Point;
+use super::SweepError;
 
 /// The most points a sweep may have: each point is a whole study, so more is a mistake
 /// (or a job for several sweeps), and the plan of every point is held in memory.
@@ -26,7 +27,7 @@ pub fn value_text(v: &toml::Value) -> String {
 }
 
 /// Reads a grid `[sweep]` table into its swept keys and points.
-pub fn points(table: &toml::Table) -> Result<(Vec<String>, Vec<Point>), String> {
+pub fn points(table: &toml::Table) -> Result<(Vec<String>, Vec<Point>), SweepError> {
     let mut axes: Vec<(String, Vec<toml::Value>)> = Vec::new();
     for (key, value) in table {
         if RESERVED.contains(&key.as_str()) {
@@ -37,7 +38,7 @@ pub fn points(table: &toml::Table) -> Result<(Vec<String>, Vec<Point>), String> 
             format!("sweep.\"{key}\" must be a list of values such as [1, 3, 5], got {value}")
         })?;
         if list.is_empty() {
-            return Err(format!("sweep.\"{key}\" must list at least one value"));
+            return Err(format!("sweep.\"{key}\" must list at least one value").into());
         }
         axes.push((key.clone(), list.clone()));
     }
@@ -74,17 +75,19 @@ pub const UNSWEEPABLE: [&str; 3] = ["replications", "seed", "name"];
 
 /// A swept key must be a dotted path without empty parts, and not one of
 /// [`UNSWEEPABLE`].
-pub fn check_key(key: &str) -> Result<(), String> {
+pub fn check_key(key: &str) -> Result<(), SweepError> {
     if key.is_empty() || key.split('.').any(str::is_empty) {
         return Err(format!(
             "sweep: {key:?} is not a dotted key path such as \"policy.retry_period\""
-        ));
+        )
+        .into());
     }
     if UNSWEEPABLE.contains(&key) {
         return Err(format!(
             "sweep: {key:?} cannot be swept: every point shares the scenario's {key} \
              (set it once at the top of the scenario)"
-        ));
+        )
+        .into());
     }
     Ok(())
 }
@@ -123,6 +126,7 @@ mod tests {
         assert!(
             points(&table)
                 .unwrap_err()
+                .message()
                 .contains("more than 100000 points")
         );
         let big: Vec<toml::Value> = (0..1000).map(toml::Value::from).collect();
@@ -130,7 +134,12 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), toml::Value::Array(v.clone())))
             .collect();
-        assert!(points(&table).unwrap_err().contains("1000 × 1000"));
+        assert!(
+            points(&table)
+                .unwrap_err()
+                .message()
+                .contains("1000 × 1000")
+        );
     }
 
     #[test]
@@ -138,7 +147,10 @@ mod tests {
         for key in UNSWEEPABLE {
             let table: toml::Table = format!("{key} = [1, 2]").parse().unwrap();
             assert!(
-                points(&table).unwrap_err().contains("cannot be swept"),
+                points(&table)
+                    .unwrap_err()
+                    .message()
+                    .contains("cannot be swept"),
                 "{key}"
             );
         }
@@ -147,8 +159,18 @@ mod tests {
     #[test]
     fn a_key_without_a_list_is_explained() {
         let table: toml::Table = r#""policy.x" = 3"#.parse().unwrap();
-        assert!(points(&table).unwrap_err().contains("must be a list"));
+        assert!(
+            points(&table)
+                .unwrap_err()
+                .message()
+                .contains("must be a list")
+        );
         let table: toml::Table = r#""policy.x" = []"#.parse().unwrap();
-        assert!(points(&table).unwrap_err().contains("at least one"));
+        assert!(
+            points(&table)
+                .unwrap_err()
+                .message()
+                .contains("at least one")
+        );
     }
 }

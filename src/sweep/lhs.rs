@@ -6,6 +6,7 @@
 //! Draws come from `random::stream(seed, 0, Purpose::Design, 0)`: for each key in table
 //! order, a Fisher-Yates permutation of the strata, then one offset inside each stratum.
 
+use super::SweepError;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -23,7 +24,7 @@ enum Range {
 }
 
 impl Range {
-    fn parse(key: &str, value: &toml::Value) -> Result<Range, String> {
+    fn parse(key: &str, value: &toml::Value) -> Result<Range, SweepError> {
         let bad = || {
             format!(
                 "sweep.\"{key}\" must be a range such as {{ min = 1, max = 20 }} or \
@@ -42,7 +43,7 @@ impl Range {
                 let num = |v: &toml::Value| v.as_float().or(v.as_integer().map(|n| n as f64));
                 match (num(a), num(b)) {
                     (Some(a), Some(b)) => Range::Float(a, b),
-                    _ => return Err(bad()),
+                    _ => return Err(bad().into()),
                 }
             }
         };
@@ -52,7 +53,7 @@ impl Range {
             Range::Duration(a, b) => a <= b,
         };
         if !ordered {
-            return Err(format!("sweep.\"{key}\": min must not exceed max"));
+            return Err(format!("sweep.\"{key}\": min must not exceed max").into());
         }
         Ok(range)
     }
@@ -96,7 +97,7 @@ pub fn unit_design(seed: u64, keys: usize, samples: usize) -> Vec<Vec<f64>> {
 }
 
 /// Reads an LHS `[sweep]` table into its swept keys and points.
-pub fn points(table: &toml::Table, seed: u64) -> Result<(Vec<String>, Vec<Point>), String> {
+pub fn points(table: &toml::Table, seed: u64) -> Result<(Vec<String>, Vec<Point>), SweepError> {
     let samples = table
         .get("samples")
         .and_then(toml::Value::as_integer)
@@ -176,6 +177,7 @@ mod tests {
         assert!(
             points(&table, 1)
                 .unwrap_err()
+                .message()
                 .contains("min must not exceed")
         );
     }

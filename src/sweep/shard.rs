@@ -9,6 +9,7 @@
 //! - Kubernetes indexed jobs: `JOB_COMPLETION_INDEX` (from 0) and `RETRYSIM_SHARD_COUNT`,
 //!   which the job spec sets to its `completions`.
 
+use super::SweepError;
 /// One shard of N.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
@@ -23,7 +24,7 @@ impl Shard {
     pub const ALL: Shard = Shard { k: 1, count: 1 };
 
     /// Parses `K/N` or `auto` (`env` reads an environment variable).
-    pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+    pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Shard, SweepError> {
         if text == "auto" {
             return Shard::from_env(env);
         }
@@ -32,18 +33,18 @@ impl Shard {
         let k: usize = k.trim().parse().map_err(|_| bad())?;
         let count: usize = n.trim().parse().map_err(|_| bad())?;
         if k == 0 || k > count {
-            return Err(bad());
+            return Err(bad().into());
         }
         Ok(Shard { k, count })
     }
 
-    fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
-        let number = |name: &str| -> Result<Option<usize>, String> {
+    fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Shard, SweepError> {
+        let number = |name: &str| -> Result<Option<usize>, SweepError> {
             env(name)
                 .map(|v| {
                     v.trim()
                         .parse::<usize>()
-                        .map_err(|_| format!("{name} must be a whole number, got {v:?}"))
+                        .map_err(|_| format!("{name} must be a whole number, got {v:?}").into())
                 })
                 .transpose()
         };
@@ -66,9 +67,9 @@ impl Shard {
             );
         };
         if index >= count {
-            return Err(format!(
-                "--shard auto: task index {index} is not below the count {count}"
-            ));
+            return Err(
+                format!("--shard auto: task index {index} is not below the count {count}").into(),
+            );
         }
         Ok(Shard {
             k: index + 1,

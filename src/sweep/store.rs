@@ -46,10 +46,7 @@ pub struct PointRecord {
 impl PointRecord {
     /// Summarises the replications of point `index`.
     pub fn from_runs(index: usize, runs: &[RunMetrics]) -> PointRecord {
-        let values = runs
-            .iter()
-            .map(|m| m.metrics().into_iter().map(|m| m.value).collect())
-            .collect();
+        let values = runs.iter().map(RunMetrics::values).collect();
         let mut pooled = Vec::with_capacity(runs.iter().map(|m| m.ttd_sorted.len()).sum());
         for m in runs {
             pooled.extend_from_slice(&m.ttd_sorted);
@@ -209,11 +206,22 @@ pub fn missing(dir: &Path, manifest: &Manifest) -> Vec<usize> {
         .collect()
 }
 
-/// Makes `dir` ready for `manifest`'s sweep and returns the points already finished
+/// What [`prepare`] found in a sweep folder.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Per point, whether its file is already there (only with `resume`).
+    pub finished: Vec<bool>,
+    /// The points folder of a different sweep that was removed, if any; the library
+    /// does not print, so the caller tells the user.
+    pub removed: Option<PathBuf>,
+}
+
+/// Makes `dir` ready for `manifest`'s sweep and says which points are already finished
 /// (only with `resume`). Without `resume`, point files of a different sweep are removed;
 /// with it, a different sweep is an error.
-pub fn prepare(dir: &Path, manifest: &Manifest, resume: bool) -> anyhow::Result<Vec<bool>> {
+pub fn prepare(dir: &Path, manifest: &Manifest, resume: bool) -> anyhow::Result<Prepared> {
     let points = points_dir(dir);
+    let mut removed = None;
     match Manifest::read(dir)? {
         Some(old) if old != *manifest => {
             anyhow::ensure!(
@@ -223,12 +231,9 @@ pub fn prepare(dir: &Path, manifest: &Manifest, resume: bool) -> anyhow::Result<
                 points.display(),
                 manifest.difference(&old)
             );
-            eprintln!(
-                "note: removing the points of a different sweep in '{}'",
-                points.display()
-            );
             std::fs::remove_dir_all(&points)
                 .with_context(|| format!("could not remove '{}'", points.display()))?;
+            removed = Some(points.clone());
         }
         _ => {}
     }
@@ -236,9 +241,10 @@ pub fn prepare(dir: &Path, manifest: &Manifest, resume: bool) -> anyhow::Result<
         .with_context(|| format!("could not create '{}'", points.display()))?;
     remove_leftovers(&points)?;
     manifest.write(dir)?;
-    Ok((0..manifest.points.len())
+    let finished = (0..manifest.points.len())
         .map(|i| resume && point_path(dir, i).exists())
-        .collect())
+        .collect();
+    Ok(Prepared { finished, removed })
 }
 
 /// Joins the point files of shard folders `inputs` into `out` and assembles the final

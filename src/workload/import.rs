@@ -25,7 +25,8 @@ use crate::time::Instant;
 use crate::workload::actions::{Action, ActionKind};
 use crate::workload::names::PackedNames;
 use crate::workload::{
-    Channel, ContactId, FailureModel, MAX_MESSAGES, MessageType, Names, Send, Window, Workload,
+    Channel, ContactId, FailureModel, MAX_MESSAGES, MessageType, Names, SendRecord, Window,
+    Workload,
 };
 
 /// A located problem in an input file.
@@ -186,8 +187,8 @@ fn read_sends(
     source: Source<'_>,
     contacts: &mut Interner,
     deliveries: &mut Interner,
-) -> Result<(Vec<Send>, PackedNames), ImportError> {
-    let mut rows: Vec<Send> = Vec::new();
+) -> Result<(Vec<SendRecord>, PackedNames), ImportError> {
+    let mut rows: Vec<SendRecord> = Vec::new();
     let mut ids = PackedNames::default();
     let mut lines: Vec<u64> = Vec::new();
     let path = source.name.as_path();
@@ -222,7 +223,7 @@ fn send_row(
     f: &[&str],
     contacts: &mut Interner,
     deliveries: &mut Interner,
-) -> Result<Send, ImportError> {
+) -> Result<SendRecord, ImportError> {
     let contact = contacts.id(at.non_empty(1, f[1])?);
     let created = at.time(2, f[2])?;
     let delivery = deliveries.id(at.non_empty(3, f[3])?);
@@ -234,7 +235,7 @@ fn send_row(
             format!("expected marketing or transactional, got {:?}", f[5]),
         )
     })?;
-    Ok(Send {
+    Ok(SendRecord {
         created,
         contact,
         delivery,
@@ -244,7 +245,7 @@ fn send_row(
 }
 
 /// Sends in creation order (ties keep file order), with their ids in the same order.
-fn sorted_by_creation(rows: Vec<Send>, ids: &PackedNames) -> (Vec<Send>, PackedNames) {
+fn sorted_by_creation(rows: Vec<SendRecord>, ids: &PackedNames) -> (Vec<SendRecord>, PackedNames) {
     let mut order: Vec<u32> = (0..rows.len() as u32).collect();
     order.sort_by_key(|&i| rows[i as usize].created);
     let mut sorted_ids = PackedNames::default();

@@ -359,13 +359,23 @@ fn the_presets_command_shows_every_setting_and_reads_back() {
             text.contains(&format!("# {name}: ")),
             "{name} missing:\n{text}"
         );
-        let listing = retrysim::app::presets_listing(name).unwrap();
+        let listing = presets_listing(name);
         let from_listing = scenario(&format!("{HEAD}{listing}")).unwrap();
         let from_name = scenario(&preset(name, "")).unwrap();
         assert_eq!(from_listing.policies, from_name.policies, "{name}");
     }
     assert!(text.contains("kind = \"age\""));
     assert!(text.contains("at most 30d") && text.contains("at most 84h"));
+}
+
+/// What `retrysim presets NAME` prints for one preset.
+fn presets_listing(name: &str) -> String {
+    let out = assert_cmd::Command::cargo_bin("retrysim")
+        .unwrap()
+        .args(["presets", name])
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
 /// An unknown preset name is an error that lists the known ones.

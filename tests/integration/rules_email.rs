@@ -99,7 +99,7 @@ fn threshold_eleven_is_accepted_with_a_warning_e2() {
     assert!(
         s.warnings
             .iter()
-            .any(|w| w.contains("soft_bounce_threshold")),
+            .any(|w| w.key.ends_with("soft_bounce_threshold") && w.value == "11"),
         "{:?}",
         s.warnings
     );

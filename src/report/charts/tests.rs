@@ -27,7 +27,7 @@ fn draw(fixture: &Fixture) -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
     };
     std::fs::create_dir_all(&dir).unwrap();
     fixtures::write(&dir, fixture);
-    let written = draw_all(&dir).unwrap();
+    let written = draw_charts(&dir).unwrap().written;
     (temp, dir, written)
 }
 
@@ -186,7 +186,10 @@ fn missing_ttd_and_recommendation_files_skip_their_charts() {
 #[test]
 fn an_empty_directory_still_gets_a_report() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(names(&draw_all(dir.path()).unwrap()), ["report.html"]);
+    assert_eq!(
+        names(&draw_charts(dir.path()).unwrap().written),
+        ["report.html"]
+    );
 }
 
 #[test]
@@ -195,7 +198,7 @@ fn same_input_gives_byte_identical_output_and_no_temporary_files() {
         .map(|_| {
             let dir = tempfile::tempdir().unwrap();
             fixtures::write(dir.path(), &FULL);
-            let written = draw_all(dir.path()).unwrap();
+            let written = draw_charts(dir.path()).unwrap().written;
             let hidden = std::fs::read_dir(dir.path()).unwrap().flatten();
             assert!(
                 hidden

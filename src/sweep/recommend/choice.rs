@@ -57,10 +57,7 @@ impl Choice {
 
 /// The position of `name` in [`crate::metrics::RunMetrics::names`].
 pub fn metric(name: &str) -> usize {
-    crate::metrics::RunMetrics::names()
-        .iter()
-        .position(|n| n == name)
-        .expect("a metric of RunMetrics::names")
+    crate::metrics::table::position(name).expect("a metric of RunMetrics::names")
 }
 
 /// Chooses among `points` (with their per-replication `records`, in the same order).

@@ -1,6 +1,7 @@
 //! `[objective]`: what the recommendation optimises and the constraints it must meet.
 
 use crate::metrics::RunMetrics;
+use crate::sweep::SweepError;
 use crate::sweep::aggregate::PointStats;
 
 /// A comparison in a constraint.
@@ -40,24 +41,26 @@ pub struct Constraint {
     bound: f64,
 }
 
-fn known_metric(name: &str, names: &[String]) -> Result<usize, String> {
+fn known_metric(name: &str, names: &[String]) -> Result<usize, SweepError> {
     names.iter().position(|n| n == name).ok_or_else(|| {
         format!(
             "objective: {name:?} is not a metric; metrics are the columns of summary.csv: {}",
             names.join(", ")
         )
+        .into()
     })
 }
 
 impl Constraint {
     /// `metric op bound`; the metric must be a column of `summary.csv` and the bound a
     /// finite number.
-    pub fn new(metric: &str, op: Op, bound: f64) -> Result<Constraint, String> {
+    pub fn new(metric: &str, op: Op, bound: f64) -> Result<Constraint, SweepError> {
         let index = known_metric(metric, &RunMetrics::names())?;
         if !bound.is_finite() {
             return Err(format!(
                 "objective.constraints: the bound of {metric} must be a finite number, got {bound}"
-            ));
+            )
+            .into());
         }
         Ok(Constraint {
             metric: metric.to_string(),
@@ -83,7 +86,7 @@ impl Constraint {
     }
 
     /// Parses `false_suppression_rate <= 0.005`.
-    pub fn parse(text: &str) -> Result<Constraint, String> {
+    pub fn parse(text: &str) -> Result<Constraint, SweepError> {
         let ops = [
             ("<=", Op::AtMost),
             (">=", Op::AtLeast),
@@ -142,7 +145,7 @@ impl Objective {
         metric: &str,
         maximize: bool,
         constraints: Vec<Constraint>,
-    ) -> Result<Objective, String> {
+    ) -> Result<Objective, SweepError> {
         Ok(Objective {
             index: known_metric(metric, &RunMetrics::names())?,
             metric: metric.to_string(),
@@ -172,7 +175,7 @@ impl Objective {
     }
 
     /// Reads `[objective]`; without it, maximize delivery_rate with no constraints.
-    pub fn parse(table: Option<&toml::Table>) -> Result<Objective, String> {
+    pub fn parse(table: Option<&toml::Table>) -> Result<Objective, SweepError> {
         let empty = toml::Table::new();
         let t = table.unwrap_or(&empty);
         if let Some(key) = t
@@ -181,14 +184,15 @@ impl Objective {
         {
             return Err(format!(
                 "objective.{key} is not a key of [objective] (maximize, minimize, constraints)"
-            ));
+            )
+            .into());
         }
-        let text = |key: &str| -> Result<Option<String>, String> {
+        let text = |key: &str| -> Result<Option<String>, SweepError> {
             t.get(key)
                 .map(|v| {
                     v.as_str()
                         .map(String::from)
-                        .ok_or(format!("objective.{key} must be a metric name"))
+                        .ok_or_else(|| format!("objective.{key} must be a metric name").into())
                 })
                 .transpose()
         };
@@ -206,7 +210,9 @@ impl Objective {
                 .iter()
                 .map(|c| {
                     c.as_str()
-                        .ok_or("objective.constraints must be a list of strings".to_string())
+                        .ok_or(SweepError::from(
+                            "objective.constraints must be a list of strings",
+                        ))
                         .and_then(Constraint::parse)
                 })
                 .collect::<Result<_, _>>()?,
@@ -235,16 +241,19 @@ mod tests {
         assert!(
             Constraint::parse("delivery_rate 0.9")
                 .unwrap_err()
+                .message()
                 .contains("no operator")
         );
         assert!(
             Constraint::parse("nonsense <= 1")
                 .unwrap_err()
+                .message()
                 .contains("not a metric")
         );
         assert!(
             Constraint::parse("delivered >= lots")
                 .unwrap_err()
+                .message()
                 .contains("not a number")
         );
     }

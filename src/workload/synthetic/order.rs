@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use crate::workload::Send;
+use crate::workload::SendRecord;
 
 /// Counting sort is used while the seconds spanned are at most this many times the number
 /// of sends (plus a fixed allowance); a sparse stream over a long horizon is sorted by
@@ -22,7 +22,7 @@ const SPAN_ALLOWANCE: usize = 1 << 22;
 
 /// Joins `batches` into one stream sorted by creation time, ties in batch order then in
 /// each batch's order: the order of a stable sort of the concatenation by `created`.
-pub fn by_creation(batches: Vec<Vec<Send>>) -> Vec<Send> {
+pub fn by_creation(batches: Vec<Vec<SendRecord>>) -> Vec<SendRecord> {
     let total: usize = batches.iter().map(Vec::len).sum();
     let bounds = batches
         .par_iter()
@@ -49,8 +49,14 @@ pub fn by_creation(batches: Vec<Vec<Send>>) -> Vec<Send> {
 
 /// The counting sort: `span` seconds from `lo`, `total` sends, `first` any one of them
 /// (it fills the output until the scatter overwrites every slot).
-fn counting(batches: Vec<Vec<Send>>, total: usize, lo: i64, span: usize, first: Send) -> Vec<Send> {
-    let slot = |s: &Send| (s.created.0 - lo) as usize;
+fn counting(
+    batches: Vec<Vec<SendRecord>>,
+    total: usize,
+    lo: i64,
+    span: usize,
+    first: SendRecord,
+) -> Vec<SendRecord> {
+    let slot = |s: &SendRecord| (s.created.0 - lo) as usize;
     // next[k]: where the next send created in second lo + k goes.
     let mut next = vec![0u32; span];
     for b in &batches {
@@ -76,7 +82,7 @@ fn counting(batches: Vec<Vec<Send>>, total: usize, lo: i64, span: usize, first: 
 }
 
 /// The comparison sort, for streams too sparse (or too large) for a counting table.
-fn comparison(batches: Vec<Vec<Send>>, total: usize) -> Vec<Send> {
+fn comparison(batches: Vec<Vec<SendRecord>>, total: usize) -> Vec<SendRecord> {
     let mut sends = Vec::with_capacity(total);
     for batch in batches {
         sends.extend(batch);
@@ -95,8 +101,8 @@ mod tests {
     use crate::time::Instant;
     use crate::workload::{Channel, MessageType};
 
-    fn send(created: i64, contact: u32, delivery: u32) -> Send {
-        Send {
+    fn send(created: i64, contact: u32, delivery: u32) -> SendRecord {
+        SendRecord {
             created: Instant(created),
             contact,
             delivery,
@@ -106,7 +112,7 @@ mod tests {
     }
 
     /// Batches of sends with many equal seconds, each send distinguishable by its ids.
-    fn batches(seed: u64, spread: i64) -> Vec<Vec<Send>> {
+    fn batches(seed: u64, spread: i64) -> Vec<Vec<SendRecord>> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         (0..12u32)
             .map(|b| {
@@ -118,8 +124,8 @@ mod tests {
             .collect()
     }
 
-    fn stable_sort(batches: &[Vec<Send>]) -> Vec<Send> {
-        let mut all: Vec<Send> = batches.concat();
+    fn stable_sort(batches: &[Vec<SendRecord>]) -> Vec<SendRecord> {
+        let mut all: Vec<SendRecord> = batches.concat();
         all.sort_by_key(|s| s.created);
         all
     }

@@ -8,10 +8,11 @@ use rayon::prelude::*;
 
 use super::spec::{ChannelModel, SyntheticSpec};
 use super::{Frame, code};
+use crate::kinds::PerChannel;
 use crate::random::{Purpose, stream};
-use crate::rules::errors::ErrorTable;
+use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::{Instant, Span};
-use crate::workload::{Channel, ContactId, Send, Window};
+use crate::workload::{Channel, ContactId, SendRecord, Window};
 
 /// What a contact is, underneath what the platform sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,24 +189,24 @@ impl People {
         spec: &SyntheticSpec,
         errors: &mut ErrorTable,
     ) -> Result<Vec<(ContactId, Window)>, String> {
-        let mut codes = Vec::new();
-        for (channel, key) in [
-            (Channel::Email, "workload.email"),
-            (Channel::Sms, "workload.sms"),
-        ] {
+        // Email's codes are interned before SMS's, as they always were: the interned ids
+        // reach the outputs, so this order must not change.
+        let mut table_of = |channel: Channel, key: &str| -> Result<[ErrorCode; 5], String> {
             let c = &spec.model(channel).codes;
             let mut one = |k: &str, text: &str| code(errors, &format!("{key}.{k}"), text);
-            codes.push([
+            Ok([
                 one("transient_code", &c.transient)?,
                 one("flaky_code", &c.flaky)?,
                 one("dead_code", &c.dead)?,
                 one("invalid_code", &c.invalid)?,
                 one("opt_out_code", &c.opt_out)?,
-            ]);
-        }
+            ])
+        };
+        let email = table_of(Channel::Email, "workload.email")?;
+        let codes = PerChannel::new(email, table_of(Channel::Sms, "workload.sms")?);
         let mut out = Vec::new();
         for (id, contact) in self.contacts.iter().enumerate() {
-            let table = codes[contact.channel as usize];
+            let table = codes[contact.channel];
             for &(start, end, cause) in &contact.windows {
                 let code = table[cause as usize];
                 out.push((
@@ -246,11 +247,11 @@ impl People {
 pub fn greylisting(
     spec: &SyntheticSpec,
     people: &People,
-    sends: &[Send],
+    sends: &[SendRecord],
     errors: &mut ErrorTable,
     windows: &mut Vec<(ContactId, Window)>,
 ) -> Result<(), String> {
-    let codes = [
+    let codes = PerChannel::new(
         code(
             errors,
             "workload.email.greylisting_code",
@@ -261,7 +262,7 @@ pub fn greylisting(
             "workload.sms.greylisting_code",
             &spec.sms.codes.greylisting,
         )?,
-    ];
+    );
     let mut seen = vec![false; people.len()];
     for s in sends {
         let c = s.contact as usize;
@@ -269,7 +270,7 @@ pub fn greylisting(
         if contact.greylisted && !seen[c] {
             seen[c] = true;
             let delay = spec.model(contact.channel).greylisting_delay;
-            let code = codes[contact.channel as usize];
+            let code = codes[contact.channel];
             windows.push((
                 s.contact,
                 Window {

@@ -8,15 +8,16 @@ use rayon::prelude::*;
 use super::Frame;
 use super::population::People;
 use super::spec::{CampaignSpec, StreamSpec, SyntheticSpec};
+use crate::kinds::PerChannel;
 use crate::random::{Purpose, stream};
 use crate::time::{Instant, Span};
-use crate::workload::{Channel, ContactId, Send};
+use crate::workload::{Channel, ContactId, SendRecord};
 
 /// The generated sends, sorted by creation time, and the delivery names.
 #[derive(Debug, Clone)]
 pub struct Program {
     /// Sends in time order (ties in generation order).
-    pub sends: Vec<Send>,
+    pub sends: Vec<SendRecord>,
     /// Delivery names by delivery id.
     pub deliveries: Vec<String>,
 }
@@ -33,18 +34,18 @@ pub fn draw(spec: &SyntheticSpec, frame: Frame, people: &People) -> Program {
             .filter(|&c| people.contacts[c as usize].channel == ch)
             .collect()
     };
-    let audiences = [by_channel(Channel::Email), by_channel(Channel::Sms)];
+    let audiences = PerChannel::new(by_channel(Channel::Email), by_channel(Channel::Sms));
     let mut deliveries = Vec::new();
     let occurrences = occurrences(spec, frame, &mut deliveries);
     let streams = stream_days(spec, frame, &audiences, &mut deliveries);
-    let mut batches: Vec<Vec<Send>> = occurrences
+    let mut batches: Vec<Vec<SendRecord>> = occurrences
         .par_iter()
-        .map(|o| occurrence_sends(o, frame, &audiences[o.campaign.channel as usize]))
+        .map(|o| occurrence_sends(o, frame, &audiences[o.campaign.channel]))
         .collect();
     batches.par_extend(
         streams
             .par_iter()
-            .map(|s| stream_sends(s, frame, &audiences[s.stream.channel as usize])),
+            .map(|s| stream_sends(s, frame, &audiences[s.stream.channel])),
     );
     // Same-second sends keep generation order.
     let sends = super::order::by_creation(batches);
@@ -86,7 +87,7 @@ fn occurrences<'a>(
 }
 
 /// A random `audience` share of the members, spread uniformly over the campaign's spread.
-fn occurrence_sends(o: &Occurrence<'_>, frame: Frame, members: &[ContactId]) -> Vec<Send> {
+fn occurrence_sends(o: &Occurrence<'_>, frame: Frame, members: &[ContactId]) -> Vec<SendRecord> {
     let c = o.campaign;
     let mut rng = stream(frame.seed, frame.replication, Purpose::Sends, o.stream_id);
     let mut sends = Vec::with_capacity((members.len() as f64 * c.audience * 1.05) as usize + 16);
@@ -95,7 +96,7 @@ fn occurrence_sends(o: &Occurrence<'_>, frame: Frame, members: &[ContactId]) -> 
             let offset = (rng.random::<f64>() * c.spread.as_secs_f64()) as i64;
             let created = o.at.plus(Span(offset));
             if created < frame.end {
-                sends.push(Send {
+                sends.push(SendRecord {
                     created,
                     contact,
                     delivery: o.delivery,
@@ -119,13 +120,13 @@ struct StreamDays<'a> {
 fn stream_days<'a>(
     spec: &'a SyntheticSpec,
     frame: Frame,
-    audiences: &[Vec<ContactId>; 2],
+    audiences: &PerChannel<Vec<ContactId>>,
     deliveries: &mut Vec<String>,
 ) -> Vec<StreamDays<'a>> {
     let days = (frame.end.since(frame.start).0 + 86_399) / 86_400;
     let mut out = Vec::new();
     for (index, stream) in spec.streams.iter().enumerate() {
-        if stream.rate <= 0.0 || audiences[stream.channel as usize].is_empty() {
+        if stream.rate <= 0.0 || audiences[stream.channel].is_empty() {
             continue;
         }
         let first_day = deliveries.len() as u32;
@@ -140,7 +141,7 @@ fn stream_days<'a>(
 }
 
 /// Poisson arrivals over the run, each to a uniformly chosen member.
-fn stream_sends(s: &StreamDays<'_>, frame: Frame, members: &[ContactId]) -> Vec<Send> {
+fn stream_sends(s: &StreamDays<'_>, frame: Frame, members: &[ContactId]) -> Vec<SendRecord> {
     let mut rng = stream(
         frame.seed,
         frame.replication,
@@ -159,7 +160,7 @@ fn stream_sends(s: &StreamDays<'_>, frame: Frame, members: &[ContactId]) -> Vec<
         let contact = members[rng.random_range(0..members.len())];
         let day = (created.since(frame.start).0 / 86_400) as u32;
         let (channel, kind) = (s.stream.channel, s.stream.kind);
-        sends.push(Send {
+        sends.push(SendRecord {
             created,
             contact,
             delivery: s.first_day + day,
