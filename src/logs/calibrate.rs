@@ -65,7 +65,11 @@ fn kept(channel: Channel) -> mix::Kept {
 
 /// Fits the folder's `observations.csv`.
 pub fn fit(dir: &Path) -> anyhow::Result<Fit> {
-    let h = history::read(dir)?;
+    Ok(fit_histories(&history::read(dir)?))
+}
+
+/// Fits histories already read (never empty: [`history::read`] refuses an empty file).
+pub fn fit_histories(h: &history::Histories) -> Fit {
     let start = Instant(h.extent.0.0 - h.extent.0.0.rem_euclid(86_400));
     let days = (h.extent.1.since(start).0 / 86_400 + 1).max(1);
     let frame = mix::Frame {
@@ -87,11 +91,14 @@ pub fn fit(dir: &Path) -> anyhow::Result<Fit> {
             mix::fit(&histories, frame, dead_is_hard, kept(ch)),
         );
     }
-    Ok(Fit {
+    Fit {
         channels,
         outages: outages::find(&of(Channel::Email), &h.codes, days as f64),
         extent: h.extent,
         start,
         days,
-    })
+    }
 }
+
+#[cfg(test)]
+mod tests;
