@@ -9,7 +9,6 @@ use anyhow::Context;
 
 use crate::time::Instant;
 use crate::workload::Channel;
-use crate::workload::synthetic::config::Profile;
 
 /// What one observed attempt says, in the synthetic world's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,15 +104,6 @@ fn kind(channel: Channel, outcome: &str, code: &str, class: &str, reason: &str) 
     }
 }
 
-/// The default code of `channel`'s flaky episodes, to check [`words`] against the
-/// synthetic world in a test.
-pub fn flaky_code(channel: Channel) -> String {
-    match channel {
-        Channel::Email => Profile::email().flaky_code,
-        Channel::Sms => Profile::sms().flaky_code,
-    }
-}
-
 /// Reads `dir/observations.csv`.
 pub fn read(dir: &Path) -> anyhow::Result<Histories> {
     let path = dir.join("observations.csv");
@@ -189,6 +179,15 @@ pub fn read(dir: &Path) -> anyhow::Result<Histories> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workload::synthetic::config::Profile;
+
+    /// The default code of `channel`'s flaky episodes in the synthetic world.
+    fn flaky_code(channel: Channel) -> String {
+        match channel {
+            Channel::Email => Profile::email().flaky_code,
+            Channel::Sms => Profile::sms().flaky_code,
+        }
+    }
 
     #[test]
     fn the_synthetic_worlds_flaky_codes_read_as_persistent_failures() {
