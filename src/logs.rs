@@ -11,6 +11,7 @@
 //! - `classify`: the single place where a failure's status, reply code and text become an
 //!   error code and a class;
 //! - `infer`: the failure windows that explain every observation;
+//! - `actions`: operator retries the log shows, written as `actions.csv`;
 //! - `write`: the output files; `report`: the read/skip counts and the first bad lines;
 //! - `calibrate`: the synthetic world's parameters the observations identify;
 //! - `replay`: the check that replaying the inferred world under a policy reproduces the
@@ -19,6 +20,7 @@
 //! Memory grows with the number of messages and attempts kept, never with the size of
 //! the log: lines are read one at a time and only the facts above are kept.
 
+pub mod actions;
 pub mod attempts;
 pub mod calibrate;
 pub mod classify;

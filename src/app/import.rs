@@ -79,6 +79,19 @@ pub(super) fn import(args: ImportArgs) -> anyhow::Result<()> {
         write::failures(&args.out, &windows)?,
         write::observations(&args.out, &collected, &report.files)?,
     ];
+    if collected.operator_retries.is_empty() {
+        // A folder reused from an earlier import must not replay that import's actions.
+        remove_stale(&args.out.join("actions.csv"))?;
+    } else {
+        let n = collected.operator_retries.len() as u64;
+        collected
+            .notes
+            .insert("operator retries written to actions.csv", n);
+        written.push(logs::actions::write(
+            &args.out,
+            &collected.operator_retries,
+        )?);
+    }
     let counts = [
         ("messages", collected.messages.len()),
         ("observed attempts", collected.observations.len()),
@@ -115,4 +128,13 @@ fn read_options(args: &ImportArgs) -> anyhow::Result<ReadOptions> {
         message_type,
         replication: args.replication,
     })
+}
+
+fn remove_stale(path: &std::path::Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("could not remove '{}'", path.display()))
+        }
+        _ => Ok(()),
+    }
 }

@@ -1,8 +1,10 @@
 //! retrysim's own `attempts.csv` (`run --trace`), so a simulated run can be imported like
 //! a real log. Only the chosen replication of point 0 is read; rows of other runs are
 //! counted. Columns are found by name in the header; `delivery_id` is optional (files
-//! written before it existed make each message its own delivery).
+//! written before it existed make each message its own delivery). Attempts whose
+//! trigger is `manual` or `bulk` are also kept as operator retries (`actions.csv`).
 
+use super::actions::{OperatorRetry, operator_action};
 use super::classify::FailureWords;
 use super::{Collector, Event, LogReader, Outcome, ReadOptions, Skip};
 use crate::time::Instant;
@@ -25,6 +27,8 @@ struct Columns {
     outcome: usize,
     error: usize,
     delivery: Option<usize>,
+    trigger: Option<usize>,
+    reason: Option<usize>,
 }
 
 impl AttemptsReader {
@@ -53,6 +57,8 @@ fn header(f: &[String]) -> Result<Columns, Skip> {
         outcome: col("outcome")?,
         error: col("error_code")?,
         delivery: f.iter().position(|n| n == "delivery_id"),
+        trigger: f.iter().position(|n| n == "trigger"),
+        reason: f.iter().position(|n| n == "reason"),
     })
 }
 
@@ -99,6 +105,14 @@ impl LogReader for AttemptsReader {
             if let Some(d) = c.delivery.map(get).filter(|d| !d.is_empty()) {
                 out.set_delivery(i, plain(d));
             }
+        }
+        if let Some(action) = c.trigger.map(get).and_then(operator_action) {
+            out.operator_retries.push(OperatorRetry {
+                at,
+                action,
+                message: message.to_string(),
+                reason: c.reason.map_or("", get).to_string(),
+            });
         }
         out.attempt(Event {
             message,

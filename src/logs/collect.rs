@@ -104,6 +104,8 @@ pub struct Collector {
     pub observations: Vec<Observation>,
     /// Facts the readers count that are not skips (e.g. local hops folded).
     pub notes: BTreeMap<&'static str, u64>,
+    /// Operator retries, where the format tells them apart.
+    pub operator_retries: Vec<super::actions::OperatorRetry>,
     classifier: Classifier,
     position: (u32, u64),
     texts: Vec<String>,

@@ -55,7 +55,8 @@ impl ReplayCheck {
     }
 }
 
-/// `base` with its workload replaced by the import folder `dir`.
+/// `base` with its workload replaced by the import folder `dir` (with its operator
+/// retries, when the import wrote `actions.csv`).
 pub fn scenario_on(base: &Scenario, dir: &Path) -> anyhow::Result<Scenario> {
     let dir =
         std::path::absolute(dir).with_context(|| format!("bad folder '{}'", dir.display()))?;
@@ -65,6 +66,13 @@ pub fn scenario_on(base: &Scenario, dir: &Path) -> anyhow::Result<Scenario> {
     for file in ["sends", "failures"] {
         let path = dir.join(format!("{file}.csv")).display().to_string();
         workload.insert(file.into(), path.into());
+    }
+    let actions = dir.join("actions.csv");
+    if actions.exists() {
+        workload.insert("actions".into(), actions.display().to_string().into());
+        // The log's own operator retries replace the scenario's scheduled operator:
+        // replaying both would retry twice.
+        doc.remove("operator");
     }
     doc.insert("workload".into(), workload.into());
     doc.remove("sweep");
