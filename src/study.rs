@@ -2,6 +2,7 @@
 //! workload and runs it. The `run` command and the sweep both stand on this.
 
 pub mod memory;
+pub mod stream;
 
 use std::sync::Arc;
 

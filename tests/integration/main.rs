@@ -18,6 +18,7 @@ mod properties;
 mod robustness;
 mod rules_email;
 mod rules_portal;
+mod run_threads;
 mod support;
 mod sweep;
 mod synthetic;
