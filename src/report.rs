@@ -9,6 +9,7 @@
 mod answer;
 pub mod atomic;
 pub mod charts;
+pub mod digests;
 pub mod export;
 pub mod fields;
 pub mod folder;
