@@ -3,6 +3,7 @@
 
 pub mod memory;
 pub mod stream;
+mod trim;
 
 use std::sync::Arc;
 

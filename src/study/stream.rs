@@ -26,6 +26,10 @@ pub fn run_each(
         WorkloadSpec::Synthetic(_) => None,
     };
     let batch = rayon::current_num_threads().max(1) as u32;
+    if scenario.replications > batch {
+        // Worlds will be built one after another: keep their memory from piling up.
+        super::trim::map_large_blocks();
+    }
     let mut first = 0;
     while first < scenario.replications {
         let end = first.saturating_add(batch).min(scenario.replications);
@@ -52,7 +56,11 @@ fn one(
         Some(w) => with_operator(scenario, w.clone(), r),
         None => build_world(scenario, r)?,
     };
-    Ok(run_replication(scenario, &world, options))
+    let done = run_replication(scenario, &world, options);
+    // The next replication builds a new world first; without this, its generation
+    // would peak on top of this run's state vectors (measured: +200 MB at 10 M messages).
+    crate::sim::release_buffers();
+    Ok(done)
 }
 
 #[cfg(test)]
