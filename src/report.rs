@@ -16,6 +16,7 @@ pub mod folder;
 pub mod html;
 pub mod load;
 pub mod records;
+pub mod rows;
 pub mod summary;
 pub mod table;
 

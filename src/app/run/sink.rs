@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::table;
+use crate::metrics::AttemptRecord;
 use crate::report::records::{self, RunContext};
+use crate::report::rows::RowWriter;
 use crate::report::{atomic, summary};
 use crate::scenario::Scenario;
 use crate::sim::RunOutput;
@@ -65,12 +67,44 @@ impl RecordFile {
     }
 }
 
+/// `attempts.csv` being written through the row writer (see `report::rows`).
+struct TraceFile {
+    path: PathBuf,
+    writer: RowWriter<atomic::AtomicFile>,
+}
+
+impl TraceFile {
+    fn create(path: PathBuf) -> anyhow::Result<TraceFile> {
+        let mut writer = RowWriter::new(atomic::AtomicFile::create(&path)?);
+        for field in records::ATTEMPTS_HEADER {
+            writer.text(field);
+        }
+        writer
+            .end_row()
+            .with_context(|| format!("could not write '{}'", path.display()))?;
+        Ok(TraceFile { path, writer })
+    }
+
+    fn append(&mut self, run: RunContext<'_>, rows: &[AttemptRecord]) -> anyhow::Result<()> {
+        records::attempt_rows(&mut self.writer, run, rows)
+            .with_context(|| format!("could not write '{}'", self.path.display()))
+    }
+
+    fn commit(self) -> anyhow::Result<PathBuf> {
+        let file = self
+            .writer
+            .into_inner()
+            .with_context(|| format!("could not write '{}'", self.path.display()))?;
+        file.commit()
+    }
+}
+
 /// The open record files of a run and what it kept of each finished replication.
 pub struct Sink<'s> {
     dir: &'s Path,
     scenario: &'s Scenario,
     suppressions: RecordFile,
-    attempts: Option<RecordFile>,
+    attempts: Option<TraceFile>,
     /// Opened at the first replication with operator rows: the file exists only when
     /// some replication has one, and earlier replications had none to write.
     operator: Option<RecordFile>,
@@ -81,7 +115,7 @@ impl<'s> Sink<'s> {
     /// Opens `suppressions.csv`, and `attempts.csv` when tracing, in `dir`.
     pub fn open(dir: &'s Path, scenario: &'s Scenario, trace: bool) -> anyhow::Result<Sink<'s>> {
         let attempts = trace
-            .then(|| RecordFile::create(dir.join("attempts.csv"), &records::ATTEMPTS_HEADER))
+            .then(|| TraceFile::create(dir.join("attempts.csv")))
             .transpose()?;
         Ok(Sink {
             dir,
@@ -112,7 +146,7 @@ impl<'s> Sink<'s> {
         self.suppressions
             .append(run, &out.suppressions, records::suppressions)?;
         if let Some(file) = &mut self.attempts {
-            file.append(run, &out.attempts, records::attempts)?;
+            file.append(run, &out.attempts)?;
         }
         if !out.operator.is_empty() && self.operator.is_none() {
             let path = self.dir.join("operator.csv");
