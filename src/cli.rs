@@ -152,7 +152,7 @@ pub struct RunArgs {
     /// Also write attempts.csv (every attempt with its number, badge, trigger, outcome and
     /// soft-bounce counter), and give operator.csv one row per message that a bulk retry
     /// or automatic job run visited instead of one row per reason with a count. Per-message
-    /// rows are kept in memory until the run ends.
+    /// rows are kept in memory until their replication is written.
     #[arg(long)]
     pub trace: bool,
     /// Worker threads for replications [default: all cores]. Results do not depend on it.

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 // The command modules name the library's modules by `crate::` paths, as they did when
 // they lived in the library; these imports keep those paths valid in the binary.
-use retrysim::{logs, metrics, report, rules, scenario, study, sweep, time, verify, workload};
+use retrysim::{logs, metrics, report, rules, scenario, sim, study, sweep, time, verify, workload};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

@@ -11,6 +11,7 @@ pub mod atomic;
 mod chart_names;
 #[cfg(feature = "charts")]
 pub mod charts;
+pub mod digests;
 pub mod export;
 pub mod fields;
 pub mod folder;
@@ -18,6 +19,7 @@ pub mod html;
 pub mod load;
 pub mod records;
 pub mod show;
+pub mod rows;
 pub mod summary;
 pub mod table;
 

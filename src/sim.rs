@@ -137,6 +137,13 @@ pub fn simulate(spec: &RunSpec<'_>) -> RunOutput {
     sim.finish()
 }
 
+/// Frees the state vectors this thread keeps for its next run (see `buffers`): for
+/// callers that build a new world before each run, so that its generation does not peak
+/// on top of the previous run's vectors.
+pub fn release_buffers() {
+    buffers::Buffers::release();
+}
+
 /// How many sends ahead of the current one the run asks the CPU to fetch a contact's
 /// state: far enough for the memory load to finish before the send arrives.
 const LOOKAHEAD: usize = 16;

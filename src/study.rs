@@ -2,6 +2,8 @@
 //! workload and runs it. The `run` command and the sweep both stand on this.
 
 pub mod memory;
+pub mod stream;
+mod trim;
 
 use std::sync::Arc;
 
@@ -155,6 +157,9 @@ pub fn run_replication(scenario: &Scenario, world: &World, options: RunOptions) 
 /// Runs every replication of the scenario's policy, in parallel, returned in
 /// replication order. An imported trace is read once and shared; the operator's
 /// schedule is drawn for each replication.
+///
+/// Every world stays in memory with its result; [`stream::run_each`] hands each
+/// replication over as it finishes instead, holding one world per thread.
 pub fn run_all(scenario: &Scenario, options: RunOptions) -> anyhow::Result<Vec<Replication>> {
     let shared = match scenario.workload {
         WorkloadSpec::Csv(_) => Some(workload_world(scenario, 0)?),

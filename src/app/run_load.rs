@@ -4,11 +4,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::run::Finished;
 use crate::report::load::{self, LoadRun};
-use crate::study::Replication;
 
 /// Writes `load.csv` and draws the load chart from it.
-pub(super) fn write_load(dir: &Path, runs: &[Replication]) -> anyhow::Result<Vec<PathBuf>> {
+pub(super) fn write_load(dir: &Path, runs: &[Finished]) -> anyhow::Result<Vec<PathBuf>> {
     let rows: Vec<LoadRun<'_>> = runs
         .iter()
         .map(|r| LoadRun {
@@ -24,7 +24,7 @@ pub(super) fn write_load(dir: &Path, runs: &[Replication]) -> anyhow::Result<Vec
 }
 
 /// Prints, per replication, the peak attempts per minute of every domain with load.
-pub(super) fn print_peaks(out: &mut impl Write, runs: &[Replication]) -> anyhow::Result<()> {
+pub(super) fn print_peaks(out: &mut impl Write, runs: &[Finished]) -> anyhow::Result<()> {
     for r in runs {
         let Some(m) = &r.output.metrics.load else {
             continue;

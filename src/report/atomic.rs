@@ -9,7 +9,10 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
+
+use super::digests;
 
 /// The suffix of every temporary file, so that leftovers of a killed run can be found.
 pub const TEMP_SUFFIX: &str = ".tmp";
@@ -19,6 +22,9 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 pub struct AtomicFile {
     target: PathBuf,
     writer: Option<BufWriter<NamedTempFile>>,
+    /// The SHA-256 of the bytes written so far, for `results.toml` (see `digests`).
+    hash: Sha256,
+    len: u64,
 }
 
 impl AtomicFile {
@@ -28,6 +34,8 @@ impl AtomicFile {
         Ok(AtomicFile {
             target: target.to_path_buf(),
             writer: Some(BufWriter::with_capacity(1 << 16, temp)),
+            hash: Sha256::new(),
+            len: 0,
         })
     }
 
@@ -39,6 +47,8 @@ impl AtomicFile {
             .map_err(|e| e.into_error())
             .with_context(|| format!("could not write '{}'", self.target.display()))?;
         persist(temp, &self.target)?;
+        let hash = std::mem::take(&mut self.hash);
+        digests::remember(&self.target, self.len, digests::hex(hash));
         Ok(self.target.clone())
     }
 }
@@ -93,10 +103,15 @@ pub fn is_leftover(name: &str) -> bool {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.writer
+        let n = self
+            .writer
             .as_mut()
             .expect("writer present until commit")
-            .write(buf)
+            .write(buf)?;
+        // Only the bytes the writer accepted are in the file.
+        self.hash.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -135,6 +150,20 @@ mod tests {
         assert!(!target.exists());
         f.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "a,b\n");
+    }
+
+    #[test]
+    fn the_digest_taken_while_writing_is_the_files_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("big.csv");
+        let mut f = AtomicFile::create(&target).unwrap();
+        // More than the buffer's capacity, in uneven pieces.
+        for k in 0..20_000u32 {
+            writeln!(f, "{k},{}", "x".repeat((k % 97) as usize)).unwrap();
+        }
+        f.commit().unwrap();
+        let read_back = crate::report::folder::file_digest(&target).unwrap();
+        assert_eq!(digests::recall(&target), Some(read_back));
     }
 
     #[test]

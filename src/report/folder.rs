@@ -16,7 +16,7 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::atomic;
+use super::{atomic, digests};
 
 /// The record's file name.
 pub const RECORD: &str = "results.toml";
@@ -134,7 +134,7 @@ pub fn finish(dir: &Path, kind: &str, scenario: &str, written: &[PathBuf]) -> an
     }
     let files = names
         .into_iter()
-        .map(|n| Ok((file_digest(&dir.join(&n))?, n)))
+        .map(|n| Ok((committed_digest(&dir.join(&n))?, n)))
         .map(|r: anyhow::Result<_>| r.map(|(d, n)| (n, d)))
         .collect::<anyhow::Result<_>>()?;
     let record = Record {
@@ -179,6 +179,12 @@ pub fn verify(dir: &Path) -> anyhow::Result<Record> {
     Ok(record)
 }
 
+/// The SHA-256 of a file this process just committed: remembered from writing it when
+/// the atomic writer wrote it, else read back.
+fn committed_digest(path: &Path) -> anyhow::Result<String> {
+    digests::recall(path).map_or_else(|| file_digest(path), Ok)
+}
+
 /// The SHA-256 of a file's bytes, in hex.
 pub fn file_digest(path: &Path) -> anyhow::Result<String> {
     let mut file = std::fs::File::open(path)
@@ -190,7 +196,7 @@ pub fn file_digest(path: &Path) -> anyhow::Result<String> {
             .read(&mut buf)
             .with_context(|| format!("could not read '{}'", path.display()))?;
         if n == 0 {
-            return Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect());
+            return Ok(digests::hex(hash));
         }
         hash.update(&buf[..n]);
     }

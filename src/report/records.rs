@@ -7,6 +7,7 @@ use crate::metrics::trace::badge;
 use crate::metrics::{AttemptRecord, OperatorRecord, SuppressionRecord};
 use crate::report::fields::{Digits, Stamp};
 use crate::report::neutralise;
+use crate::report::rows::RowWriter;
 use crate::rules::errors::ErrorTable;
 use crate::workload::Workload;
 
@@ -123,6 +124,58 @@ pub fn attempts<W: Write>(
             counter.write(u64::from(r.counter)),
             &neutralise(run.workload.deliveries.name(send.delivery, &mut delivery)),
         ])?;
+    }
+    Ok(())
+}
+
+/// Appends the attempts of one run through a [`RowWriter`]: the same bytes as
+/// [`attempts`], without the `csv` crate's per-field quoting machinery for numbers,
+/// stamps and fixed words (the trace is the largest file a run writes).
+pub fn attempt_rows<W: Write>(
+    w: &mut RowWriter<W>,
+    run: RunContext<'_>,
+    records: &[AttemptRecord],
+) -> std::io::Result<()> {
+    let (mut replication, mut point) = (Digits::default(), Digits::default());
+    let (replication, point) = (
+        replication.write(u64::from(run.replication)).to_owned(),
+        point.write(run.point as u64).to_owned(),
+    );
+    let (mut message, mut contact, mut delivery) = (String::new(), String::new(), String::new());
+    let (mut attempt, mut counter, mut at) =
+        (Digits::default(), Digits::default(), Stamp::default());
+    for r in records {
+        let send = &run.workload.sends[r.message as usize];
+        let note = r
+            .note
+            .map_or("", |i| run.workload.notes[i as usize].as_str());
+        w.plain(&replication);
+        w.plain(&point);
+        w.text(&neutralise(
+            run.workload.messages.name(r.message, &mut message),
+        ));
+        w.text(&neutralise(
+            run.workload.contacts.name(r.contact, &mut contact),
+        ));
+        w.plain(attempt.write(u64::from(r.attempt)));
+        w.plain(badge(r.attempt));
+        w.text(at.write(r.at));
+        w.plain(r.trigger.name());
+        w.plain(if r.error.is_some() {
+            "failed"
+        } else {
+            "delivered"
+        });
+        w.text(&neutralise(
+            r.error.map_or("", |c| run.errors.info(c).code.as_str()),
+        ));
+        w.text(&neutralise(note));
+        w.plain(if r.counted { "true" } else { "false" });
+        w.plain(counter.write(u64::from(r.counter)));
+        w.text(&neutralise(
+            run.workload.deliveries.name(send.delivery, &mut delivery),
+        ));
+        w.end_row()?;
     }
     Ok(())
 }

@@ -35,6 +35,13 @@ impl Buffers {
         b
     }
 
+    /// Frees this thread's spare buffers. For a caller that builds a new world before
+    /// each run: the next world's generation would otherwise peak while the previous
+    /// run's vectors are still held, adding their size to the peak memory.
+    pub fn release() {
+        SPARE.with(|s| s.borrow_mut().take());
+    }
+
     /// Keeps the buffers for this thread's next run.
     pub fn give_back(self) {
         SPARE.with(|s| *s.borrow_mut() = Some(self));

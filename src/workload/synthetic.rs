@@ -59,7 +59,7 @@ pub fn generate(
             suffix: String::new(),
             count: program.sends.len(),
         },
-        contacts: Names::Listed(people.names(spec)),
+        contacts: Names::Packed(people.names(spec)),
         deliveries: Names::Listed(program.deliveries),
         sends: program.sends,
         failures,

@@ -23,12 +23,36 @@ fn fifty_million_contacts_over_a_small_limit_are_refused_before_building() {
         "workload.contacts=50000000",
         "--set",
         "replications=1000",
+        "--threads",
+        "2",
+        "--memory-limit",
+        "1G",
+    ]);
+    assert_eq!(code, Some(1));
+    // `run` builds a world when a worker takes its replication and drops it once
+    // written, so only one world per thread exists at a time, whatever the count.
+    assert!(
+        stderr.contains("2 world(s)") && stderr.contains("memory limit is 1.0 GiB"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_run_counts_one_world_per_thread_not_per_replication() {
+    let (code, stderr) = retrysim(&[
+        "run",
+        "--set",
+        "workload.contacts=50000000",
+        "--set",
+        "replications=10",
+        "--threads",
+        "1",
         "--memory-limit",
         "1G",
     ]);
     assert_eq!(code, Some(1));
     assert!(
-        stderr.contains("1000 world(s)") && stderr.contains("memory limit is 1.0 GiB"),
+        stderr.contains("needs about") && stderr.contains("(1 world(s) of"),
         "{stderr}"
     );
 }

@@ -20,6 +20,7 @@ mod robustness;
 mod rules_email;
 mod rules_portal;
 mod show;
+mod run_threads;
 mod support;
 mod sweep;
 mod synthetic;

@@ -3,7 +3,8 @@
 
 use std::io::Write;
 
-use crate::study::Replication;
+use super::Finished;
+use crate::metrics::RunMetrics;
 use crate::sweep::recommend::explain::duration;
 use crate::sweep::stats::{self, Estimate};
 
@@ -30,12 +31,15 @@ suppressed; ttd_p50: median time to deliver; mean, ±95%: across replications";
 
 const WIDTHS: [usize; 10] = [4, 10, 10, 8, 8, 9, 10, 8, 10, 9];
 
+/// How many numbers a replication's row holds (every heading but `rep`).
+pub const COLUMNS: usize = 9;
+
 /// The numbers of one replication, in heading order after `rep` (the rate in %, the
 /// median in seconds).
-fn numbers(r: &Replication) -> [Option<f64>; 9] {
-    let c = &r.output.metrics.counters;
+pub fn numbers(metrics: &RunMetrics) -> [Option<f64>; COLUMNS] {
+    let c = &metrics.counters;
     let rate = (c.messages > 0).then(|| 100.0 * c.delivered as f64 / c.messages as f64);
-    let p50 = r.output.metrics.ttd_quantile(0.5).map(f64::from);
+    let p50 = metrics.ttd_quantile(0.5).map(f64::from);
     let count = |x: u64| Some(x as f64);
     [
         count(c.messages),
@@ -69,10 +73,10 @@ fn row(out: &mut impl Write, first: &str, cells: &[String]) -> std::io::Result<(
 }
 
 /// Prints the table of `runs`, with a mean row and (from two replications) a ± row.
-pub fn print(out: &mut impl Write, runs: &[Replication]) -> std::io::Result<()> {
+pub fn print(out: &mut impl Write, runs: &[Finished]) -> std::io::Result<()> {
     let headings: Vec<String> = HEADINGS[1..].iter().map(|h| h.to_string()).collect();
     row(out, HEADINGS[0], &headings)?;
-    let all: Vec<[Option<f64>; 9]> = runs.iter().map(numbers).collect();
+    let all: Vec<[Option<f64>; COLUMNS]> = runs.iter().map(|r| r.numbers).collect();
     for (r, values) in runs.iter().zip(&all) {
         let cells: Vec<String> = (0..9).map(|c| cell(c, values[c])).collect();
         row(out, &r.replication.to_string(), &cells)?;
