@@ -122,7 +122,12 @@ impl<'a> LoadControl<'a> {
             .get(usize::from(d))
             .and_then(|c| {
                 let ok = self.buckets[usize::from(d)].take(now, &c.hourly_rate, c.burst);
-                (!ok).then(|| (self.bound.codes[usize::from(d)], counts_toward_threshold(c)))
+                (!ok).then(|| {
+                    (
+                        self.bound.codes[usize::from(d)],
+                        self.bound.counts[usize::from(d)],
+                    )
+                })
             });
         let event = match verdict {
             Some(_) => LoadEvent::Throttled,
@@ -136,14 +141,6 @@ impl<'a> LoadControl<'a> {
     pub fn finish(self) -> (crate::metrics::LoadMetrics, Vec<LoadRow>, Vec<String>) {
         self.recorder.finish()
     }
-}
-
-/// Whether a throttled attempt counts toward the soft-bounce threshold (E4). The one
-/// place that decides it: today a setting of the capacity entry (default: it does not,
-/// since throttling says nothing about the address); the reason table's `rate_limited`
-/// reason can take over here.
-fn counts_toward_threshold(c: &crate::workload::capacity::DomainCapacity) -> bool {
-    c.counts_toward_threshold
 }
 
 impl Simulation<'_> {
@@ -173,6 +170,45 @@ impl Simulation<'_> {
         attempt: u32,
         queue: &mut EventQueue<Event>,
     ) -> bool {
+        let trigger = if attempt == 1 {
+            Trigger::Initial
+        } else {
+            Trigger::Backoff
+        };
+        self.defer_as(now, message, (attempt, trigger, None), queue)
+    }
+
+    /// The sender's side of a retry by the automatic job or an operator, due at `now`:
+    /// true when it waits in the queue like any other attempt. While it waits the
+    /// message counts as having a retry pending, so that the retry period ending does
+    /// not close it before its turn (the release then checks the period itself).
+    pub(super) fn defer_retry(
+        &mut self,
+        now: Instant,
+        message: MessageId,
+        trigger: Trigger,
+        note: Option<u32>,
+        queue: &mut EventQueue<Event>,
+    ) -> bool {
+        let attempt = self.messages[message as usize].attempts + 1;
+        if !self.defer_as(now, message, (attempt, trigger, note), queue) {
+            return false;
+        }
+        let m = &mut self.messages[message as usize];
+        // A release at this very instant may already have made the attempt.
+        if m.attempts + 1 == attempt && m.status == Status::Failed {
+            m.status = Status::Retrying;
+        }
+        true
+    }
+
+    fn defer_as(
+        &mut self,
+        now: Instant,
+        message: MessageId,
+        (attempt, trigger, note): (u32, Trigger, Option<u32>),
+        queue: &mut EventQueue<Event>,
+    ) -> bool {
         let contact = self.spec.workload.sends[message as usize].contact;
         let Some(load) = self.load.as_mut() else {
             return false;
@@ -189,6 +225,8 @@ impl Simulation<'_> {
             due: now,
             message,
             attempt,
+            trigger,
+            note,
         };
         sender.push(domain, waiting);
         let m = &mut self.messages[message as usize];
@@ -269,7 +307,8 @@ impl Simulation<'_> {
             self.attempt(now, message, Trigger::Initial, None, queue);
             return;
         }
-        if m.status != Status::Retrying || m.attempts + 1 != w.attempt {
+        let open = m.status == Status::Retrying || m.status == Status::Failed;
+        if !open || m.attempts + 1 != w.attempt {
             return;
         }
         if self.is_suppressed(contact, now) {
@@ -277,7 +316,7 @@ impl Simulation<'_> {
         } else if !self.within_period(now, message) {
             self.messages[message as usize].status = Status::Expired;
         } else {
-            self.attempt(now, message, Trigger::Backoff, None, queue);
+            self.attempt(now, message, w.trigger, w.note, queue);
         }
     }
 }

@@ -31,12 +31,10 @@ pub struct RawCapacity {
     /// Optional: 24 factors, one per hour of the day (UTC), multiplying `rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<Vec<f64>>,
-    /// The code a throttled attempt fails with.
+    /// The code a throttled attempt fails with. Whether it counts toward the
+    /// soft-bounce threshold is its reason's setting in the reason table.
     #[serde(default = "default_code")]
     pub code: String,
-    /// Whether a throttled attempt counts toward the soft-bounce threshold (E4).
-    #[serde(default)]
-    pub counts_toward_threshold: bool,
 }
 
 fn default_code() -> String {
@@ -72,8 +70,6 @@ pub struct DomainCapacity {
     pub burst: u32,
     /// Throttling code as written.
     pub code: String,
-    /// Whether throttling counts toward the soft-bounce threshold.
-    pub counts_toward_threshold: bool,
 }
 
 /// A validated warm-up ramp: the daily cap on day d (0-based from the run's start) is
@@ -189,11 +185,18 @@ impl Limits {
                     .map_err(|e| format!("workload.capacity {}: {e}", c.domain))
             })
             .collect::<Result<Vec<ErrorCode>, String>>()?;
+        // The reason table decides whether throttling counts (reason `rate_limited`
+        // by default does not), so read it once here rather than per attempt.
+        let counts = codes
+            .iter()
+            .map(|c| errors.info(*c).counts_toward_threshold)
+            .collect();
         Ok(BoundLimits {
             limits: self.clone(),
             domains,
             contact_domain,
             codes,
+            counts,
         })
     }
 }
@@ -210,6 +213,9 @@ pub struct BoundLimits {
     pub contact_domain: Vec<u16>,
     /// The throttling code of each capacity entry.
     pub codes: Vec<ErrorCode>,
+    /// Whether each entry's throttling counts toward the soft-bounce threshold (E4),
+    /// from its code's reason in the reason table.
+    pub counts: Vec<bool>,
 }
 
 /// The domain of a contact name: the text after its last `@`, as written.
@@ -254,7 +260,6 @@ fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, Strin
         hourly_rate,
         burst: raw.burst,
         code: raw.code.clone(),
-        counts_toward_threshold: raw.counts_toward_threshold,
     })
 }
 
@@ -307,7 +312,6 @@ mod tests {
             burst,
             profile: None,
             code: default_code(),
-            counts_toward_threshold: false,
         }
     }
 
@@ -316,7 +320,6 @@ mod tests {
         let l = Limits::from_raw(&[raw("gmail.com", 2.0, 2)], &RawSender::default()).unwrap();
         assert_eq!(l.capacity[0].hourly_rate, [2; 24]);
         assert_eq!(l.capacity[0].code, "4.7.0");
-        assert!(!l.capacity[0].counts_toward_threshold);
     }
 
     #[test]

@@ -50,7 +50,6 @@ pub fn read_capacity(path: &Path) -> Result<Vec<RawCapacity>, ImportError> {
             burst,
             profile: None,
             code: code.to_string(),
-            counts_toward_threshold: false,
         });
         Ok(())
     })?;
