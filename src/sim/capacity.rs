@@ -16,6 +16,7 @@ use crate::metrics::load::{LoadEvent, LoadRecorder};
 use crate::metrics::{LoadRow, Trigger};
 use crate::rules::errors::ErrorCode;
 use crate::time::Instant;
+use crate::time::Zone;
 use crate::workload::MessageId;
 use crate::workload::capacity::BoundLimits;
 
@@ -39,14 +40,34 @@ impl Bucket {
     }
 
     /// Refills up to `now` at the hour-of-day rates (UTC), then takes one attempt if
-    /// the bucket holds one. Hours are walked one by one only while the bucket is not
-    /// full, so a long quiet gap costs at most a day of steps.
+    /// the bucket holds one.
+    #[cfg(test)]
     pub fn take(&mut self, now: Instant, hourly_rate: &[u32; 24], burst: u32) -> bool {
+        self.take_in(now, hourly_rate, burst, None)
+    }
+
+    /// Refills up to `now` at the rates of the local hours of `zone` (UTC when `None`),
+    /// then takes one attempt if the bucket holds one. Hours are walked one by one only
+    /// while the bucket is not full, so a long quiet gap costs at most a day of steps.
+    pub fn take_in(
+        &mut self,
+        now: Instant,
+        hourly_rate: &[u32; 24],
+        burst: u32,
+        zone: Option<Zone>,
+    ) -> bool {
         let cap = i64::from(burst) * UNIT;
         while self.at < now && self.level < cap {
             let t = self.at.0;
-            let hour = t.rem_euclid(86_400) / 3600;
-            let segment_end = (t - t.rem_euclid(3600) + 3600).min(now.0);
+            let offset = zone.map_or(0, |z| z.utc_offset(self.at));
+            let local = t + offset;
+            let hour = local.rem_euclid(86_400) / 3600;
+            // The segment ends at the next local hour, or the next UTC hour, whichever
+            // comes first: offsets change only on UTC hours in practice, so the offset
+            // read at the segment's start holds through it.
+            let utc_hour_end = t - t.rem_euclid(3600) + 3600;
+            let local_hour_end = local - local.rem_euclid(3600) + 3600 - offset;
+            let segment_end = utc_hour_end.min(local_hour_end).min(now.0);
             let added = i64::from(hourly_rate[hour as usize]) * (segment_end - t);
             self.level = (self.level + added).min(cap);
             self.at = Instant(segment_end);
@@ -121,7 +142,7 @@ impl<'a> LoadControl<'a> {
             .capacity
             .get(usize::from(d))
             .and_then(|c| {
-                let ok = self.buckets[usize::from(d)].take(now, &c.hourly_rate, c.burst);
+                let ok = self.buckets[usize::from(d)].take_in(now, &c.hourly_rate, c.burst, c.zone);
                 (!ok).then(|| {
                     (
                         self.bound.codes[usize::from(d)],
@@ -335,6 +356,24 @@ mod tests {
         assert!(!b.take(Instant(1799), &rate, 2));
         assert!(b.take(Instant(1800), &rate, 2));
         assert!(!b.take(Instant(1800), &rate, 2));
+    }
+
+    #[test]
+    fn a_profile_in_a_zone_follows_the_local_hours() {
+        // Only local hour 9 refills (one a second). In Paris in January (UTC+1) that is
+        // 08:00-09:00 UTC; at +05:30 it is 03:30-04:30 UTC.
+        let mut rate = [0; 24];
+        rate[9] = 3600;
+        let paris = Zone::parse("Europe/Paris").ok();
+        let mut b = Bucket::full(1, Instant(0));
+        assert!(b.take_in(Instant(0), &rate, 1, paris));
+        assert!(!b.take_in(Instant(8 * 3600 - 1), &rate, 1, paris));
+        assert!(b.take_in(Instant(8 * 3600 + 1), &rate, 1, paris));
+        let india = Zone::parse("+05:30").ok();
+        let mut b = Bucket::full(1, Instant(0));
+        assert!(b.take_in(Instant(0), &rate, 1, india));
+        assert!(!b.take_in(Instant(3 * 3600 + 1799), &rate, 1, india));
+        assert!(b.take_in(Instant(3 * 3600 + 1801), &rate, 1, india));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::rules::errors::{ErrorCode, ErrorTable};
+use crate::time::Zone;
 use crate::workload::Workload;
 
 /// The throttling code when a capacity entry names none: SMTP's "try again later"
@@ -28,9 +29,13 @@ pub struct RawCapacity {
     pub rate: f64,
     /// Attempts the receiver accepts at once from a full bucket.
     pub burst: u32,
-    /// Optional: 24 factors, one per hour of the day (UTC), multiplying `rate`.
+    /// Optional: 24 factors, one per hour of the day, multiplying `rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<Vec<f64>>,
+    /// Optional: the time zone whose clock the profile's hours follow (an IANA name or
+    /// a fixed offset); UTC when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     /// The code a throttled attempt fails with. Whether it counts toward the
     /// soft-bounce threshold is its reason's setting in the reason table.
     #[serde(default = "default_code")]
@@ -64,8 +69,10 @@ pub struct RawSender {
 pub struct DomainCapacity {
     /// Domain name.
     pub domain: String,
-    /// Refill rate per hour for each hour of the day (UTC), whole attempts.
+    /// Refill rate per hour for each hour of the day, whole attempts.
     pub hourly_rate: [u32; 24],
+    /// The zone whose local hours index `hourly_rate`; `None` is UTC.
+    pub zone: Option<Zone>,
     /// Bucket size in attempts.
     pub burst: u32,
     /// Throttling code as written.
@@ -255,9 +262,19 @@ fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, Strin
         }
         hourly_rate[h] = (raw.rate * f).round() as u32;
     }
+    // A flat profile reads the same in every zone, so the zone is kept only when the
+    // hours differ: a run without profiles never looks up an offset.
+    let zone = match raw.timezone.as_deref() {
+        None => None,
+        Some(text) => Some(Zone::parse(text).map_err(|e| {
+            format!("{key}.timezone: {e} (an IANA name such as Europe/Paris, UTC, or +HH:MM)")
+        })?),
+    }
+    .filter(|_| hourly_rate.iter().any(|r| *r != hourly_rate[0]));
     Ok(DomainCapacity {
         domain: raw.domain.clone(),
         hourly_rate,
+        zone,
         burst: raw.burst,
         code: raw.code.clone(),
     })
@@ -311,6 +328,7 @@ mod tests {
             rate,
             burst,
             profile: None,
+            timezone: None,
             code: default_code(),
         }
     }
@@ -347,6 +365,22 @@ mod tests {
                 .unwrap_err()
                 .contains("warmup_first_day")
         );
+    }
+
+    #[test]
+    fn a_profile_keeps_its_zone_and_a_bad_zone_names_the_key() {
+        let mut p = raw("a", 10.0, 1);
+        p.profile = Some((0..24).map(|h| if h < 8 { 0.0 } else { 1.0 }).collect());
+        p.timezone = Some("America/New_York".into());
+        let l = Limits::from_raw(&[p.clone()], &RawSender::default()).unwrap();
+        assert_eq!(l.capacity[0].zone, Zone::parse("America/New_York").ok());
+        assert_eq!(
+            (l.capacity[0].hourly_rate[7], l.capacity[0].hourly_rate[8]),
+            (0, 10)
+        );
+        p.timezone = Some("Mars/Olympus".into());
+        let e = Limits::from_raw(&[p], &RawSender::default()).unwrap_err();
+        assert!(e.starts_with("workload.capacity[0].timezone:"), "{e}");
     }
 
     #[test]
