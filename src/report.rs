@@ -16,6 +16,7 @@ pub mod html;
 pub mod load;
 pub mod records;
 pub mod summary;
+pub mod sweep_load;
 pub mod table;
 
 use std::borrow::Cow;

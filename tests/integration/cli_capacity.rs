@@ -101,3 +101,68 @@ fn bad_capacity_input_is_located_and_exits_non_zero() {
         "{err}"
     );
 }
+
+/// A sweep in a world with limits writes replication 0's load of every point into its
+/// `load.csv` and draws the load chart into `report.html`; the rows are the hand-worked
+/// ones of the `run` test above, once per point.
+#[test]
+fn a_sweep_with_capacity_writes_load_per_point_and_the_load_chart() {
+    // Two points (thresholds 3 and 5) and two replications: the trace has no randomness
+    // and no suppression, so each point's replication 0 is the run above.
+    let dir = case(
+        "capacity = \"capacity.csv\"\nreplications = 2\n\n[sweep]\n\
+         \"policy.soft_bounce_threshold\" = [3, 5]",
+    );
+    let scenario = std::fs::read_to_string(dir.path().join("s.toml")).unwrap();
+    let scenario = scenario.replace("replications = 2\n", "");
+    let scenario = scenario.replace("name = \"cap\"\n", "name = \"cap\"\nreplications = 2\n");
+    std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    std::fs::write(
+        dir.path().join("capacity.csv"),
+        "domain,rate_per_hour,burst,code\nx.org,60,1,\n",
+    )
+    .unwrap();
+    let out = retrysim()
+        .arg("sweep")
+        .arg(dir.path().join("s.toml"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let load = std::fs::read_to_string(dir.path().join("out/load.csv")).unwrap();
+    assert_eq!(
+        load,
+        "replication,point,minute,domain,attempts,accepted,throttled,queued\n\
+         0,0,540,x.org,2,1,1,0\n0,0,545,x.org,1,1,0,0\n\
+         0,1,540,x.org,2,1,1,0\n0,1,545,x.org,1,1,0,0\n"
+    );
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(html.contains("id=\"chart-load\""));
+    let results = std::fs::read_to_string(dir.path().join("out/results.toml")).unwrap();
+    assert!(results.contains("load.csv"), "{results}");
+}
+
+/// A sweep in a world without limits writes no load file and no load chart.
+#[test]
+fn a_sweep_without_limits_writes_no_load_file() {
+    let dir = case("\n[sweep]\n\"policy.soft_bounce_threshold\" = [3, 5]");
+    let out = retrysim()
+        .arg("sweep")
+        .arg(dir.path().join("s.toml"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("out/load.csv").exists());
+    assert!(!dir.path().join("out/load.svg").exists());
+}
