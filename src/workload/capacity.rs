@@ -23,8 +23,12 @@ pub const DEFAULT_THROTTLE_CODE: &str = "4.7.0";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCapacity {
-    /// Destination domain, e.g. `gmail.com`.
+    /// Destination domain, e.g. `gmail.com`; empty for a carrier's entry.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub domain: String,
+    /// Or a mobile carrier, for SMS contacts (see [`crate::workload::carriers`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
     /// Attempts the receiver accepts per hour (the bucket's refill rate).
     pub rate: f64,
     /// Attempts the receiver accepts at once from a full bucket.
@@ -67,7 +71,7 @@ pub struct RawSender {
 /// A validated receiver bucket of one domain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainCapacity {
-    /// Domain name.
+    /// Domain name, or the carrier's name for a carrier's entry.
     pub domain: String,
     /// Refill rate per hour for each hour of the day, whole attempts.
     pub hourly_rate: [u32; 24],
@@ -140,8 +144,9 @@ impl Limits {
         let mut buckets = Vec::new();
         for (i, raw) in capacity.iter().enumerate() {
             let key = format!("workload.capacity[{i}]");
-            if !seen.insert(raw.domain.as_str()) {
-                return Err(format!("{key}.domain {:?} is listed twice", raw.domain));
+            let name = raw.carrier.as_deref().unwrap_or(&raw.domain);
+            if !seen.insert(name) {
+                return Err(format!("{key}: {name:?} is listed twice"));
             }
             buckets.push(domain_capacity(&key, raw)?);
         }
@@ -174,7 +179,9 @@ impl Limits {
         let mut contact_domain: Vec<u16> = (0..workload.contacts.len() as u32)
             .map(|c| {
                 let name = workload.contacts.write(c, &mut buf);
+                // An address is keyed on its domain, a number on its carrier.
                 domain_of(name)
+                    .or_else(|| workload.carriers.of(c))
                     .and_then(|d| index.get(d).copied())
                     .unwrap_or(other)
             })
@@ -231,9 +238,21 @@ pub fn domain_of(name: &str) -> Option<&str> {
 }
 
 fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, String> {
-    if raw.domain.is_empty() {
-        return Err(format!("{key}.domain must not be empty"));
-    }
+    let name = match (&raw.carrier, raw.domain.is_empty()) {
+        (None, true) => {
+            return Err(format!(
+                "{key} needs a domain (email) or a carrier (SMS); domain must not be empty"
+            ));
+        }
+        (Some(_), false) => {
+            return Err(format!("{key}: give a domain or a carrier, not both"));
+        }
+        (Some(c), true) if c.is_empty() => {
+            return Err(format!("{key}.carrier must not be empty"));
+        }
+        (Some(c), true) => c.clone(),
+        (None, false) => raw.domain.clone(),
+    };
     if !(raw.rate.is_finite() && raw.rate >= 1.0 && raw.rate <= 1e9) {
         return Err(format!(
             "{key}.rate must be 1..=1000000000 attempts per hour, got {}",
@@ -272,7 +291,7 @@ fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, Strin
     }
     .filter(|_| hourly_rate.iter().any(|r| *r != hourly_rate[0]));
     Ok(DomainCapacity {
-        domain: raw.domain.clone(),
+        domain: name,
         hourly_rate,
         zone,
         burst: raw.burst,
@@ -325,6 +344,7 @@ mod tests {
     fn raw(domain: &str, rate: f64, burst: u32) -> RawCapacity {
         RawCapacity {
             domain: domain.into(),
+            carrier: None,
             rate,
             burst,
             profile: None,
@@ -381,6 +401,22 @@ mod tests {
         p.timezone = Some("Mars/Olympus".into());
         let e = Limits::from_raw(&[p], &RawSender::default()).unwrap_err();
         assert!(e.starts_with("workload.capacity[0].timezone:"), "{e}");
+    }
+
+    #[test]
+    fn an_entry_names_a_domain_or_a_carrier_but_not_both() {
+        let mut c = raw("", 10.0, 1);
+        c.carrier = Some("carrier_a".into());
+        let l = Limits::from_raw(&[c.clone()], &RawSender::default()).unwrap();
+        assert_eq!(l.capacity[0].domain, "carrier_a");
+        c.domain = "x.org".into();
+        let e = Limits::from_raw(&[c], &RawSender::default()).unwrap_err();
+        assert!(e.contains("not both"), "{e}");
+        let e = Limits::from_raw(&[raw("", 10.0, 1)], &RawSender::default()).unwrap_err();
+        assert!(
+            e.contains("needs a domain (email) or a carrier (SMS)"),
+            "{e}"
+        );
     }
 
     #[test]

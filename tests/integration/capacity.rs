@@ -349,3 +349,54 @@ proptest! {
         prop_assert!(per.values().all(|n| *n <= per_minute), "{per:?}");
     }
 }
+
+/// A synthetic world gives every SMS contact a carrier, drawn from the scenario's
+/// shares and the seed alone, and no email contact one; a carrier's bucket then limits
+/// exactly the numbers on that carrier.
+#[test]
+fn synthetic_numbers_get_seeded_carriers_that_capacity_can_name() {
+    let scenario = |seed: u64| {
+        retrysim::scenario::Scenario::from_toml_str(
+            &format!(
+                "name = \"c\"\nseed = {seed}\nstart = \"2026-01-05T00:00:00Z\"\nhorizon = \"2d\"\n\
+                 [workload]\nkind = \"synthetic\"\ncontacts = 4000\nsms_share = 0.5\n\
+                 sms_carriers = [{{ name = \"big\", share = 3.0 }}, {{ name = \"small\", share = 1.0 }}]\n\
+                 [[workload.capacity]]\ncarrier = \"small\"\nrate = 60\nburst = 1\n"
+            ),
+            "c.toml",
+        )
+        .unwrap()
+    };
+    let carriers_of = |seed: u64| {
+        let world = retrysim::study::build_world(&scenario(seed), 0).unwrap();
+        let w = &world.workload;
+        let mut buf = String::new();
+        let list: Vec<(bool, Option<String>)> = (0..w.contact_count() as u32)
+            .map(|c| {
+                let is_sms = !w.contacts.write(c, &mut buf).contains('@');
+                (is_sms, w.carriers.of(c).map(String::from))
+            })
+            .collect();
+        let bound = world.limits.as_ref().expect("limits");
+        let small = bound.domains.iter().position(|d| d == "small").unwrap() as u16;
+        let limited = (0..w.contact_count())
+            .filter(|&c| bound.contact_domain[c] == small)
+            .count();
+        (list, limited)
+    };
+    let (a, limited) = carriers_of(5);
+    assert_eq!(carriers_of(5).0, a, "same seed, same carriers");
+    assert_ne!(carriers_of(6).0, a, "another seed, another draw");
+    assert!(a.iter().all(|(sms, c)| *sms == c.is_some()));
+    let small = a
+        .iter()
+        .filter(|(_, c)| c.as_deref() == Some("small"))
+        .count();
+    let sms = a.iter().filter(|(s, _)| *s).count();
+    // A quarter of about 2,000 numbers: 500 ± 3 standard deviations (about 58).
+    assert!((442..=558).contains(&small), "{small} of {sms}");
+    assert_eq!(
+        limited, small,
+        "the bucket limits exactly that carrier's numbers"
+    );
+}

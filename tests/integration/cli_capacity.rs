@@ -166,3 +166,53 @@ fn a_sweep_without_limits_writes_no_load_file() {
     assert!(!dir.path().join("out/load.csv").exists());
     assert!(!dir.path().join("out/load.svg").exists());
 }
+
+/// `sends.csv` may name each SMS contact's carrier, and a `capacity.csv` row with an
+/// empty domain and a carrier limits that carrier's numbers.
+#[test]
+fn an_imported_carrier_is_throttled_by_its_own_bucket() {
+    // +15550001 and +15550002 are on carrier_x (burst 1, one a minute); +15550003 is on
+    // carrier_y, which has no bucket. At 09:00 the first number takes carrier_x's token,
+    // the second is throttled; carrier_y's number goes through as "other".
+    let dir = case("capacity = \"capacity.csv\"");
+    std::fs::write(
+        dir.path().join("sends.csv"),
+        "message_id,contact,created_at,delivery_id,channel,message_type,carrier\n\
+         m1,+15550001,2026-01-05T09:00:00Z,d1,sms,marketing,carrier_x\n\
+         m2,+15550002,2026-01-05T09:00:00Z,d1,sms,marketing,carrier_x\n\
+         m3,+15550003,2026-01-05T09:00:00Z,d1,sms,marketing,carrier_y\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("capacity.csv"),
+        "domain,rate_per_hour,burst,code,carrier\n,60,1,,carrier_x\n",
+    )
+    .unwrap();
+    let (ok, err) = run(&dir);
+    assert!(ok, "{err}");
+    let load = std::fs::read_to_string(dir.path().join("out/load.csv")).unwrap();
+    let first: Vec<&str> = load.lines().take(3).collect();
+    assert_eq!(
+        first,
+        [
+            "replication,point,minute,domain,attempts,accepted,throttled,queued",
+            "0,0,540,carrier_x,2,1,1,0",
+            "0,0,540,other,1,1,0,0"
+        ]
+    );
+}
+
+/// A carrier on an email row is refused with its line and column.
+#[test]
+fn a_carrier_on_an_email_send_is_an_error() {
+    let dir = case("");
+    std::fs::write(
+        dir.path().join("sends.csv"),
+        "message_id,contact,created_at,delivery_id,channel,message_type,carrier\n\
+         m1,a@x.org,2026-01-05T09:00:00Z,d1,email,marketing,carrier_x\n",
+    )
+    .unwrap();
+    let (ok, err) = run(&dir);
+    assert!(!ok);
+    assert!(err.contains("line 2") && err.contains("carrier"), "{err}");
+}
