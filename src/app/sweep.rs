@@ -209,6 +209,7 @@ fn report(
     }
     let load = crate::report::sweep_load::assemble(dir, manifest.points.len())?;
     assembled.written.extend(load);
+    crate::report::sweep_load::print_table(dir, &mut out)?;
     let charts = crate::report::charts::draw_all(dir)?;
     for path in assembled.written.iter().chain(&charts) {
         writeln!(out, "wrote {}", path.display())?;

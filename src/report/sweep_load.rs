@@ -1,7 +1,8 @@
 //! The load of a sweep in a world with limits: each finished point keeps replication 0's
 //! per-minute load beside its point file (`points/load-NNNNNN.csv`, so that a resumed or
 //! merged sweep has it too), and the assembly joins them, in point order, into the
-//! sweep's `load.csv`, the same columns `run` writes.
+//! sweep's `load.csv`, the same columns `run` writes. The sweep also prints the load
+//! metrics of every point from `aggregate.csv` ([`print_table`]).
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,7 @@ use anyhow::Context;
 
 use crate::report::atomic;
 use crate::report::load::{self, LOAD_HEADER, LoadRun};
+use crate::report::table::Table;
 use crate::sweep::PointLoad;
 use crate::sweep::store::load_point_path;
 
@@ -63,6 +65,74 @@ fn copy_rows<W: std::io::Write>(file: &Path, w: &mut csv::Writer<W>) -> anyhow::
     Ok(())
 }
 
+/// The load columns the table prints: (metric, heading, divisor for the unit).
+const LOAD_COLUMNS: [(&str, &str, f64); 5] = [
+    ("attempts", "attempts", 1.0),
+    ("throttled", "throttled", 1.0),
+    ("throttling_ended_s", "clear_h", 3600.0),
+    ("peak_attempts_per_min", "peak/min", 1.0),
+    ("ttd_p90_s", "ttd_p90_s", 1.0),
+];
+
+/// Prints, for a sweep in a world with limits, one line per point: its swept values,
+/// the means of the load metrics, and the paired difference in attempts and throttled
+/// attempts with the baseline point (± the 95% half-width). Nothing for other sweeps.
+pub fn print_table(dir: &Path, out: &mut impl std::io::Write) -> anyhow::Result<()> {
+    let Some(table) = Table::load_optional(&dir.join("aggregate.csv"))? else {
+        return Ok(());
+    };
+    if table.column("throttled_mean").is_none() {
+        return Ok(());
+    }
+    let keys = table.swept_keys();
+    let short: Vec<&str> = keys
+        .iter()
+        .map(|k| k.rsplit('.').next().unwrap_or(k))
+        .collect();
+    writeln!(
+        out,
+        "load by point (means; clear_h: hours until throttling ended; Δ: paired difference with the baseline, ±95%):"
+    )?;
+    let mut head = format!("{:>5}", "point");
+    for k in &short {
+        head.push_str(&format!(" {k:>12}"));
+    }
+    for (_, h, _) in LOAD_COLUMNS {
+        head.push_str(&format!(" {h:>10}"));
+    }
+    writeln!(out, "{head} {:>16} {:>16}", "Δattempts", "Δthrottled")?;
+    for row in &table.rows {
+        writeln!(out, "{}", line(&table, row, &keys))?;
+    }
+    Ok(())
+}
+
+/// One point's line of [`print_table`].
+fn line(table: &Table, row: &[String], keys: &[String]) -> String {
+    let mut text = format!("{:>5}", table.cell(row, "point").unwrap_or(""));
+    for k in keys {
+        text.push_str(&format!(" {:>12}", table.cell(row, k).unwrap_or("")));
+    }
+    for (metric, _, unit) in LOAD_COLUMNS {
+        let cell = match table.f64(row, &format!("{metric}_mean")) {
+            Some(v) if unit > 1.0 => format!("{:.1}", v / unit),
+            Some(v) => format!("{v:.0}"),
+            None => String::new(),
+        };
+        text.push_str(&format!(" {cell:>10}"));
+    }
+    for metric in ["attempts", "throttled"] {
+        let diff = table.f64(row, &format!("{metric}_diff_mean"));
+        let half = table.f64(row, &format!("{metric}_diff_ci95"));
+        let cell = match (diff, half) {
+            (Some(d), Some(h)) => format!("{d:+.0} ±{h:.0}"),
+            _ => String::new(),
+        };
+        text.push_str(&format!(" {cell:>16}"));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +150,42 @@ mod tests {
             }],
             domains: vec!["gmail.com".into()],
         }
+    }
+
+    #[test]
+    fn the_table_prints_load_means_and_paired_differences_per_point() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("aggregate.csv"),
+            "point,replications,policy.backoff.jitter,attempts_mean,attempts_diff_mean,\
+             attempts_diff_ci95,throttled_mean,throttled_diff_mean,throttled_diff_ci95,\
+             throttling_ended_s_mean,peak_attempts_per_min_mean,ttd_p90_s_mean\n\
+             0,2,none,100.5,0,0,10,0,0,7200,12,300\n1,2,full,150,49.5,3.2,30,20,1.5,9000,20,600\n",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        print_table(dir.path(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[1].contains("jitter") && lines[1].contains("clear_h"),
+            "{text}"
+        );
+        let cells: Vec<&str> = lines[3].split_whitespace().collect();
+        assert_eq!(
+            cells,
+            [
+                "1", "full", "150", "30", "2.5", "20", "600", "+50", "±3", "+20", "±2"
+            ]
+        );
+        let mut none = Vec::new();
+        std::fs::write(
+            dir.path().join("aggregate.csv"),
+            "point,replications,a_mean\n0,1,1\n",
+        )
+        .unwrap();
+        print_table(dir.path(), &mut none).unwrap();
+        assert!(none.is_empty(), "no load columns, no table");
     }
 
     #[test]
