@@ -348,6 +348,40 @@ proptest! {
         }
         prop_assert!(per.values().all(|n| *n <= per_minute), "{per:?}");
     }
+
+    /// Property: the automatic job's and operators' retries take sender slots too, so
+    /// no calendar minute exceeds `per_minute` when they run beside sends (S3–S5), and
+    /// every message still ends in exactly one final state.
+    #[test]
+    fn job_and_operator_retries_keep_the_per_minute_limit(
+        per_minute in 1u32..3,
+        sends in proptest::collection::vec((0u8..6, 0u32..600), 1..30),
+        failing in proptest::collection::vec((0u8..6, 1u32..48), 0..6),
+        bulks in proptest::collection::vec(0u32..2880, 0..4),
+    ) {
+        let at = |minute: u32| text(retrysim::time::Instant(1_767_571_200 + i64::from(minute) * 60));
+        let mut trace = Trace::sms();
+        for (i, (contact, minute)) in sends.iter().enumerate() {
+            trace = trace.send(&format!("m{i}"), &format!("p{contact}"), &at(*minute), "d1");
+        }
+        for (contact, hours) in &failing {
+            trace = trace.fails(&format!("p{contact}"), "30001", &at(0), &at(hours * 60));
+        }
+        for minute in &bulks {
+            trace = trace.bulk(&at(*minute));
+        }
+        let scenario = format!(
+            "{HEAD}[workload]\nkind = \"csv\"\nsends = \"unused.csv\"\n\
+             [workload.sender]\nper_minute = {per_minute}\n\n[policy]\npreset = \"sms_portal\"\n"
+        );
+        let run = trace.run(&scenario);
+        prop_assert!(run.output.metrics.is_conserved());
+        let mut per: std::collections::BTreeMap<i64, u32> = std::collections::BTreeMap::new();
+        for a in &run.output.attempts {
+            *per.entry(a.at.0.div_euclid(60)).or_default() += 1;
+        }
+        prop_assert!(per.values().all(|n| *n <= per_minute), "{per:?}");
+    }
 }
 
 /// A synthetic world gives every SMS contact a carrier, drawn from the scenario's
