@@ -121,15 +121,14 @@ impl LoadChart {
                 )
             })
             .collect();
+        // Short, because the caption is one line above the plot.
         let mut caption = format!(
-            "{} of {} points, from the most attempts to the fewest",
+            "{} of {} points, most attempts first",
             totals.len().min(MAX_SWEEP_POINTS),
             totals.len()
         );
         if bin > 1 {
-            caption.push_str(&format!(
-                "; each point is the busiest minute of {bin} minutes"
-            ));
+            caption.push_str(&format!("; busiest minute of every {bin}"));
         }
         Some(LoadChart {
             title: format!("{name}: attempts per minute, all domains (replication 0)"),
