@@ -216,3 +216,28 @@ fn a_carrier_on_an_email_send_is_an_error() {
     assert!(!ok);
     assert!(err.contains("line 2") && err.contains("carrier"), "{err}");
 }
+
+/// `domain_per_minute` may name a carrier: its numbers queue, other numbers do not.
+#[test]
+fn a_sender_limit_may_name_a_carrier() {
+    // carrier_x may take one attempt a minute: +15550001 goes at 09:00, +15550002 waits
+    // to 09:01 (queued in minute 540, attempted in 541). +15550003 (carrier_y) is not
+    // limited and goes at 09:00 as "other".
+    let dir = case("[workload.sender]\ndomain_per_minute = { carrier_x = 1 }");
+    std::fs::write(
+        dir.path().join("sends.csv"),
+        "message_id,contact,created_at,delivery_id,channel,message_type,carrier\n\
+         m1,+15550001,2026-01-05T09:00:00Z,d1,sms,marketing,carrier_x\n\
+         m2,+15550002,2026-01-05T09:00:00Z,d1,sms,marketing,carrier_x\n\
+         m3,+15550003,2026-01-05T09:00:00Z,d1,sms,marketing,carrier_y\n",
+    )
+    .unwrap();
+    let (ok, err) = run(&dir);
+    assert!(ok, "{err}");
+    let load = std::fs::read_to_string(dir.path().join("out/load.csv")).unwrap();
+    assert_eq!(
+        load,
+        "replication,point,minute,domain,attempts,accepted,throttled,queued\n\
+         0,0,540,carrier_x,1,1,0,1\n0,0,540,other,1,1,0,0\n0,0,541,carrier_x,1,1,0,0\n"
+    );
+}
