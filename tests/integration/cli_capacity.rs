@@ -285,3 +285,40 @@ fn a_generated_world_keeps_its_carriers_through_import() {
     assert!(load("a").contains(",carrier_a,"));
     assert_eq!(load("a"), load("b"));
 }
+
+/// Shards of a sweep with limits, merged, give the same `load.csv` as the whole sweep:
+/// each point's load file travels with its point file.
+#[test]
+fn merged_shards_keep_every_points_load() {
+    let dir = case(
+        "capacity = \"capacity.csv\"\n\n[sweep]\n\"policy.soft_bounce_threshold\" = [3, 5, 8]",
+    );
+    std::fs::write(
+        dir.path().join("capacity.csv"),
+        "domain,rate_per_hour,burst,code\nx.org,60,1,\n",
+    )
+    .unwrap();
+    let go = |args: &[&str]| {
+        let out = retrysim()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    go(&["sweep", "s.toml", "--out", "whole"]);
+    go(&["sweep", "s.toml", "--out", "a", "--shard", "1/2"]);
+    go(&["sweep", "s.toml", "--out", "b", "--shard", "2/2"]);
+    go(&["merge", "a", "b", "--out", "merged"]);
+    let load = |d: &str| std::fs::read_to_string(dir.path().join(d).join("load.csv")).unwrap();
+    assert_eq!(
+        load("whole").lines().count(),
+        1 + 3 * 2,
+        "two rows for each of 3 points"
+    );
+    assert_eq!(load("merged"), load("whole"));
+}
