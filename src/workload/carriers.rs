@@ -9,7 +9,7 @@
 pub struct Carriers {
     /// Carrier names, in order of first appearance (synthetic: the scenario's order).
     pub names: Vec<String>,
-    /// Each contact's index into `names`, [`NONE`] for no carrier; may be shorter than
+    /// Each contact's index into `names`, `NONE` for no carrier; may be shorter than
     /// the contact list (the rest have none).
     of_contact: Vec<u16>,
 }
@@ -17,7 +17,7 @@ pub struct Carriers {
 /// The index of a contact without a carrier.
 const NONE: u16 = u16::MAX;
 
-/// At most this many carriers, so an index fits with room for [`NONE`].
+/// At most this many carriers, so an index fits with room for the "no carrier" mark.
 pub const MAX_CARRIERS: usize = 4096;
 
 impl Carriers {
