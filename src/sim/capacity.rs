@@ -1,5 +1,6 @@
-//! Failures that depend on how hard the run pushes: receiver token buckets per domain,
-//! the sender's limits and queue (`sender`), and the load they produce.
+//! Failures that depend on how hard the run pushes: receiver token buckets per domain
+//! (or carrier), and the load they produce. The sender's limits are in `sender`, and
+//! how attempts wait for them in `queue`.
 //!
 //! A bucket holds whole attempts in units of 1/3600, so that a rate of r attempts per
 //! hour refills exactly r units per second and every comparison is integer arithmetic:
@@ -8,16 +9,13 @@
 //! domain's throttling code, whatever the contact's own state, because the receiver
 //! refuses before it looks at the recipient.
 
-use super::sender::{Sender, Waiting};
-use super::state::Status;
-use super::{Event, Simulation, rank};
-use crate::engine::EventQueue;
+use super::Simulation;
+use super::sender::Sender;
+use crate::metrics::LoadRow;
 use crate::metrics::load::{LoadEvent, LoadRecorder};
-use crate::metrics::{LoadRow, Trigger};
 use crate::rules::errors::ErrorCode;
 use crate::time::Instant;
 use crate::time::Zone;
-use crate::workload::MessageId;
 use crate::workload::capacity::BoundLimits;
 
 /// One attempt's worth of bucket units.
@@ -87,8 +85,10 @@ impl Bucket {
 pub(super) struct LoadControl<'a> {
     bound: &'a BoundLimits,
     buckets: Vec<Bucket>,
-    sender: Option<Sender>,
-    recorder: LoadRecorder,
+    /// The sender's limits and queue (`queue.rs` serves it); `None` without limits.
+    pub(super) sender: Option<Sender>,
+    /// The per-minute load and the waits.
+    pub(super) recorder: LoadRecorder,
 }
 
 impl<'a> LoadControl<'a> {
@@ -124,7 +124,8 @@ impl<'a> LoadControl<'a> {
         }
     }
 
-    fn domain(&self, contact: u32) -> u16 {
+    /// The tracked-domain index of `contact` (its domain, or its carrier for a number).
+    pub(super) fn domain(&self, contact: u32) -> u16 {
         self.bound
             .contact_domain
             .get(contact as usize)
@@ -179,165 +180,6 @@ impl Simulation<'_> {
         match load.throttle(now, contact) {
             Some((code, counts)) => (Some(code), counts),
             None => (error, true),
-        }
-    }
-
-    /// The sender's side of attempt number `attempt` of `message`, due at `now`: true
-    /// when it must wait in the queue (it is queued, and a release is scheduled).
-    pub(super) fn defer(
-        &mut self,
-        now: Instant,
-        message: MessageId,
-        attempt: u32,
-        queue: &mut EventQueue<Event>,
-    ) -> bool {
-        let trigger = if attempt == 1 {
-            Trigger::Initial
-        } else {
-            Trigger::Backoff
-        };
-        self.defer_as(now, message, (attempt, trigger, None), queue)
-    }
-
-    /// The sender's side of a retry by the automatic job or an operator, due at `now`:
-    /// true when it waits in the queue like any other attempt. While it waits the
-    /// message counts as having a retry pending, so that the retry period ending does
-    /// not close it before its turn (the release then checks the period itself).
-    pub(super) fn defer_retry(
-        &mut self,
-        now: Instant,
-        message: MessageId,
-        trigger: Trigger,
-        note: Option<u32>,
-        queue: &mut EventQueue<Event>,
-    ) -> bool {
-        let attempt = self.messages[message as usize].attempts + 1;
-        if !self.defer_as(now, message, (attempt, trigger, note), queue) {
-            return false;
-        }
-        let m = &mut self.messages[message as usize];
-        // A release at this very instant may already have made the attempt.
-        if m.attempts + 1 == attempt && m.status == Status::Failed {
-            m.status = Status::Retrying;
-        }
-        true
-    }
-
-    fn defer_as(
-        &mut self,
-        now: Instant,
-        message: MessageId,
-        (attempt, trigger, note): (u32, Trigger, Option<u32>),
-        queue: &mut EventQueue<Event>,
-    ) -> bool {
-        let contact = self.spec.workload.sends[message as usize].contact;
-        let Some(load) = self.load.as_mut() else {
-            return false;
-        };
-        let domain = load.domain(contact);
-        let Some(sender) = load.sender.as_mut() else {
-            return false;
-        };
-        if sender.admit(now, domain) {
-            load.recorder.record_wait(0);
-            return false;
-        }
-        let waiting = Waiting {
-            due: now,
-            message,
-            attempt,
-            trigger,
-            note,
-        };
-        sender.push(domain, waiting);
-        let m = &mut self.messages[message as usize];
-        if m.attempts == 0 {
-            m.status = Status::Retrying;
-        }
-        // Others wait already: serve the queue now, in order; this attempt may be among
-        // those that go.
-        if !self.serve(now, Some(waiting), queue) {
-            if let Some(load) = self.load.as_mut() {
-                load.recorder.record(now, domain, LoadEvent::Queued);
-            }
-        }
-        self.schedule_release(now, queue);
-        true
-    }
-
-    fn schedule_release(&mut self, now: Instant, queue: &mut EventQueue<Event>) {
-        let Some(sender) = self.load.as_mut().and_then(|l| l.sender.as_mut()) else {
-            return;
-        };
-        if sender.tick_pending {
-            return;
-        }
-        if let Some(at) = sender.next_release(now) {
-            sender.tick_pending = true;
-            queue.schedule(at, rank::RELEASE, Event::Release);
-        }
-    }
-
-    /// A scheduled release: the queue is served.
-    pub(super) fn release(&mut self, now: Instant, queue: &mut EventQueue<Event>) {
-        if let Some(sender) = self.load.as_mut().and_then(|l| l.sender.as_mut()) {
-            sender.tick_pending = false;
-        }
-        self.serve(now, None, queue);
-        self.schedule_release(now, queue);
-    }
-
-    /// Every waiting attempt that has a slot at `now` goes, in queue order; true when
-    /// `watch` was among them.
-    fn serve(
-        &mut self,
-        now: Instant,
-        watch: Option<Waiting>,
-        queue: &mut EventQueue<Event>,
-    ) -> bool {
-        let mut seen = false;
-        loop {
-            let Some(load) = self.load.as_mut() else {
-                return seen;
-            };
-            let Some(w) = load.sender.as_mut().and_then(|s| s.pop_ready(now)) else {
-                return seen;
-            };
-            load.recorder.record_wait(now.since(w.due).0);
-            seen |= Some(w) == watch;
-            self.launch(now, w, queue);
-        }
-    }
-
-    /// Makes a released attempt, unless the message moved on while it waited.
-    fn launch(&mut self, now: Instant, w: Waiting, queue: &mut EventQueue<Event>) {
-        let message = w.message;
-        let contact = self.spec.workload.sends[message as usize].contact;
-        let m = self.messages[message as usize];
-        if w.attempt == 1 {
-            if m.attempts != 0 || m.status != Status::Retrying {
-                if m.attempts == 0 && m.status == Status::Suppressed {
-                    self.messages[message as usize].status = Status::Skipped;
-                }
-                return;
-            }
-            if self.is_suppressed(contact, now) {
-                self.messages[message as usize].status = Status::Skipped;
-                return;
-            }
-            self.attempt(now, message, Trigger::Initial, None, queue);
-            return;
-        }
-        let open = m.status == Status::Retrying || m.status == Status::Failed;
-        if !open || m.attempts + 1 != w.attempt {
-            return;
-        }
-        if self.is_suppressed(contact, now) {
-            self.messages[message as usize].status = Status::Suppressed;
-        } else if !self.within_period(now, message) {
-            self.messages[message as usize].status = Status::Expired;
-        } else {
-            self.attempt(now, message, w.trigger, w.note, queue);
         }
     }
 }
