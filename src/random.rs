@@ -30,6 +30,9 @@ pub enum Purpose {
     Population = 6,
     /// Domain-wide outages drawn by the generator.
     Outages = 7,
+    /// Each SMS contact's mobile carrier, drawn apart so that adding carriers changes no
+    /// other draw of the world.
+    Carrier = 8,
 }
 
 /// SplitMix64's finaliser: a bijective mix with good avalanche, used only to spread the

@@ -21,6 +21,7 @@ pub mod records;
 pub mod show;
 pub mod rows;
 pub mod summary;
+pub mod sweep_load;
 pub mod table;
 
 use std::borrow::Cow;

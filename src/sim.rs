@@ -11,6 +11,7 @@
 mod attempt;
 mod buffers;
 mod capacity;
+mod queue;
 mod retry;
 mod sender;
 pub mod state;

@@ -187,6 +187,17 @@ pub struct PointRuns {
     pub index: usize,
     /// One entry per replication.
     pub runs: Vec<RunMetrics>,
+    /// Replication 0's per-minute load, in a world with capacity or sender limits.
+    pub load: Option<PointLoad>,
+}
+
+/// One run's per-minute load rows and the names of their domains.
+#[derive(Debug, Clone, Default)]
+pub struct PointLoad {
+    /// Rows in (minute, domain) order.
+    pub rows: Vec<crate::metrics::LoadRow>,
+    /// Domain names by row index.
+    pub domains: Vec<String>,
 }
 
 /// Runs every replication of each `(point number, scenario)` on the current rayon pool.
@@ -226,12 +237,21 @@ pub fn run_points(
                     let out =
                         study::run_replication(scenario, &world, study::RunOptions::default());
                     done_run();
-                    Ok(out.output.metrics)
+                    // Only replication 0's time series is kept: it shows the shape of
+                    // the load, and the means are in the summary columns.
+                    let load = (r == 0 && out.output.metrics.load.is_some()).then_some(PointLoad {
+                        rows: out.output.load,
+                        domains: out.output.load_domains,
+                    });
+                    Ok((out.output.metrics, load))
                 })
-                .collect::<anyhow::Result<Vec<RunMetrics>>>()?;
+                .collect::<anyhow::Result<Vec<(RunMetrics, Option<PointLoad>)>>>()?;
+            let (runs, mut loads): (Vec<RunMetrics>, Vec<Option<PointLoad>>) =
+                runs.into_iter().unzip();
             done_point(PointRuns {
                 index: *index,
                 runs,
+                load: loads.first_mut().and_then(Option::take),
             })
         })
         .collect::<anyhow::Result<Vec<()>>>()

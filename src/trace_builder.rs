@@ -227,6 +227,7 @@ impl Trace {
             failures,
             actions,
             notes,
+            carriers: Default::default(),
         })
     }
 

@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod capacity;
+pub mod carriers;
 pub mod failures;
 pub mod import;
 pub mod names;
@@ -63,6 +64,8 @@ pub struct Workload {
     pub actions: Vec<actions::Action>,
     /// Free-text reasons the operator gave, indexed by [`actions::Action::note`].
     pub notes: Vec<String>,
+    /// Each SMS contact's mobile carrier, where known.
+    pub carriers: carriers::Carriers,
 }
 
 impl Workload {

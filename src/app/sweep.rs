@@ -47,6 +47,11 @@ pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     warn_once(&scenario, &todo);
     let bar = progress::bar(todo.len() as u64 * u64::from(scenario.replications));
     let write = |runs: sweep::PointRuns| {
+        // The load file goes first: a point whose file exists has its load file too,
+        // so a resumed sweep never misses one.
+        if let Some(load) = &runs.load {
+            crate::report::sweep_load::write_point(&dir, runs.index, load)?;
+        }
         let record = PointRecord::from_runs(runs.index, &runs.runs);
         store::write_point(&dir, &record, &manifest.digest).map(drop)
     };
@@ -198,10 +203,13 @@ fn report(
         )?;
         return Ok(Vec::new());
     }
-    let assembled = store::assemble(dir, manifest)?;
+    let mut assembled = store::assemble(dir, manifest)?;
     for line in &assembled.report {
         writeln!(out, "{line}")?;
     }
+    let load = crate::report::sweep_load::assemble(dir, manifest.points.len())?;
+    assembled.written.extend(load);
+    crate::report::sweep_load::print_table(dir, &mut out)?;
     let charts = super::charts::draw_all(dir)?;
     for path in assembled.written.iter().chain(&charts) {
         writeln!(out, "wrote {}", path.display())?;

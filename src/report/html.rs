@@ -263,6 +263,10 @@ fn caption(name: &str) -> &'static str {
             "The trade-off: up and left is better; the line joins the feasible points no \
              other feasible point beats on both axes; crosses break a constraint."
         }
+        "load" => {
+            "Attempts per minute over the run: after an outage or under a receiver's rate \
+             limit, retry waves show as repeated peaks."
+        }
         "paired" => {
             "Each point against the baseline, replication by replication: an interval that \
              crosses the grey line cannot be told from the baseline."
@@ -274,7 +278,8 @@ fn caption(name: &str) -> &'static str {
 fn charts_section(page: &mut String, dir: &Path) {
     page.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     let mut any = false;
-    for name in CHART_NAMES {
+    // The load chart exists only for worlds with limits (run or sweep).
+    for name in CHART_NAMES.into_iter().chain(["load"]) {
         let path = dir.join(format!("{name}.svg"));
         let Ok(svg) = std::fs::read_to_string(&path) else {
             continue;

@@ -33,6 +33,10 @@ pub struct RawEntry {
     pub class: Option<String>,
     /// A wait such as `1h`.
     pub wait: Option<String>,
+    /// For a reason entry: whether failures with this reason count toward the
+    /// soft-bounce threshold (E4).
+    #[serde(default)]
+    pub counts_toward_threshold: Option<bool>,
 }
 
 /// What an entry applies to.
@@ -57,6 +61,8 @@ pub struct ErrorEntry {
     pub class: Option<ErrorClass>,
     /// The wait it sets, if any.
     pub wait: Option<Span>,
+    /// Whether the reason counts toward the soft-bounce threshold, if set.
+    pub counts_toward_threshold: Option<bool>,
 }
 
 impl ErrorEntry {
@@ -68,6 +74,7 @@ impl ErrorEntry {
             reason: None,
             class: Some(class),
             wait: Some(wait),
+            counts_toward_threshold: None,
         })
     }
 }
@@ -115,6 +122,12 @@ fn entry(e: &RawEntry, key: &str, known: &mut Vec<String>) -> Result<ErrorEntry,
         }
     };
     check_reason(e, key, &target, class, wait, known)?;
+    if e.counts_toward_threshold.is_some() && target != EntryTarget::Reason {
+        return Err(format!(
+            "{key}.counts_toward_threshold belongs to a reason entry (reason without code or pattern)"
+        )
+        .into());
+    }
     // Earlier versions read a code entry's missing wait as 0s; keep that, so that
     // existing scenarios give the same results.
     let wait = match target {
@@ -126,6 +139,7 @@ fn entry(e: &RawEntry, key: &str, known: &mut Vec<String>) -> Result<ErrorEntry,
         reason: e.reason.clone(),
         class,
         wait,
+        counts_toward_threshold: e.counts_toward_threshold,
     })
 }
 
@@ -193,6 +207,7 @@ mod tests {
             pattern: pattern.map(String::from),
             class: class.map(String::from),
             wait: None,
+            counts_toward_threshold: None,
         }
     }
 

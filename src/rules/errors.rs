@@ -100,6 +100,9 @@ pub struct ErrorInfo {
     pub class: ErrorClass,
     /// How long after a failure with this code a retry may first be made (S1c).
     pub wait: Span,
+    /// Whether its reason counts toward the soft-bounce threshold when the receiver
+    /// throttles with it (the reason table's setting).
+    pub counts_toward_threshold: bool,
 }
 
 /// A code that neither the table nor the RFC 3463 pattern knows, with no fallback set.
@@ -188,6 +191,7 @@ impl ErrorTable {
             reason: self.reasons.reason(c.reason).name.clone(),
             class: c.class,
             wait: c.wait,
+            counts_toward_threshold: self.reasons.reason(c.reason).counts_toward_threshold,
         });
         Ok(id)
     }

@@ -45,6 +45,9 @@ pub struct Reason {
     pub wait: Span,
     /// A realistic reply that has this reason.
     pub example: String,
+    /// Whether a soft failure with this reason counts toward the soft-bounce threshold
+    /// (E4). The simulation reads it for attempts the receiver throttles (capacity).
+    pub counts_toward_threshold: bool,
     /// The scenario set the wait: it then beats the transient status's own wait.
     wait_from_scenario: bool,
 }
@@ -102,6 +105,13 @@ struct RawReason {
     wait: String,
     example: String,
     patterns: Vec<String>,
+    #[serde(default = "counts_by_default")]
+    counts_toward_threshold: bool,
+}
+
+/// Every reason counts toward the threshold unless the table says otherwise.
+fn counts_by_default() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -134,6 +144,7 @@ fn parse_built_in(text: &str) -> Result<ReasonTable, RuleError> {
         let class = r.class.parse::<ErrorClass>()?;
         let wait = Span::parse(&r.wait).map_err(|e| e.to_string())?;
         let id = t.add_reason(&r.name, class, wait, r.example)?;
+        t.reasons[usize::from(id.0)].counts_toward_threshold = r.counts_toward_threshold;
         for p in r.patterns {
             t.patterns.push((p.to_lowercase(), id));
         }
@@ -209,6 +220,9 @@ impl ReasonTable {
                 if let Some(id) = reason {
                     let r = &mut self.reasons[usize::from(id.0)];
                     r.class = e.class.unwrap_or(r.class);
+                    if let Some(counts) = e.counts_toward_threshold {
+                        r.counts_toward_threshold = counts;
+                    }
                     if let Some(w) = e.wait {
                         r.wait = w;
                         r.wait_from_scenario = true;
@@ -231,6 +245,7 @@ impl ReasonTable {
             class,
             wait,
             example,
+            counts_toward_threshold: true,
             wait_from_scenario: false,
         });
         self.by_name.insert(name.to_string(), id);

@@ -1,5 +1,6 @@
-//! Failures that depend on how hard the run pushes: receiver token buckets per domain,
-//! the sender's limits and queue (`sender`), and the load they produce.
+//! Failures that depend on how hard the run pushes: receiver token buckets per domain
+//! (or carrier), and the load they produce. The sender's limits are in `sender`, and
+//! how attempts wait for them in `queue`.
 //!
 //! A bucket holds whole attempts in units of 1/3600, so that a rate of r attempts per
 //! hour refills exactly r units per second and every comparison is integer arithmetic:
@@ -8,15 +9,13 @@
 //! domain's throttling code, whatever the contact's own state, because the receiver
 //! refuses before it looks at the recipient.
 
-use super::sender::{Sender, Waiting};
-use super::state::Status;
-use super::{Event, Simulation, rank};
-use crate::engine::EventQueue;
+use super::Simulation;
+use super::sender::Sender;
+use crate::metrics::LoadRow;
 use crate::metrics::load::{LoadEvent, LoadRecorder};
-use crate::metrics::{LoadRow, Trigger};
 use crate::rules::errors::ErrorCode;
 use crate::time::Instant;
-use crate::workload::MessageId;
+use crate::time::Zone;
 use crate::workload::capacity::BoundLimits;
 
 /// One attempt's worth of bucket units.
@@ -39,14 +38,34 @@ impl Bucket {
     }
 
     /// Refills up to `now` at the hour-of-day rates (UTC), then takes one attempt if
-    /// the bucket holds one. Hours are walked one by one only while the bucket is not
-    /// full, so a long quiet gap costs at most a day of steps.
+    /// the bucket holds one.
+    #[cfg(test)]
     pub fn take(&mut self, now: Instant, hourly_rate: &[u32; 24], burst: u32) -> bool {
+        self.take_in(now, hourly_rate, burst, None)
+    }
+
+    /// Refills up to `now` at the rates of the local hours of `zone` (UTC when `None`),
+    /// then takes one attempt if the bucket holds one. Hours are walked one by one only
+    /// while the bucket is not full, so a long quiet gap costs at most a day of steps.
+    pub fn take_in(
+        &mut self,
+        now: Instant,
+        hourly_rate: &[u32; 24],
+        burst: u32,
+        zone: Option<Zone>,
+    ) -> bool {
         let cap = i64::from(burst) * UNIT;
         while self.at < now && self.level < cap {
             let t = self.at.0;
-            let hour = t.rem_euclid(86_400) / 3600;
-            let segment_end = (t - t.rem_euclid(3600) + 3600).min(now.0);
+            let offset = zone.map_or(0, |z| z.utc_offset(self.at));
+            let local = t + offset;
+            let hour = local.rem_euclid(86_400) / 3600;
+            // The segment ends at the next local hour, or the next UTC hour, whichever
+            // comes first: offsets change only on UTC hours in practice, so the offset
+            // read at the segment's start holds through it.
+            let utc_hour_end = t - t.rem_euclid(3600) + 3600;
+            let local_hour_end = local - local.rem_euclid(3600) + 3600 - offset;
+            let segment_end = utc_hour_end.min(local_hour_end).min(now.0);
             let added = i64::from(hourly_rate[hour as usize]) * (segment_end - t);
             self.level = (self.level + added).min(cap);
             self.at = Instant(segment_end);
@@ -66,8 +85,10 @@ impl Bucket {
 pub(super) struct LoadControl<'a> {
     bound: &'a BoundLimits,
     buckets: Vec<Bucket>,
-    sender: Option<Sender>,
-    recorder: LoadRecorder,
+    /// The sender's limits and queue (`queue.rs` serves it); `None` without limits.
+    pub(super) sender: Option<Sender>,
+    /// The per-minute load and the waits.
+    pub(super) recorder: LoadRecorder,
 }
 
 impl<'a> LoadControl<'a> {
@@ -103,7 +124,8 @@ impl<'a> LoadControl<'a> {
         }
     }
 
-    fn domain(&self, contact: u32) -> u16 {
+    /// The tracked-domain index of `contact` (its domain, or its carrier for a number).
+    pub(super) fn domain(&self, contact: u32) -> u16 {
         self.bound
             .contact_domain
             .get(contact as usize)
@@ -121,8 +143,13 @@ impl<'a> LoadControl<'a> {
             .capacity
             .get(usize::from(d))
             .and_then(|c| {
-                let ok = self.buckets[usize::from(d)].take(now, &c.hourly_rate, c.burst);
-                (!ok).then(|| (self.bound.codes[usize::from(d)], counts_toward_threshold(c)))
+                let ok = self.buckets[usize::from(d)].take_in(now, &c.hourly_rate, c.burst, c.zone);
+                (!ok).then(|| {
+                    (
+                        self.bound.codes[usize::from(d)],
+                        self.bound.counts[usize::from(d)],
+                    )
+                })
             });
         let event = match verdict {
             Some(_) => LoadEvent::Throttled,
@@ -136,14 +163,6 @@ impl<'a> LoadControl<'a> {
     pub fn finish(self) -> (crate::metrics::LoadMetrics, Vec<LoadRow>, Vec<String>) {
         self.recorder.finish()
     }
-}
-
-/// Whether a throttled attempt counts toward the soft-bounce threshold (E4). The one
-/// place that decides it: today a setting of the capacity entry (default: it does not,
-/// since throttling says nothing about the address); the reason table's `rate_limited`
-/// reason can take over here.
-fn counts_toward_threshold(c: &crate::workload::capacity::DomainCapacity) -> bool {
-    c.counts_toward_threshold
 }
 
 impl Simulation<'_> {
@@ -163,123 +182,6 @@ impl Simulation<'_> {
             None => (error, true),
         }
     }
-
-    /// The sender's side of attempt number `attempt` of `message`, due at `now`: true
-    /// when it must wait in the queue (it is queued, and a release is scheduled).
-    pub(super) fn defer(
-        &mut self,
-        now: Instant,
-        message: MessageId,
-        attempt: u32,
-        queue: &mut EventQueue<Event>,
-    ) -> bool {
-        let contact = self.spec.workload.sends[message as usize].contact;
-        let Some(load) = self.load.as_mut() else {
-            return false;
-        };
-        let domain = load.domain(contact);
-        let Some(sender) = load.sender.as_mut() else {
-            return false;
-        };
-        if sender.admit(now, domain) {
-            load.recorder.record_wait(0);
-            return false;
-        }
-        let waiting = Waiting {
-            due: now,
-            message,
-            attempt,
-        };
-        sender.push(domain, waiting);
-        let m = &mut self.messages[message as usize];
-        if m.attempts == 0 {
-            m.status = Status::Retrying;
-        }
-        // Others wait already: serve the queue now, in order; this attempt may be among
-        // those that go.
-        if !self.serve(now, Some(waiting), queue) {
-            if let Some(load) = self.load.as_mut() {
-                load.recorder.record(now, domain, LoadEvent::Queued);
-            }
-        }
-        self.schedule_release(now, queue);
-        true
-    }
-
-    fn schedule_release(&mut self, now: Instant, queue: &mut EventQueue<Event>) {
-        let Some(sender) = self.load.as_mut().and_then(|l| l.sender.as_mut()) else {
-            return;
-        };
-        if sender.tick_pending {
-            return;
-        }
-        if let Some(at) = sender.next_release(now) {
-            sender.tick_pending = true;
-            queue.schedule(at, rank::RELEASE, Event::Release);
-        }
-    }
-
-    /// A scheduled release: the queue is served.
-    pub(super) fn release(&mut self, now: Instant, queue: &mut EventQueue<Event>) {
-        if let Some(sender) = self.load.as_mut().and_then(|l| l.sender.as_mut()) {
-            sender.tick_pending = false;
-        }
-        self.serve(now, None, queue);
-        self.schedule_release(now, queue);
-    }
-
-    /// Every waiting attempt that has a slot at `now` goes, in queue order; true when
-    /// `watch` was among them.
-    fn serve(
-        &mut self,
-        now: Instant,
-        watch: Option<Waiting>,
-        queue: &mut EventQueue<Event>,
-    ) -> bool {
-        let mut seen = false;
-        loop {
-            let Some(load) = self.load.as_mut() else {
-                return seen;
-            };
-            let Some(w) = load.sender.as_mut().and_then(|s| s.pop_ready(now)) else {
-                return seen;
-            };
-            load.recorder.record_wait(now.since(w.due).0);
-            seen |= Some(w) == watch;
-            self.launch(now, w, queue);
-        }
-    }
-
-    /// Makes a released attempt, unless the message moved on while it waited.
-    fn launch(&mut self, now: Instant, w: Waiting, queue: &mut EventQueue<Event>) {
-        let message = w.message;
-        let contact = self.spec.workload.sends[message as usize].contact;
-        let m = self.messages[message as usize];
-        if w.attempt == 1 {
-            if m.attempts != 0 || m.status != Status::Retrying {
-                if m.attempts == 0 && m.status == Status::Suppressed {
-                    self.messages[message as usize].status = Status::Skipped;
-                }
-                return;
-            }
-            if self.is_suppressed(contact, now) {
-                self.messages[message as usize].status = Status::Skipped;
-                return;
-            }
-            self.attempt(now, message, Trigger::Initial, None, queue);
-            return;
-        }
-        if m.status != Status::Retrying || m.attempts + 1 != w.attempt {
-            return;
-        }
-        if self.is_suppressed(contact, now) {
-            self.messages[message as usize].status = Status::Suppressed;
-        } else if !self.within_period(now, message) {
-            self.messages[message as usize].status = Status::Expired;
-        } else {
-            self.attempt(now, message, Trigger::Backoff, None, queue);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -296,6 +198,24 @@ mod tests {
         assert!(!b.take(Instant(1799), &rate, 2));
         assert!(b.take(Instant(1800), &rate, 2));
         assert!(!b.take(Instant(1800), &rate, 2));
+    }
+
+    #[test]
+    fn a_profile_in_a_zone_follows_the_local_hours() {
+        // Only local hour 9 refills (one a second). In Paris in January (UTC+1) that is
+        // 08:00-09:00 UTC; at +05:30 it is 03:30-04:30 UTC.
+        let mut rate = [0; 24];
+        rate[9] = 3600;
+        let paris = Zone::parse("Europe/Paris").ok();
+        let mut b = Bucket::full(1, Instant(0));
+        assert!(b.take_in(Instant(0), &rate, 1, paris));
+        assert!(!b.take_in(Instant(8 * 3600 - 1), &rate, 1, paris));
+        assert!(b.take_in(Instant(8 * 3600 + 1), &rate, 1, paris));
+        let india = Zone::parse("+05:30").ok();
+        let mut b = Bucket::full(1, Instant(0));
+        assert!(b.take_in(Instant(0), &rate, 1, india));
+        assert!(!b.take_in(Instant(3 * 3600 + 1799), &rate, 1, india));
+        assert!(b.take_in(Instant(3 * 3600 + 1801), &rate, 1, india));
     }
 
     #[test]

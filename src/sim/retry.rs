@@ -1,6 +1,7 @@
 //! Retries that are not scheduled by the backoff: the automatic morning job (S5, S6) and
 //! operator retries of one message or a selection (S3, S4), all gated by the
-//! eligibility checks and their reasons (S1, S2).
+//! eligibility checks and their reasons (S1, S2). Over the sender's limits they wait in
+//! its queue like sends and backoff retries (`capacity.rs`).
 
 use super::state::Status;
 use super::tally::{Tally, slot};
@@ -56,7 +57,9 @@ impl Simulation<'_> {
                 Err(r) => OperatorResult::Skipped(r),
             };
             self.report(now, "auto", message, result, &mut tally);
-            if result == OperatorResult::Queued {
+            if result == OperatorResult::Queued
+                && !self.defer_retry(now, message, Trigger::Auto, None, queue)
+            {
                 self.attempt(now, message, Trigger::Auto, None, queue);
             }
         }
@@ -153,7 +156,9 @@ impl Simulation<'_> {
             } else {
                 Trigger::Bulk
             };
-            self.attempt(now, message, trigger, action.note, queue);
+            if !self.defer_retry(now, message, trigger, action.note, queue) {
+                self.attempt(now, message, trigger, action.note, queue);
+            }
         }
     }
 

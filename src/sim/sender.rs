@@ -9,12 +9,15 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use crate::metrics::Trigger;
 use crate::time::Instant;
 use crate::workload::MessageId;
 use crate::workload::capacity::{SenderLimits, Warmup};
 
-/// One waiting attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// One waiting attempt. Queue order is due time, then message id; the attempt number,
+/// the trigger (in [`Trigger`]'s declaration order) and the note only break ties between
+/// two waits for the same message at the same instant, so that the order stays total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Waiting {
     /// When it came due.
     pub due: Instant,
@@ -22,6 +25,34 @@ pub(super) struct Waiting {
     pub message: MessageId,
     /// Its attempt number (1: the initial send).
     pub attempt: u32,
+    /// What made the attempt: the send, the backoff, the job or an operator.
+    pub trigger: Trigger,
+    /// The operator action's note, if any.
+    pub note: Option<u32>,
+}
+
+impl Waiting {
+    fn key(&self) -> (Instant, MessageId, u32, u8, Option<u32>) {
+        (
+            self.due,
+            self.message,
+            self.attempt,
+            self.trigger as u8,
+            self.note,
+        )
+    }
+}
+
+impl Ord for Waiting {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl PartialOrd for Waiting {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// The limits' state during one run.
@@ -158,6 +189,8 @@ mod tests {
             due: Instant(due),
             message,
             attempt: 1,
+            trigger: Trigger::Initial,
+            note: None,
         }
     }
 

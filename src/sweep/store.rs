@@ -83,6 +83,12 @@ pub fn point_path(dir: &Path, index: usize) -> PathBuf {
     points_dir(dir).join(format!("point-{index:06}.csv"))
 }
 
+/// The per-minute load of point `index` (replication 0), kept beside its point file in
+/// a world with limits.
+pub fn load_point_path(dir: &Path, index: usize) -> PathBuf {
+    points_dir(dir).join(format!("load-{index:06}.csv"))
+}
+
 /// A metric value at full precision (`{:?}` reads back as the same `f64`), so that a
 /// resumed or merged sweep computes exactly the means of an uninterrupted one. Unlike
 /// `report::summary::format_value`, which rounds reals to six decimals for people, this
@@ -277,6 +283,9 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> anyhow::Result<Assembled> {
         let source = inputs.iter().find(|d| point_path(d, index).exists());
         if let Some(dir) = source.filter(|d| d.as_path() != out) {
             copy(&point_path(dir, index), &point_path(out, index))?;
+            if load_point_path(dir, index).exists() {
+                copy(&load_point_path(dir, index), &load_point_path(out, index))?;
+            }
         }
     }
     assemble(out, &manifest)

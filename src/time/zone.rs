@@ -166,6 +166,11 @@ impl Zone {
         self.instant_of(local)
     }
 
+    /// Seconds the local clock is ahead of UTC at `t` (negative west of Greenwich).
+    pub fn utc_offset(&self, t: Instant) -> i64 {
+        self.local_reading(t).and_utc().timestamp() - t.0
+    }
+
     fn local_reading(&self, t: Instant) -> NaiveDateTime {
         // Instants beyond chrono's calendar (only `Instant::NEVER` in practice) read as
         // its last moment, so that anything added to them saturates too.

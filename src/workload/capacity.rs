@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::rules::errors::{ErrorCode, ErrorTable};
+use crate::time::Zone;
 use crate::workload::Workload;
 
 /// The throttling code when a capacity entry names none: SMTP's "try again later"
@@ -22,21 +23,27 @@ pub const DEFAULT_THROTTLE_CODE: &str = "4.7.0";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCapacity {
-    /// Destination domain, e.g. `gmail.com`.
+    /// Destination domain, e.g. `gmail.com`; empty for a carrier's entry.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub domain: String,
+    /// Or a mobile carrier, for SMS contacts (see [`crate::workload::carriers`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
     /// Attempts the receiver accepts per hour (the bucket's refill rate).
     pub rate: f64,
     /// Attempts the receiver accepts at once from a full bucket.
     pub burst: u32,
-    /// Optional: 24 factors, one per hour of the day (UTC), multiplying `rate`.
+    /// Optional: 24 factors, one per hour of the day, multiplying `rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<Vec<f64>>,
-    /// The code a throttled attempt fails with.
+    /// Optional: the time zone whose clock the profile's hours follow (an IANA name or
+    /// a fixed offset); UTC when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// The code a throttled attempt fails with. Whether it counts toward the
+    /// soft-bounce threshold is its reason's setting in the reason table.
     #[serde(default = "default_code")]
     pub code: String,
-    /// Whether a throttled attempt counts toward the soft-bounce threshold (E4).
-    #[serde(default)]
-    pub counts_toward_threshold: bool,
 }
 
 fn default_code() -> String {
@@ -64,16 +71,16 @@ pub struct RawSender {
 /// A validated receiver bucket of one domain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainCapacity {
-    /// Domain name.
+    /// Domain name, or the carrier's name for a carrier's entry.
     pub domain: String,
-    /// Refill rate per hour for each hour of the day (UTC), whole attempts.
+    /// Refill rate per hour for each hour of the day, whole attempts.
     pub hourly_rate: [u32; 24],
+    /// The zone whose local hours index `hourly_rate`; `None` is UTC.
+    pub zone: Option<Zone>,
     /// Bucket size in attempts.
     pub burst: u32,
     /// Throttling code as written.
     pub code: String,
-    /// Whether throttling counts toward the soft-bounce threshold.
-    pub counts_toward_threshold: bool,
 }
 
 /// A validated warm-up ramp: the daily cap on day d (0-based from the run's start) is
@@ -137,8 +144,9 @@ impl Limits {
         let mut buckets = Vec::new();
         for (i, raw) in capacity.iter().enumerate() {
             let key = format!("workload.capacity[{i}]");
-            if !seen.insert(raw.domain.as_str()) {
-                return Err(format!("{key}.domain {:?} is listed twice", raw.domain));
+            let name = raw.carrier.as_deref().unwrap_or(&raw.domain);
+            if !seen.insert(name) {
+                return Err(format!("{key}: {name:?} is listed twice"));
             }
             buckets.push(domain_capacity(&key, raw)?);
         }
@@ -171,7 +179,9 @@ impl Limits {
         let mut contact_domain: Vec<u16> = (0..workload.contacts.len() as u32)
             .map(|c| {
                 let name = workload.contacts.write(c, &mut buf);
+                // An address is keyed on its domain, a number on its carrier.
                 domain_of(name)
+                    .or_else(|| workload.carriers.of(c))
                     .and_then(|d| index.get(d).copied())
                     .unwrap_or(other)
             })
@@ -189,11 +199,18 @@ impl Limits {
                     .map_err(|e| format!("workload.capacity {}: {e}", c.domain))
             })
             .collect::<Result<Vec<ErrorCode>, String>>()?;
+        // The reason table decides whether throttling counts (reason `rate_limited`
+        // by default does not), so read it once here rather than per attempt.
+        let counts = codes
+            .iter()
+            .map(|c| errors.info(*c).counts_toward_threshold)
+            .collect();
         Ok(BoundLimits {
             limits: self.clone(),
             domains,
             contact_domain,
             codes,
+            counts,
         })
     }
 }
@@ -210,6 +227,9 @@ pub struct BoundLimits {
     pub contact_domain: Vec<u16>,
     /// The throttling code of each capacity entry.
     pub codes: Vec<ErrorCode>,
+    /// Whether each entry's throttling counts toward the soft-bounce threshold (E4),
+    /// from its code's reason in the reason table.
+    pub counts: Vec<bool>,
 }
 
 /// The domain of a contact name: the text after its last `@`, as written.
@@ -218,9 +238,21 @@ pub fn domain_of(name: &str) -> Option<&str> {
 }
 
 fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, String> {
-    if raw.domain.is_empty() {
-        return Err(format!("{key}.domain must not be empty"));
-    }
+    let name = match (&raw.carrier, raw.domain.is_empty()) {
+        (None, true) => {
+            return Err(format!(
+                "{key} needs a domain (email) or a carrier (SMS); domain must not be empty"
+            ));
+        }
+        (Some(_), false) => {
+            return Err(format!("{key}: give a domain or a carrier, not both"));
+        }
+        (Some(c), true) if c.is_empty() => {
+            return Err(format!("{key}.carrier must not be empty"));
+        }
+        (Some(c), true) => c.clone(),
+        (None, false) => raw.domain.clone(),
+    };
     if !(raw.rate.is_finite() && raw.rate >= 1.0 && raw.rate <= 1e9) {
         return Err(format!(
             "{key}.rate must be 1..=1000000000 attempts per hour, got {}",
@@ -249,12 +281,21 @@ fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, Strin
         }
         hourly_rate[h] = (raw.rate * f).round() as u32;
     }
+    // A flat profile reads the same in every zone, so the zone is kept only when the
+    // hours differ: a run without profiles never looks up an offset.
+    let zone = match raw.timezone.as_deref() {
+        None => None,
+        Some(text) => Some(Zone::parse(text).map_err(|e| {
+            format!("{key}.timezone: {e} (an IANA name such as Europe/Paris, UTC, or +HH:MM)")
+        })?),
+    }
+    .filter(|_| hourly_rate.iter().any(|r| *r != hourly_rate[0]));
     Ok(DomainCapacity {
-        domain: raw.domain.clone(),
+        domain: name,
         hourly_rate,
+        zone,
         burst: raw.burst,
         code: raw.code.clone(),
-        counts_toward_threshold: raw.counts_toward_threshold,
     })
 }
 
@@ -303,11 +344,12 @@ mod tests {
     fn raw(domain: &str, rate: f64, burst: u32) -> RawCapacity {
         RawCapacity {
             domain: domain.into(),
+            carrier: None,
             rate,
             burst,
             profile: None,
+            timezone: None,
             code: default_code(),
-            counts_toward_threshold: false,
         }
     }
 
@@ -316,7 +358,6 @@ mod tests {
         let l = Limits::from_raw(&[raw("gmail.com", 2.0, 2)], &RawSender::default()).unwrap();
         assert_eq!(l.capacity[0].hourly_rate, [2; 24]);
         assert_eq!(l.capacity[0].code, "4.7.0");
-        assert!(!l.capacity[0].counts_toward_threshold);
     }
 
     #[test]
@@ -343,6 +384,38 @@ mod tests {
             Limits::from_raw(&[], &s)
                 .unwrap_err()
                 .contains("warmup_first_day")
+        );
+    }
+
+    #[test]
+    fn a_profile_keeps_its_zone_and_a_bad_zone_names_the_key() {
+        let mut p = raw("a", 10.0, 1);
+        p.profile = Some((0..24).map(|h| if h < 8 { 0.0 } else { 1.0 }).collect());
+        p.timezone = Some("America/New_York".into());
+        let l = Limits::from_raw(&[p.clone()], &RawSender::default()).unwrap();
+        assert_eq!(l.capacity[0].zone, Zone::parse("America/New_York").ok());
+        assert_eq!(
+            (l.capacity[0].hourly_rate[7], l.capacity[0].hourly_rate[8]),
+            (0, 10)
+        );
+        p.timezone = Some("Mars/Olympus".into());
+        let e = Limits::from_raw(&[p], &RawSender::default()).unwrap_err();
+        assert!(e.starts_with("workload.capacity[0].timezone:"), "{e}");
+    }
+
+    #[test]
+    fn an_entry_names_a_domain_or_a_carrier_but_not_both() {
+        let mut c = raw("", 10.0, 1);
+        c.carrier = Some("carrier_a".into());
+        let l = Limits::from_raw(&[c.clone()], &RawSender::default()).unwrap();
+        assert_eq!(l.capacity[0].domain, "carrier_a");
+        c.domain = "x.org".into();
+        let e = Limits::from_raw(&[c], &RawSender::default()).unwrap_err();
+        assert!(e.contains("not both"), "{e}");
+        let e = Limits::from_raw(&[raw("", 10.0, 1)], &RawSender::default()).unwrap_err();
+        assert!(
+            e.contains("needs a domain (email) or a carrier (SMS)"),
+            "{e}"
         );
     }
 

@@ -23,6 +23,7 @@ use crate::rules::errors::ErrorTable;
 use crate::rules::status::parse_reply;
 use crate::time::Instant;
 use crate::workload::actions::{Action, ActionKind};
+use crate::workload::carriers::Carriers;
 use crate::workload::names::PackedNames;
 use crate::workload::{
     Channel, ContactId, FailureModel, MAX_MESSAGES, MessageType, Names, SendRecord, Window,
@@ -76,6 +77,18 @@ pub const SENDS_COLUMNS: [&str; 6] = [
     "delivery_id",
     "channel",
     "message_type",
+];
+
+/// The columns `sends.csv` may have: [`SENDS_COLUMNS`], then the optional `carrier` of
+/// an SMS contact (its mobile network, which receiver capacity may be keyed on).
+const SENDS_READ_COLUMNS: [&str; 7] = [
+    "message_id",
+    "contact",
+    "created_at",
+    "delivery_id",
+    "channel",
+    "message_type",
+    "carrier",
 ];
 /// The required columns of `failures.csv`.
 pub const FAILURES_COLUMNS: [&str; 4] = ["contact", "error_code", "start", "end"];
@@ -140,7 +153,8 @@ pub fn import_from(
 ) -> Result<Workload, ImportError> {
     let mut contacts = Interner::default();
     let mut deliveries = Interner::default();
-    let (sends, message_names) = read_sends(sends, &mut contacts, &mut deliveries)?;
+    let mut carriers = Carriers::default();
+    let (sends, message_names) = read_sends(sends, &mut contacts, &mut deliveries, &mut carriers)?;
     let windows = match failures {
         Some(source) => read_failures(source, &mut contacts, errors)?,
         None => Vec::new(),
@@ -159,6 +173,7 @@ pub fn import_from(
         failures,
         actions,
         notes,
+        carriers,
     })
 }
 
@@ -187,21 +202,38 @@ fn read_sends(
     source: Source<'_>,
     contacts: &mut Interner,
     deliveries: &mut Interner,
+    carriers: &mut Carriers,
 ) -> Result<(Vec<SendRecord>, PackedNames), ImportError> {
     let mut rows: Vec<SendRecord> = Vec::new();
     let mut ids = PackedNames::default();
     let mut lines: Vec<u64> = Vec::new();
     let path = source.name.as_path();
-    CsvFile::open(path, source.input, &SENDS_COLUMNS)?.for_each(|at, f| {
-        let id = at.non_empty(0, f[0])?;
-        if lines.len() >= MAX_MESSAGES {
-            return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
-        }
-        lines.push(at.line);
-        ids.push(id);
-        rows.push(send_row(at, f, contacts, deliveries)?);
-        Ok(())
-    })?;
+    let required = SENDS_COLUMNS.len();
+    CsvFile::open_with_optional(path, source.input, &SENDS_READ_COLUMNS, required)?.for_each(
+        |at, f| {
+            let id = at.non_empty(0, f[0])?;
+            if lines.len() >= MAX_MESSAGES {
+                return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
+            }
+            lines.push(at.line);
+            ids.push(id);
+            let send = send_row(at, f, contacts, deliveries)?;
+            let carrier = f[6].trim();
+            if !carrier.is_empty() {
+                if send.channel != Channel::Sms {
+                    return Err(at.error(
+                        6,
+                        "a carrier is for SMS contacts; leave it empty for email".to_string(),
+                    ));
+                }
+                carriers
+                    .assign(send.contact, carrier)
+                    .map_err(|m| at.error(6, m))?;
+            }
+            rows.push(send);
+            Ok(())
+        },
+    )?;
     if let Some((first, second)) = first_duplicate(ids.iter()) {
         return Err(ImportError {
             file: path.to_path_buf(),

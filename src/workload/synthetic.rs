@@ -65,6 +65,7 @@ pub fn generate(
         failures,
         actions: Vec::new(),
         notes: Vec::new(),
+        carriers: people.carriers(spec, frame),
     })
 }
 

@@ -18,17 +18,32 @@ const MAX_DOMAINS: usize = 5;
 /// Points per line at most: longer runs are binned, each bin showing its busiest minute.
 const MAX_POINTS: usize = 2000;
 
+/// A sweep's chart draws at most this many points, spread over the range of their
+/// total attempts, so the fewest and the most are always there.
+const MAX_SWEEP_POINTS: usize = 6;
+
 /// The load chart, ready to draw.
 pub struct LoadChart {
     title: String,
     caption: String,
     series: Vec<Series>,
     hours: f64,
+    legend: &'static str,
 }
 
 impl LoadChart {
-    /// Builds the chart from a `load.csv` table; `None` when it has no rows.
+    /// Builds the chart from a `load.csv` table; `None` when it has no rows. A run's
+    /// file (one point) gets a line per busiest domain; a sweep's a line per point.
     pub fn new(name: &str, table: &Table) -> Option<LoadChart> {
+        let mut points: Vec<&str> = table
+            .rows
+            .iter()
+            .filter_map(|r| table.cell(r, "point"))
+            .collect();
+        points.dedup();
+        if points.len() > 1 {
+            return Self::per_point(name, table);
+        }
         let rows: Vec<(u32, &str, f64)> = table
             .rows
             .iter()
@@ -64,8 +79,75 @@ impl LoadChart {
             caption,
             series,
             hours: f64::from(last + 1) / 60.0,
+            legend: "domain",
         })
     }
+
+    /// A sweep's chart: all domains' attempts per minute of replication 0, one line per
+    /// point, for up to [`MAX_SWEEP_POINTS`] points.
+    fn per_point(name: &str, table: &Table) -> Option<LoadChart> {
+        let rows: Vec<(u32, &str, f64)> = table
+            .rows
+            .iter()
+            .filter(|r| table.cell(r, "replication") == Some("0"))
+            .filter_map(|r| {
+                let minute = table.cell(r, "minute")?.parse().ok()?;
+                Some((minute, table.cell(r, "point")?, table.f64(r, "attempts")?))
+            })
+            .collect();
+        let last = rows.iter().map(|r| r.0).max()?;
+        let bin = (last as usize + 1).div_ceil(MAX_POINTS).max(1) as u32;
+        let mut totals: Vec<(&str, f64)> = Vec::new();
+        for (_, p, n) in &rows {
+            match totals.iter_mut().find(|(name, _)| name == p) {
+                Some(t) => t.1 += n,
+                None => totals.push((p, *n)),
+            }
+        }
+        totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let series = spread(&totals, MAX_SWEEP_POINTS)
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut rows: Vec<(u32, &str, f64)> =
+                    rows.iter().copied().filter(|r| r.1 == p).collect();
+                rows.sort_by_key(|r| r.0);
+                line(
+                    &format!("point {p}"),
+                    palette::series(i),
+                    &rows,
+                    bin,
+                    |_| true,
+                )
+            })
+            .collect();
+        // Short, because the caption is one line above the plot.
+        let mut caption = format!(
+            "{} of {} points, most attempts first",
+            totals.len().min(MAX_SWEEP_POINTS),
+            totals.len()
+        );
+        if bin > 1 {
+            caption.push_str(&format!("; busiest minute of every {bin}"));
+        }
+        Some(LoadChart {
+            title: format!("{name}: attempts per minute, all domains (replication 0)"),
+            caption,
+            series,
+            hours: f64::from(last + 1) / 60.0,
+            legend: "point",
+        })
+    }
+}
+
+/// Up to `n` names of `sorted`, evenly spaced from its first to its last.
+fn spread<'a>(sorted: &[(&'a str, f64)], n: usize) -> Vec<&'a str> {
+    if sorted.len() <= n {
+        return sorted.iter().map(|t| t.0).collect();
+    }
+    (0..n)
+        .map(|i| sorted[i * (sorted.len() - 1) / (n - 1)].0)
+        .collect()
 }
 
 /// The per-minute attempts of the domains `keep` accepts, binned by `bin` minutes
@@ -128,7 +210,7 @@ impl Chart for LoadChart {
             .iter()
             .map(|s| Entry::new(s.label.clone(), s.colour, Mark::Line))
             .collect();
-        legend::draw(&side, Some("domain"), &entries)
+        legend::draw(&side, Some(self.legend), &entries)
     }
 }
 
@@ -146,5 +228,27 @@ mod tests {
         assert_eq!(labels, ["all domains", "a", "b"]);
         assert_eq!(c.series[0].points, vec![(0.0, 4.0), (2.0 / 60.0, 4.0)]);
         assert_eq!(c.series[2].points, vec![(0.0, 3.0)]);
+    }
+
+    #[test]
+    fn a_sweep_gets_one_line_per_point_summing_its_domains() {
+        let csv = "replication,point,minute,domain,attempts,accepted,throttled,queued\n\
+                   0,0,0,a,1,1,0,0\n0,0,0,b,3,1,2,0\n0,1,0,a,9,9,0,0\n0,1,1,a,2,2,0,0\n";
+        let t = Table::from_reader(csv.as_bytes()).unwrap();
+        let c = LoadChart::new("s", &t).unwrap();
+        let labels: Vec<&str> = c.series.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["point 1", "point 0"]);
+        assert_eq!(c.series[0].points, vec![(0.0, 9.0), (1.0 / 60.0, 2.0)]);
+        assert_eq!(c.series[1].points, vec![(0.0, 4.0)]);
+        assert_eq!(c.legend, "point");
+    }
+
+    #[test]
+    fn spread_keeps_the_ends_and_spaces_the_rest() {
+        let sorted: Vec<(&str, f64)> = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+            .iter()
+            .map(|n| (*n, 0.0))
+            .collect();
+        assert_eq!(spread(&sorted, 4), ["a", "d", "g", "j"]);
     }
 }

@@ -337,3 +337,36 @@ proptest::proptest! {
         proptest::prop_assert_ne!(whole.class, Hard);
     }
 }
+
+#[test]
+fn only_rate_limited_stays_out_of_the_threshold_unless_the_scenario_says_so() {
+    let table = ReasonTable::new(&[], None);
+    let counting: Vec<&str> = table
+        .reasons()
+        .iter()
+        .filter(|r| !r.counts_toward_threshold)
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(counting, ["rate_limited"]);
+    let raw = crate::rules::entries::RawEntry {
+        reason: Some("rate_limited".into()),
+        counts_toward_threshold: Some(true),
+        ..Default::default()
+    };
+    let entries = crate::rules::entries::entries(&[raw]).unwrap();
+    let table = ReasonTable::new(&entries, None);
+    let id = table.id("rate_limited").unwrap();
+    assert!(table.reason(id).counts_toward_threshold);
+}
+
+#[test]
+fn counts_toward_threshold_is_refused_on_a_code_entry() {
+    let raw = crate::rules::entries::RawEntry {
+        code: Some("4.7.0".into()),
+        class: Some("soft".into()),
+        counts_toward_threshold: Some(true),
+        ..Default::default()
+    };
+    let e = crate::rules::entries::entries(&[raw]).unwrap_err();
+    assert!(e.message().contains("errors[0].counts_toward_threshold"), "{e}");
+}

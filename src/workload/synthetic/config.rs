@@ -97,7 +97,8 @@ impl Profile {
     }
 }
 
-/// A mailbox provider and its share of the list.
+/// A mailbox provider (or, in `sms_carriers`, a mobile carrier) and its share of the
+/// list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Domain {
@@ -192,6 +193,8 @@ pub struct RawSynthetic {
     pub sms: toml::Table,
     /// Mailbox providers.
     pub domains: Vec<Domain>,
+    /// Mobile carriers of the phone numbers, with their shares.
+    pub sms_carriers: Vec<Domain>,
     /// Provider outages.
     pub outages: Vec<Outage>,
     /// Calendar deliveries.
@@ -220,6 +223,15 @@ impl Default for RawSynthetic {
                 domain("orange.fr", 0.05),
                 domain("gmx.de", 0.04),
                 domain("corp.example", 0.17),
+            ],
+            // An assumption, not a measurement: a market with three national networks
+            // of similar size, as in the United States or France, where the largest
+            // three hold most subscriptions. Name real ones in a scenario to key
+            // capacity on them.
+            sms_carriers: vec![
+                domain("carrier_a", 0.40),
+                domain("carrier_b", 0.35),
+                domain("carrier_c", 0.25),
             ],
             outages: Vec::new(),
             campaigns: vec![

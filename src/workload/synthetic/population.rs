@@ -9,9 +9,10 @@ use rayon::prelude::*;
 use super::spec::{ChannelModel, SyntheticSpec};
 use super::{Frame, code};
 use crate::kinds::PerChannel;
-use crate::random::{Purpose, stream};
+use crate::random::{IndexedDraws, Purpose, stream};
 use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::{Instant, Span};
+use crate::workload::carriers::Carriers;
 use crate::workload::names::PackedNames;
 use crate::workload::{Channel, ContactId, SendRecord, Window};
 
@@ -170,6 +171,21 @@ impl People {
     /// Number of contacts.
     pub fn len(&self) -> usize {
         self.contacts.len()
+    }
+
+    /// Each SMS contact's carrier, drawn from the spec's shares by its own indexed
+    /// draw (seed, replication, `Carrier`, contact), so that no other draw of the world
+    /// moves. Email contacts have none.
+    pub fn carriers(&self, spec: &SyntheticSpec, frame: Frame) -> Carriers {
+        let mut draws = IndexedDraws::new(frame.seed, frame.replication, Purpose::Carrier);
+        let mut carriers = Carriers::with_names(spec.carriers.clone());
+        for (id, c) in self.contacts.iter().enumerate() {
+            if c.channel == Channel::Sms {
+                let index = pick(&spec.carrier_cdf, draws.unit(id as u64, 0));
+                carriers.assign_index(id as u32, index as u16);
+            }
+        }
+        carriers
     }
 
     /// Contact names: `c<id>@<domain>` for email, a fictional `+1555…` number for SMS.

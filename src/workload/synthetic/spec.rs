@@ -3,7 +3,7 @@
 //! numbers the generator uses (normalised cumulative weights, rates per second, lognormal
 //! parameters).
 
-use super::config::{Campaign, Outage, Profile, RawSynthetic, Stream};
+use super::config::{Campaign, Domain, Outage, Profile, RawSynthetic, Stream};
 use crate::time::{Instant, Span, TimeOfDay};
 use crate::workload::{Channel, MessageType};
 
@@ -107,6 +107,10 @@ pub struct SyntheticSpec {
     pub domains: Vec<String>,
     /// Cumulative domain weights (normalised).
     pub domain_cdf: Vec<f64>,
+    /// Mobile carrier names.
+    pub carriers: Vec<String>,
+    /// Cumulative carrier weights (normalised).
+    pub carrier_cdf: Vec<f64>,
     /// Outages.
     pub outages: Vec<OutageSpec>,
     /// Calendar deliveries.
@@ -135,12 +139,15 @@ impl SyntheticSpec {
         }
         let domains: Vec<String> = raw.domains.iter().map(|d| d.name.clone()).collect();
         let domain_cdf = cumulative("workload.domains", raw.domains.iter().map(|d| d.share))?;
+        let (carriers, carrier_cdf) = carriers(&raw.sms_carriers)?;
         let email = profile("workload.email", Profile::email(), &raw.email)?;
         let sms = profile("workload.sms", Profile::sms(), &raw.sms)?;
         Ok(SyntheticSpec {
             resolved: resolved_table(&raw, &email, &sms)?,
             contacts: raw.contacts as u32,
             sms_share: raw.sms_share,
+            carriers,
+            carrier_cdf,
             email: channel_model("workload.email", &email)?,
             sms: channel_model("workload.sms", &sms)?,
             outages: raw
@@ -198,6 +205,27 @@ fn profile(key: &str, defaults: Profile, overlay: &toml::Table) -> Result<Profil
     toml::Value::Table(table)
         .try_into()
         .map_err(|e: toml::de::Error| format!("{key}: {}", e.message()))
+}
+
+/// The carriers' names (unique, not empty) and cumulative shares.
+fn carriers(list: &[Domain]) -> Result<(Vec<String>, Vec<f64>), String> {
+    let key = "workload.sms_carriers";
+    if list.is_empty() || list.len() > crate::workload::carriers::MAX_CARRIERS {
+        return Err(format!(
+            "{key} must list 1..={} carriers, got {}",
+            crate::workload::carriers::MAX_CARRIERS,
+            list.len()
+        ));
+    }
+    let names: Vec<String> = list.iter().map(|c| c.name.clone()).collect();
+    for (i, n) in names.iter().enumerate() {
+        if n.is_empty() || names[..i].contains(n) {
+            return Err(format!(
+                "{key}[{i}].name must be a new, non-empty name, got {n:?}"
+            ));
+        }
+    }
+    Ok((names, cumulative(key, list.iter().map(|c| c.share))?))
 }
 
 fn check_share(key: &str, x: f64) -> Result<(), String> {
