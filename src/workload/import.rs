@@ -16,6 +16,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 mod bounded;
 pub mod capacity_csv;
 mod csv_file;
+mod halves;
 
 use csv_file::{CsvFile, Located};
 
@@ -25,7 +26,7 @@ use crate::time::Instant;
 use crate::workload::actions::{Action, ActionKind};
 use crate::workload::names::PackedNames;
 use crate::workload::{
-    Channel, ContactId, FailureModel, MAX_MESSAGES, MessageType, Names, Send, Window, Workload,
+    Channel, ContactId, FailureModel, MessageType, Names, Send, Window, Workload,
 };
 
 /// A located problem in an input file.
@@ -96,6 +97,8 @@ pub const ACTIONS_COLUMNS: [&str; 4] = ["at", "action", "message_id", "reason"];
 pub struct Source<'r> {
     name: PathBuf,
     input: Box<dyn Read + 'r>,
+    /// The input's size when known (a file's), so it can be read in one allocation.
+    size: usize,
 }
 
 impl<'r> Source<'r> {
@@ -104,6 +107,7 @@ impl<'r> Source<'r> {
         Source {
             name: name.into(),
             input: Box::new(input),
+            size: 0,
         }
     }
 
@@ -115,7 +119,11 @@ impl<'r> Source<'r> {
             column: None,
             message: format!("cannot open: {e}"),
         })?;
-        Ok(Source::new(path, file))
+        let size = file.metadata().map_or(0, |m| m.len() as usize);
+        Ok(Source {
+            size,
+            ..Source::new(path, file)
+        })
     }
 }
 
@@ -187,20 +195,19 @@ fn read_sends(
     contacts: &mut Interner,
     deliveries: &mut Interner,
 ) -> Result<(Vec<Send>, PackedNames), ImportError> {
-    let mut rows: Vec<Send> = Vec::new();
-    let mut ids = PackedNames::default();
-    let mut lines: Vec<u64> = Vec::new();
     let path = source.name.as_path();
-    CsvFile::open(path, source.input, &SENDS_COLUMNS)?.for_each(|at, f| {
-        let id = at.non_empty(0, f[0])?;
-        if lines.len() >= MAX_MESSAGES {
-            return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
-        }
-        lines.push(at.line);
-        ids.push(id);
-        rows.push(send_row(at, f, contacts, deliveries)?);
-        Ok(())
-    })?;
+    let data = halves::read_all(path, source.input, source.size)?;
+    let (part, _) = halves::read_sends(path, &data, halves::MIN_PARALLEL_BYTES)?;
+    drop(data);
+    let halves::SendsPart {
+        contacts: read_contacts,
+        deliveries: read_deliveries,
+        rows,
+        ids,
+        lines,
+    } = part;
+    *contacts = read_contacts;
+    *deliveries = read_deliveries;
     if let Some((first, second)) = first_duplicate(ids.iter()) {
         return Err(ImportError {
             file: path.to_path_buf(),
@@ -213,7 +220,7 @@ fn read_sends(
             ),
         });
     }
-    Ok(sorted_by_creation(rows, &ids))
+    Ok(sorted_by_creation(rows, ids))
 }
 
 /// One row of `sends.csv`, past its message id.
@@ -244,7 +251,11 @@ fn send_row(
 }
 
 /// Sends in creation order (ties keep file order), with their ids in the same order.
-fn sorted_by_creation(rows: Vec<Send>, ids: &PackedNames) -> (Vec<Send>, PackedNames) {
+fn sorted_by_creation(rows: Vec<Send>, ids: PackedNames) -> (Vec<Send>, PackedNames) {
+    // Exported traces are already in order: one pass to see it saves sorting and copying.
+    if rows.is_sorted_by_key(|s| s.created) {
+        return (rows, ids);
+    }
     let mut order: Vec<u32> = (0..rows.len() as u32).collect();
     order.sort_by_key(|&i| rows[i as usize].created);
     let mut sorted_ids = PackedNames::default();

@@ -83,9 +83,29 @@ impl<'p, 'r> CsvFile<'p, 'r> {
 
     /// Calls `each` with every record's line number and required fields, in file order.
     pub(super) fn for_each(
-        mut self,
-        mut each: impl FnMut(&Located, &[&str]) -> Result<(), ImportError>,
+        self,
+        each: impl FnMut(&Located, &[&str]) -> Result<(), ImportError>,
     ) -> Result<(), ImportError> {
+        self.for_each_until(None, each).map(|_| ())
+    }
+
+    /// The header's number of fields and the position of each named column in a record.
+    pub(super) fn layout(&mut self) -> (usize, Vec<Option<usize>>) {
+        let width = self.reader.headers().map_or(0, |h| h.len());
+        (width, self.columns.clone())
+    }
+
+    /// Like [`CsvFile::for_each`], but when `stop` is a byte offset, stops before the
+    /// first record that starts at or after it and returns true if that record starts
+    /// exactly there (so `stop` is a record boundary and another reader can take the
+    /// rest). When no record starts exactly at `stop` (a quoted field spans it), reads on
+    /// to the end and returns false.
+    pub(super) fn for_each_until(
+        mut self,
+        stop: Option<u64>,
+        mut each: impl FnMut(&Located, &[&str]) -> Result<(), ImportError>,
+    ) -> Result<bool, ImportError> {
+        let mut stop = stop;
         let mut record = csv::StringRecord::new();
         loop {
             let more = self
@@ -98,29 +118,45 @@ impl<'p, 'r> CsvFile<'p, 'r> {
                     message: csv_message(&e),
                 })?;
             if !more {
-                return Ok(());
+                return Ok(false);
+            }
+            let start = record.position().map_or(0, |p| p.byte());
+            match stop.map(|at| start.cmp(&at)) {
+                Some(std::cmp::Ordering::Equal) => return Ok(true),
+                Some(std::cmp::Ordering::Greater) => stop = None,
+                _ => {}
             }
             let line = record.position().map_or(0, |p| p.line());
-            if let Some(i) = record.iter().position(|f| f.len() > MAX_FIELD) {
-                return Err(ImportError {
-                    file: self.path.to_path_buf(),
-                    line,
-                    column: None,
-                    message: format!("field {} is longer than {MAX_FIELD} bytes", i + 1),
-                });
-            }
-            let mut fields = [""; 8];
-            for (slot, &i) in fields.iter_mut().zip(&self.columns) {
-                *slot = i.and_then(|i| record.get(i)).unwrap_or("").trim();
-            }
             let at = Located {
                 path: self.path,
                 line,
                 names: self.names,
             };
-            each(&at, &fields[..self.columns.len()])?;
+            visit(&at, &record, &self.columns, &mut each)?;
         }
     }
+}
+
+/// Checks one record's field lengths and hands its named fields to `each`.
+pub(super) fn visit(
+    at: &Located<'_>,
+    record: &csv::StringRecord,
+    columns: &[Option<usize>],
+    each: &mut impl FnMut(&Located, &[&str]) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    if let Some(i) = record.iter().position(|f| f.len() > MAX_FIELD) {
+        return Err(ImportError {
+            file: at.path.to_path_buf(),
+            line: at.line,
+            column: None,
+            message: format!("field {} is longer than {MAX_FIELD} bytes", i + 1),
+        });
+    }
+    let mut fields = [""; 8];
+    for (slot, &i) in fields.iter_mut().zip(columns) {
+        *slot = i.and_then(|i| record.get(i)).unwrap_or("").trim();
+    }
+    each(at, &fields[..columns.len()])
 }
 
 /// The longest field accepted, in bytes: ids, codes and times are short, and a longer
@@ -140,10 +176,10 @@ fn duplicated(header: &csv::StringRecord) -> Option<&str> {
 
 /// A line of a file, to build errors that point at it.
 pub(super) struct Located<'a> {
-    path: &'a Path,
+    pub(super) path: &'a Path,
     /// 1-based line of the record.
     pub(super) line: u64,
-    names: &'static [&'static str],
+    pub(super) names: &'static [&'static str],
 }
 
 impl Located<'_> {
@@ -173,7 +209,7 @@ impl Located<'_> {
     }
 }
 
-fn csv_message(e: &csv::Error) -> String {
+pub(super) fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
