@@ -4,8 +4,8 @@
 //!
 //! The key is every word the classifier reads, each preceded by its length, so two
 //! different sets of words can never make the same key. The table is emptied when it
-//! reaches [`CAPACITY`] keys: texts that embed a recipient or a queue id never repeat,
-//! and keeping them would make memory grow with the log.
+//! reaches its capacity (65,536 keys): texts that embed a recipient or a queue id never
+//! repeat, and keeping them would make memory grow with the log.
 
 use rustc_hash::FxHashMap;
 
