@@ -25,6 +25,7 @@ pub mod attempts;
 pub mod calibrate;
 pub mod classify;
 pub mod collect;
+pub mod hash_index;
 pub mod infer;
 pub mod json;
 pub mod mailgun;
@@ -34,6 +35,7 @@ pub mod report;
 pub mod sendgrid;
 pub mod ses;
 pub mod twilio;
+pub mod verdicts;
 pub mod write;
 
 use std::fmt;

@@ -73,12 +73,22 @@ pub(super) fn import(args: ImportArgs) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("could not create '{}'", args.out.display()))?;
-    let windows = infer::infer(&collected, tail);
-    let mut written = vec![
-        write::sends(&args.out, &collected, options.message_type)?,
-        write::failures(&args.out, &windows)?,
-        write::observations(&args.out, &collected, &report.files)?,
-    ];
+    // The three files do not depend on each other: written side by side, each one's
+    // formatting and its final sync to disk overlap the others'.
+    let (sends, (observations, (windows, failures))) = rayon::join(
+        || write::sends(&args.out, &collected, options.message_type),
+        || {
+            rayon::join(
+                || write::observations(&args.out, &collected, &report.files),
+                || {
+                    let windows = infer::infer(&collected, tail);
+                    let written = write::failures(&args.out, &windows);
+                    (windows, written)
+                },
+            )
+        },
+    );
+    let mut written = vec![sends?, failures?, observations?];
     if collected.operator_retries.is_empty() {
         // A folder reused from an earlier import must not replay that import's actions.
         remove_stale(&args.out.join("actions.csv"))?;

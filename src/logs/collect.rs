@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use super::classify::{Classifier, FailureWords};
+use super::hash_index::HashIndex;
 use super::report::Skip;
+use super::verdicts::{Verdict, Verdicts};
 use crate::rules::errors::ErrorClass;
 use crate::time::Instant;
 use crate::workload::Channel;
@@ -97,7 +97,7 @@ pub struct Event<'a> {
 pub struct Collector {
     /// Messages in order of first sight.
     pub messages: Vec<SeenMessage>,
-    ids: FxHashMap<String, u32>,
+    ids: HashIndex,
     /// Each message's latest observation, to spot repeated lines.
     latest: Vec<u32>,
     /// Observed attempts in reading order.
@@ -109,7 +109,8 @@ pub struct Collector {
     classifier: Classifier,
     position: (u32, u64),
     texts: Vec<String>,
-    text_ids: FxHashMap<String, u32>,
+    text_ids: HashIndex,
+    verdicts: Verdicts,
 }
 
 impl Collector {
@@ -127,12 +128,13 @@ impl Collector {
     }
 
     fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&id) = self.text_ids.get(text) {
+        let texts = &self.texts;
+        if let Some(id) = self.text_ids.find(text, |i| texts[i as usize].as_str()) {
             return id;
         }
         let id = self.texts.len() as u32;
         self.texts.push(text.to_string());
-        self.text_ids.insert(text.to_string(), id);
+        self.text_ids.insert(text, id);
         id
     }
 
@@ -148,7 +150,7 @@ impl Collector {
 
     /// Records that `message` to `contact` existed at `at`; returns its index.
     pub fn message(&mut self, message: &str, contact: &str, at: Instant) -> u32 {
-        if let Some(&i) = self.ids.get(message) {
+        if let Some(i) = self.find(message) {
             let m = &mut self.messages[i as usize];
             m.created = m.created.min(at);
             return i;
@@ -163,8 +165,14 @@ impl Collector {
             channel: super::channel_of(contact),
             first_seen: self.position,
         });
-        self.ids.insert(message.to_string(), i);
+        self.ids.insert(message, i);
         i
+    }
+
+    /// The index of the message named `name`, if it was seen.
+    fn find(&self, name: &str) -> Option<u32> {
+        let messages = &self.messages;
+        self.ids.find(name, |i| messages[i as usize].name.as_str())
     }
 
     /// Names the delivery of message `i` (from [`Collector::message`]).
@@ -177,7 +185,7 @@ impl Collector {
     /// Records one attempt, classifying a failure; a failure that cannot be classified,
     /// or a message id reused for another recipient, is a skip.
     pub fn attempt(&mut self, e: Event<'_>) -> Result<(), Skip> {
-        if let Some(&i) = self.ids.get(e.message)
+        if let Some(i) = self.find(e.message)
             && self.messages[i as usize].contact != e.contact
         {
             return Err(Skip::new(
@@ -188,14 +196,10 @@ impl Collector {
         let (error, reason) = match e.outcome {
             Outcome::Delivered => (None, self.intern("")),
             Outcome::Failed => {
-                let c = self
-                    .classifier
-                    .classify(&e.words)
+                let v = self
+                    .verdict(&e.words)
                     .map_err(|why| Skip::new("unclassified_failure", why))?;
-                (
-                    Some((self.intern(&c.error_code), c.class)),
-                    self.intern(&c.reason),
-                )
+                (Some((v.code, v.class)), v.reason)
             }
         };
         let message = self.message(e.message, e.contact, e.at);
@@ -226,6 +230,20 @@ impl Collector {
             source: self.position,
         });
         Ok(())
+    }
+
+    /// The classification of `words`, made once per distinct set of words.
+    fn verdict(&mut self, words: &FailureWords<'_>) -> Result<Verdict, String> {
+        if let Some(known) = self.verdicts.get(words) {
+            return known;
+        }
+        let outcome = self.classifier.classify(words).map(|c| Verdict {
+            code: self.intern(&c.error_code),
+            class: c.class,
+            reason: self.intern(&c.reason),
+        });
+        self.verdicts.put(outcome.clone());
+        outcome
     }
 
     /// True when `e` says again what the message's latest observation said.

@@ -18,6 +18,8 @@
 //! first queue id. Stamps are either RFC 3339 or classic `Mon DD HH:MM:SS`, read in the
 //! given year and zone (a December-to-January step moves to the next year).
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::classify::FailureWords;
@@ -31,8 +33,11 @@ pub struct PostfixReader {
     year: i32,
     last_month: u32,
     zone: Zone,
-    /// Queue id to the first queue id of its message chain, and that chain's start.
-    chains: FxHashMap<String, (String, Instant)>,
+    /// Queue id to the first queue id of its message chain, and that chain's start. The
+    /// first id is shared by every queue id of its chain rather than copied for each line.
+    chains: FxHashMap<Box<str>, (Arc<str>, Instant)>,
+    /// The message id being built, reused from line to line.
+    message: String,
     /// Queue ids of bounce notices.
     notices: FxHashSet<String>,
 }
@@ -53,6 +58,7 @@ impl PostfixReader {
             last_month: 0,
             zone: options.zone,
             chains: FxHashMap::default(),
+            message: String::new(),
             notices: FxHashSet::default(),
         }
     }
@@ -118,11 +124,13 @@ impl PostfixReader {
     }
 
     /// The first queue id and start of the chain `id` belongs to, starting one if new.
-    fn chain(&mut self, id: &str, at: Instant) -> (String, Instant) {
-        self.chains
-            .entry(id.to_string())
-            .or_insert_with(|| (id.to_string(), at))
-            .clone()
+    fn chain(&mut self, id: &str, at: Instant) -> (Arc<str>, Instant) {
+        if let Some((first, start)) = self.chains.get(id) {
+            return (Arc::clone(first), *start);
+        }
+        let first: Arc<str> = id.into();
+        self.chains.insert(id.into(), (Arc::clone(&first), at));
+        (first, at)
     }
 
     fn delivery(&mut self, l: &Line<'_>, out: &mut Collector) -> Result<(), Skip> {
@@ -140,7 +148,7 @@ impl PostfixReader {
         if is_local_hop(l.service, relay) {
             out.note("local hops folded");
             if let Some(next) = queued_as(text) {
-                self.chains.insert(next.to_string(), (first, start));
+                self.chains.insert(next.into(), (first, start));
             }
             return Ok(());
         }
@@ -150,9 +158,13 @@ impl PostfixReader {
             "expired" => return Err(Skip::new("ignored_expiry", "expiry is not an attempt")),
             other => return Err(Skip::new("unknown_status", format!("status={other}"))),
         };
-        let message = format!("{first}:{to}");
+        let mut message = std::mem::take(&mut self.message);
+        message.clear();
+        message.push_str(&first);
+        message.push(':');
+        message.push_str(to);
         out.message(&message, to, start);
-        out.attempt(Event {
+        let attempt = out.attempt(Event {
             message: &message,
             contact: to,
             at: l.at,
@@ -163,7 +175,9 @@ impl PostfixReader {
                 diagnostic: text,
                 ..FailureWords::default()
             },
-        })
+        });
+        self.message = message;
+        attempt
     }
 
     fn bookkeeping(&mut self, l: &Line<'_>, out: &mut Collector) -> Result<(), Skip> {
@@ -186,8 +200,8 @@ impl PostfixReader {
             return Ok(());
         }
         if !self.chains.contains_key(l.queue_id) {
-            let id = l.queue_id.to_string();
-            self.chains.insert(id.clone(), (id, l.at));
+            self.chains
+                .insert(l.queue_id.into(), (l.queue_id.into(), l.at));
         }
         Err(Skip::new("not_an_attempt", ""))
     }

@@ -8,6 +8,8 @@
 //! `Reject` are not attempts to the mailbox and are counted as such. The message id is
 //! `mail.messageId:recipient`.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 use super::classify::{FailureWords, ses_bounce_status};
@@ -18,118 +20,133 @@ use crate::time::Instant;
 #[derive(Debug, Default)]
 pub struct SesReader;
 
+// Every text borrows from the record when it has no escapes: an owned string per field
+// was most of the import's allocations. Fields the import does not use are not declared,
+// so serde skips them without building them.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Record {
-    #[serde(default)]
-    event_type: String,
-    #[serde(default)]
-    notification_type: String,
+struct Record<'a> {
+    #[serde(borrow, default)]
+    event_type: Cow<'a, str>,
+    #[serde(borrow, default)]
+    notification_type: Cow<'a, str>,
     /// The SNS envelope's payload.
-    #[serde(default, rename = "Message")]
-    envelope_message: Option<String>,
-    #[serde(default)]
-    mail: Option<Mail>,
-    #[serde(default)]
-    delivery: Option<Delivery>,
-    #[serde(default)]
-    bounce: Option<Bounce>,
-    #[serde(default)]
-    delivery_delay: Option<Delay>,
+    #[serde(borrow, default, rename = "Message")]
+    envelope_message: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    mail: Option<Mail<'a>>,
+    #[serde(borrow, default)]
+    delivery: Option<Delivery<'a>>,
+    #[serde(borrow, default)]
+    bounce: Option<Bounce<'a>>,
+    #[serde(borrow, default)]
+    delivery_delay: Option<Delay<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Mail {
-    timestamp: String,
-    message_id: String,
-    #[serde(default)]
-    destination: Vec<String>,
+struct Mail<'a> {
+    #[serde(borrow)]
+    timestamp: Cow<'a, str>,
+    #[serde(borrow)]
+    message_id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    destination: Vec<Cow<'a, str>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Delivery {
-    timestamp: String,
-    #[serde(default)]
-    recipients: Vec<String>,
-    #[serde(default)]
-    smtp_response: String,
+struct Delivery<'a> {
+    #[serde(borrow)]
+    timestamp: Cow<'a, str>,
+    #[serde(borrow, default)]
+    recipients: Vec<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    smtp_response: Cow<'a, str>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Bounce {
-    #[serde(default)]
-    bounce_type: String,
-    #[serde(default)]
-    bounce_sub_type: String,
-    timestamp: String,
-    #[serde(default)]
-    bounced_recipients: Vec<Recipient>,
+struct Bounce<'a> {
+    #[serde(borrow, default)]
+    bounce_type: Cow<'a, str>,
+    #[serde(borrow, default)]
+    bounce_sub_type: Cow<'a, str>,
+    #[serde(borrow)]
+    timestamp: Cow<'a, str>,
+    #[serde(borrow, default)]
+    bounced_recipients: Vec<Recipient<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Delay {
-    timestamp: String,
-    #[serde(default)]
-    delay_type: String,
-    #[serde(default)]
-    delayed_recipients: Vec<Recipient>,
+struct Delay<'a> {
+    #[serde(borrow)]
+    timestamp: Cow<'a, str>,
+    #[serde(borrow, default)]
+    delay_type: Cow<'a, str>,
+    #[serde(borrow, default)]
+    delayed_recipients: Vec<Recipient<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Recipient {
-    email_address: String,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    diagnostic_code: Option<String>,
+struct Recipient<'a> {
+    #[serde(borrow)]
+    email_address: Cow<'a, str>,
+    #[serde(borrow, default)]
+    status: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    diagnostic_code: Option<Cow<'a, str>>,
 }
 
 impl LogReader for SesReader {
     fn read(&mut self, _line: u64, text: &str, out: &mut Collector) -> Result<(), Skip> {
-        let mut record: Record =
+        let record: Record =
             serde_json::from_str(text).map_err(|e| Skip::new("bad_json", e.to_string()))?;
-        if let Some(inner) = record.envelope_message.take() {
-            record = serde_json::from_str(&inner)
-                .map_err(|e| Skip::new("bad_json", format!("in the SNS Message: {e}")))?;
-        }
-        let kind = if record.event_type.is_empty() {
-            record.notification_type.as_str()
-        } else {
-            record.event_type.as_str()
-        };
-        let mail = record
-            .mail
-            .as_ref()
-            .ok_or_else(|| Skip::new("missing_field", "no mail object"))?;
-        let sent = time(&mail.timestamp)?;
-        match kind {
-            "Send" => {
-                for to in &mail.destination {
-                    out.message(&id(mail, to), to, sent);
-                }
-                Ok(())
+        match &record.envelope_message {
+            Some(payload) => {
+                let inner: Record = serde_json::from_str(payload)
+                    .map_err(|e| Skip::new("bad_json", format!("in the SNS Message: {e}")))?;
+                event(&inner, out)
             }
-            "Delivery" => delivered(&record, mail, sent, out),
-            "Bounce" => bounced(&record, mail, sent, out),
-            "DeliveryDelay" => delayed(&record, mail, sent, out),
-            "Complaint" | "Reject" => {
-                Err(Skip::new("ignored_complaint_or_reject", kind.to_string()))
-            }
-            "" => Err(Skip::new(
-                "missing_field",
-                "no eventType or notificationType",
-            )),
-            other => Err(Skip::new("not_an_attempt", other.to_string())),
+            None => event(&record, out),
         }
     }
 }
 
-fn id(mail: &Mail, to: &str) -> String {
+/// One event record, out of its SNS envelope if it had one.
+fn event(record: &Record<'_>, out: &mut Collector) -> Result<(), Skip> {
+    let kind: &str = if record.event_type.is_empty() {
+        &record.notification_type
+    } else {
+        &record.event_type
+    };
+    let mail = record
+        .mail
+        .as_ref()
+        .ok_or_else(|| Skip::new("missing_field", "no mail object"))?;
+    let sent = time(&mail.timestamp)?;
+    match kind {
+        "Send" => {
+            for to in &mail.destination {
+                out.message(&id(mail, to), to, sent);
+            }
+            Ok(())
+        }
+        "Delivery" => delivered(record, mail, sent, out),
+        "Bounce" => bounced(record, mail, sent, out),
+        "DeliveryDelay" => delayed(record, mail, sent, out),
+        "Complaint" | "Reject" => Err(Skip::new("ignored_complaint_or_reject", kind.to_string())),
+        "" => Err(Skip::new(
+            "missing_field",
+            "no eventType or notificationType",
+        )),
+        other => Err(Skip::new("not_an_attempt", other.to_string())),
+    }
+}
+
+fn id(mail: &Mail<'_>, to: &str) -> String {
     format!("{}:{to}", mail.message_id)
 }
 
@@ -137,7 +154,12 @@ fn time(text: &str) -> Result<Instant, Skip> {
     Instant::parse_rfc3339(text).map_err(|_| Skip::new("bad_time", format!("{text:?}")))
 }
 
-fn delivered(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Result<(), Skip> {
+fn delivered(
+    r: &Record<'_>,
+    mail: &Mail<'_>,
+    sent: Instant,
+    out: &mut Collector,
+) -> Result<(), Skip> {
     let d = r
         .delivery
         .as_ref()
@@ -161,7 +183,12 @@ fn delivered(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Res
     Ok(())
 }
 
-fn bounced(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Result<(), Skip> {
+fn bounced(
+    r: &Record<'_>,
+    mail: &Mail<'_>,
+    sent: Instant,
+    out: &mut Collector,
+) -> Result<(), Skip> {
     let b = r
         .bounce
         .as_ref()
@@ -171,7 +198,12 @@ fn bounced(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Resul
     failures(&b.bounced_recipients, mail, sent, at, type_status, out)
 }
 
-fn delayed(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Result<(), Skip> {
+fn delayed(
+    r: &Record<'_>,
+    mail: &Mail<'_>,
+    sent: Instant,
+    out: &mut Collector,
+) -> Result<(), Skip> {
     let d = r
         .delivery_delay
         .as_ref()
@@ -186,15 +218,15 @@ fn delayed(r: &Record, mail: &Mail, sent: Instant, out: &mut Collector) -> Resul
 }
 
 fn failures(
-    recipients: &[Recipient],
-    mail: &Mail,
+    recipients: &[Recipient<'_>],
+    mail: &Mail<'_>,
     sent: Instant,
     at: Instant,
     type_status: &str,
     out: &mut Collector,
 ) -> Result<(), Skip> {
     for rcpt in recipients {
-        let to = rcpt.email_address.as_str();
+        let to: &str = &rcpt.email_address;
         let message = id(mail, to);
         out.message(&message, to, sent);
         out.attempt(Event {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::collect::Collector;
 use super::infer::InferredWindow;
+use crate::report::fields::{Digits, Stamp};
 use crate::report::{atomic, neutralise};
 use crate::workload::MessageType;
 use crate::workload::import::{FAILURES_COLUMNS, SENDS_COLUMNS};
@@ -36,12 +37,14 @@ pub fn sends(dir: &Path, c: &Collector, kind: MessageType) -> anyhow::Result<Pat
     order.sort_by_key(|&i| (c.messages[i].created, c.messages[i].first_seen));
     atomic::write_csv(&dir.join("sends.csv"), |w| {
         w.write_record(SENDS_COLUMNS)?;
+        // Times are formatted into a reused buffer: a million rows, no allocation each.
+        let mut stamp = Stamp::default();
         for i in order {
             let m = &c.messages[i];
             w.write_record([
                 &*neutralise(&m.name),
                 &*neutralise(&m.contact),
-                &m.created.to_string(),
+                stamp.write(m.created),
                 &*neutralise(m.delivery.as_deref().unwrap_or(&m.name)),
                 m.channel.name(),
                 kind.name(),
@@ -55,12 +58,13 @@ pub fn sends(dir: &Path, c: &Collector, kind: MessageType) -> anyhow::Result<Pat
 pub fn failures(dir: &Path, windows: &[InferredWindow]) -> anyhow::Result<PathBuf> {
     atomic::write_csv(&dir.join("failures.csv"), |w| {
         w.write_record(FAILURES_COLUMNS)?;
+        let (mut start, mut end) = (Stamp::default(), Stamp::default());
         for win in windows {
             w.write_record([
                 &*neutralise(&win.contact),
                 &*neutralise(&win.code),
-                &win.start.to_string(),
-                &win.end.map_or(String::new(), |e| e.to_string()),
+                start.write(win.start),
+                win.end.map_or("", |e| end.write(e)),
             ])?;
         }
         Ok(())
@@ -71,20 +75,27 @@ pub fn failures(dir: &Path, windows: &[InferredWindow]) -> anyhow::Result<PathBu
 pub fn observations(dir: &Path, c: &Collector, files: &[PathBuf]) -> anyhow::Result<PathBuf> {
     atomic::write_csv(&dir.join("observations.csv"), |w| {
         w.write_record(OBSERVATIONS_COLUMNS)?;
+        // File names are worked out once, times and numbers written into reused buffers.
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| {
+                f.file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+            })
+            .collect();
+        let (mut stamp, mut attempt, mut line) =
+            (Stamp::default(), Digits::default(), Digits::default());
         for o in c.sorted_observations() {
             let m = &c.messages[o.message as usize];
             let (code, class) = o
                 .error
                 .map_or(("", ""), |(code, class)| (c.text(code), class.name()));
-            let file = files
-                .get(o.source.0 as usize)
-                .and_then(|f| f.file_name())
-                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            let file = names.get(o.source.0 as usize).map_or("", String::as_str);
             w.write_record([
                 &*neutralise(&m.name),
                 &*neutralise(&m.contact),
-                &o.at.to_string(),
-                &o.attempt.map_or(String::new(), |a| a.to_string()),
+                stamp.write(o.at),
+                o.attempt.map_or("", |a| attempt.write(u64::from(a))),
                 o.outcome.name(),
                 &*neutralise(c.text(o.status)),
                 &*neutralise(c.text(o.reply_code)),
@@ -92,8 +103,8 @@ pub fn observations(dir: &Path, c: &Collector, files: &[PathBuf]) -> anyhow::Res
                 &*neutralise(code),
                 class,
                 &*neutralise(c.text(o.reason)),
-                &*neutralise(&file),
-                &o.source.1.to_string(),
+                &*neutralise(file),
+                line.write(o.source.1),
             ])?;
         }
         Ok(())

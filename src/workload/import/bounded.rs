@@ -29,25 +29,29 @@ impl<R: Read> Bounded<R> {
 impl<R: Read> Read for Bounded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            match b {
-                b'\n' => {
+        // Jump from line end to line end (or NUL) rather than looking at every byte.
+        let mut rest = &buf[..n];
+        loop {
+            let stop = memchr::memchr2(b'\n', 0, rest);
+            self.line_len += stop.unwrap_or(rest.len());
+            if self.line_len > MAX_LINE {
+                return Err(invalid(format!(
+                    "line {}: longer than {MAX_LINE} bytes",
+                    self.line
+                )));
+            }
+            match stop {
+                None => return Ok(n),
+                Some(at) if rest[at] == 0 => {
+                    return Err(invalid(format!("line {}: contains a NUL byte", self.line)));
+                }
+                Some(at) => {
                     self.line += 1;
                     self.line_len = 0;
-                }
-                0 => return Err(invalid(format!("line {}: contains a NUL byte", self.line))),
-                _ => {
-                    self.line_len += 1;
-                    if self.line_len > MAX_LINE {
-                        return Err(invalid(format!(
-                            "line {}: longer than {MAX_LINE} bytes",
-                            self.line
-                        )));
-                    }
+                    rest = &rest[at + 1..];
                 }
             }
         }
-        Ok(n)
     }
 }
 
