@@ -21,6 +21,7 @@ mod error;
 pub mod grid;
 pub mod lhs;
 pub mod recommend;
+pub mod record;
 pub mod shard;
 pub mod stats;
 pub mod store;
