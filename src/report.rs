@@ -22,6 +22,7 @@ pub mod recommendation;
 pub mod records;
 pub mod rows;
 pub mod show;
+pub mod store;
 pub mod summary;
 pub mod table;
 

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::metrics::RunMetrics;
+use crate::report::store::Manifest;
 use crate::report::{atomic, neutralise, real};
 use crate::sweep::aggregate::PointStats;
-use crate::sweep::store::Manifest;
 
 /// The header of `aggregate.csv`.
 pub fn header(keys: &[String]) -> Vec<String> {

@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::report::store::Manifest;
 use crate::report::{atomic, neutralise, real};
 use crate::sweep::aggregate::PointStats;
 use crate::sweep::recommend::{Choice, Objective, extra_metrics, front, mean, metric, statuses};
-use crate::sweep::store::Manifest;
 
 /// The header of `recommendation.csv`: the point, its swept values, the fixed metric
 /// columns and status, then (appended later, so older readers keep working) the
