@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use super::{Manifest, PointRecord, TTD_QUANTILES, missing, read_point};
-use crate::report::summary::{format_value, header_for};
+use crate::report::atomic;
+use crate::report::summary::{header_for, row_fields};
 use crate::report::{aggregate, recommendation};
-use crate::report::{atomic, neutralise};
 use crate::sweep::aggregate::compute as point_stats;
 use crate::sweep::recommend::{self, Objective, explain};
 
@@ -81,17 +81,13 @@ fn write_summary(
     atomic::write_csv(path, |w| {
         w.write_record(header_for(&manifest.keys, has_load(records)))?;
         for record in records {
-            for (r, run) in record.values.iter().enumerate() {
-                let mut row = vec![
-                    record.index.to_string(),
-                    r.to_string(),
-                    manifest.seed.to_string(),
-                ];
-                row.extend(run.iter().map(|v| format_value(*v)));
-                row.extend(
-                    manifest.points[record.index]
-                        .iter()
-                        .map(|v| neutralise(v).into_owned()),
+            for (r, run) in (0u32..).zip(&record.values) {
+                let row = row_fields(
+                    record.index,
+                    r,
+                    manifest.seed,
+                    run,
+                    &manifest.points[record.index],
                 );
                 w.write_record(&row)?;
             }
