@@ -89,6 +89,7 @@
 #![deny(missing_docs)]
 
 pub mod engine;
+pub mod error;
 pub mod kinds;
 pub mod logs;
 pub mod metrics;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// The crate's top-level modules, lowest layer first. Modules of one layer do not use
 /// each other.
 const LAYERS: &[&[&str]] = &[
-    &["time", "random", "kinds", "prefetch"],
+    &["time", "random", "kinds", "prefetch", "error"],
     &["engine"],
     &["rules"],
     &["workload"],
