@@ -65,13 +65,15 @@
 //! - [`sim`]: one run, the rules applied in engine order.
 //! - [`study`]: a scenario's worlds and replications.
 //! - [`metrics`]: counters, quantiles and records of one run.
-//! - [`report`]: CSV files (written atomically), charts and `report.html`.
+//! - [`report`]: every output file, written atomically: CSV files (a sweep's store and
+//!   final files among them), charts and `report.html`.
 //! - [`sweep`]: parameter grids and Latin hypercubes × replications, in parallel, with
-//!   replication statistics and a recommendation.
+//!   replication statistics and a recommendation; it computes, and `report` writes.
 //! - [`verify`]: comparing fresh results with a baseline folder.
 //! - [`trace_builder`]: hand-written traces for tests.
 //! - [`time`] and [`random`]: simulated time and seeded random streams.
 //! - [`kinds`]: a message's channel and type, shared by the rules and the workload.
+//! - [`error`]: [`error::MessageError`], the error of a setting that cannot be used.
 //!
 //! The command line (`cli`, and `app` with one module per command) belongs to the
 //! `retrysim` binary, not to this library.
@@ -89,6 +91,7 @@
 #![deny(missing_docs)]
 
 pub mod engine;
+pub mod error;
 pub mod kinds;
 pub mod logs;
 pub mod metrics;

@@ -6,6 +6,7 @@
 //! `report.html` through [`html::write_report`]; both read only files, so they serve
 //! `retrysim plot DIR` as well as the end of a sweep.
 
+pub mod aggregate;
 mod answer;
 pub mod atomic;
 mod chart_names;
@@ -17,9 +18,11 @@ pub mod fields;
 pub mod folder;
 pub mod html;
 pub mod load;
+pub mod recommendation;
 pub mod records;
-pub mod show;
 pub mod rows;
+pub mod show;
+pub mod store;
 pub mod summary;
 pub mod sweep_load;
 pub mod table;

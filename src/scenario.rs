@@ -6,6 +6,7 @@
 //! invalid value. The raw document is kept, so that a sweep can derive each of its points
 //! from it with the same validation.
 
+mod backoff;
 mod domains;
 pub mod limits;
 mod name;

@@ -10,9 +10,10 @@
 //! - [`run_points`] runs (point, replication) pairs on the rayon pool. Replication `r` uses
 //!   the same random streams at every point (common random numbers), so differences
 //!   between points are the policy's.
-//! - [`store`] writes each finished point to its own small file under `DIR/points/`, skips
-//!   finished points on `--resume`, joins shards, and assembles the final files from the
-//!   point files alone, so a resumed, sharded or uninterrupted sweep writes the same bytes.
+//! - `report::store` (above this module) writes each finished point to its own small file
+//!   under `DIR/points/`, skips finished points on `--resume`, joins shards, and assembles
+//!   the final files from the point files alone, so a resumed, sharded or uninterrupted
+//!   sweep writes the same bytes; this module only computes.
 //! - [`stats`], [`aggregate`] and [`recommend`] reduce the point files serially, in point
 //!   and replication order, so no float sum depends on thread timing.
 
@@ -21,9 +22,9 @@ mod error;
 pub mod grid;
 pub mod lhs;
 pub mod recommend;
+pub mod record;
 pub mod shard;
 pub mod stats;
-pub mod store;
 
 pub use error::SweepError;
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use crate::cli::MergeArgs;
 use crate::report::folder;
-use crate::sweep::store;
+use crate::report::store;
 
 pub(super) fn merge(args: MergeArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use super::{begin_results, load_scenario, output_dir, with_threads, write_resolved};
 use crate::cli::RunArgs;
 use crate::report::folder;
+use crate::report::store::fingerprint;
 use crate::scenario::Scenario;
 use crate::study::{self, memory, stream};
-use crate::sweep::store::fingerprint;
 
 mod sink;
 mod table;

@@ -10,11 +10,11 @@ use super::progress;
 use super::{begin_results, load_scenario, output_dir, with_threads, write_resolved};
 use crate::cli::SweepArgs;
 use crate::report::folder;
+use crate::report::store::{self, Manifest, PointRecord};
 use crate::scenario::Scenario;
 use crate::study::memory;
 use crate::sweep::recommend::Objective;
 use crate::sweep::shard::Shard;
-use crate::sweep::store::{self, Manifest, PointRecord};
 use crate::sweep::{self, Plan};
 
 pub(super) fn sweep(args: SweepArgs) -> anyhow::Result<()> {

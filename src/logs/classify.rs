@@ -10,6 +10,7 @@
 //! so that `failures.csv` replays to the same class and wait without the text. Readers and the
 //! inference never classify on their own.
 
+use crate::error::MessageError;
 use crate::rules::errors::{ErrorClass, ErrorTable};
 
 /// What a log says about one failure.
@@ -58,19 +59,19 @@ impl Classifier {
     }
 
     /// The code and class of a failure, or why none could be found.
-    pub fn classify(&mut self, words: &FailureWords<'_>) -> Result<Classified, String> {
+    pub fn classify(&mut self, words: &FailureWords<'_>) -> Result<Classified, MessageError> {
         let code = choose_code(words).ok_or_else(|| {
-            format!(
+            MessageError::from(format!(
                 "no status code, reply code or provider code in {:?}",
                 words.diagnostic
-            )
+            ))
         })?;
         let reasons = self.table.reasons();
         let reply = reply_number(words.reply_code)
             .or_else(|| reply_number(leading_reply_code(words.diagnostic)));
         let full = reasons
             .classify(Some(&code), reply, words.diagnostic)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| MessageError::from(e.to_string()))?;
         let reason = reasons.reason(full.reason).name.clone();
         let alone = reasons.classify(Some(&code), None, "").ok();
         let error_code = match alone {

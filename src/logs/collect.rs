@@ -7,6 +7,7 @@ use super::classify::{Classifier, FailureWords};
 use super::hash_index::HashIndex;
 use super::report::Skip;
 use super::verdicts::{Verdict, Verdicts};
+use crate::error::MessageError;
 use crate::rules::errors::ErrorClass;
 use crate::time::Instant;
 use crate::workload::Channel;
@@ -233,7 +234,7 @@ impl Collector {
     }
 
     /// The classification of `words`, made once per distinct set of words.
-    fn verdict(&mut self, words: &FailureWords<'_>) -> Result<Verdict, String> {
+    fn verdict(&mut self, words: &FailureWords<'_>) -> Result<Verdict, MessageError> {
         if let Some(known) = self.verdicts.get(words) {
             return known;
         }

@@ -18,6 +18,7 @@
 //! Two observations of one contact at the same second that disagree cannot both be
 //! honoured; the later line wins and the replay check counts the other as a mismatch.
 
+use crate::error::MessageError;
 use crate::rules::errors::ErrorClass;
 use crate::time::{Instant, Span};
 
@@ -34,13 +35,13 @@ pub enum Tail {
 
 impl Tail {
     /// Parses `forever` or a duration such as `0s` or `6h`.
-    pub fn parse(text: &str) -> Result<Tail, String> {
+    pub fn parse(text: &str) -> Result<Tail, MessageError> {
         if text == "forever" {
             return Ok(Tail::Forever);
         }
         Span::parse(text)
             .map(Tail::For)
-            .map_err(|e| format!("--tail: {e} (or \"forever\")"))
+            .map_err(|e| MessageError::from(format!("--tail: {e} (or \"forever\")")))
     }
 }
 

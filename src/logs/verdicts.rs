@@ -10,6 +10,7 @@
 use rustc_hash::FxHashMap;
 
 use super::classify::FailureWords;
+use crate::error::MessageError;
 use crate::rules::errors::ErrorClass;
 
 /// The most keys kept before the table starts again.
@@ -29,14 +30,14 @@ pub struct Verdict {
 /// Classifications by the words they were made from.
 #[derive(Debug, Default)]
 pub struct Verdicts {
-    known: FxHashMap<Box<str>, Result<Verdict, String>>,
+    known: FxHashMap<Box<str>, Result<Verdict, MessageError>>,
     key: String,
 }
 
 impl Verdicts {
     /// The remembered outcome for `words`, if any. The key is built in a reused buffer,
     /// so a hit allocates nothing.
-    pub fn get(&mut self, words: &FailureWords<'_>) -> Option<Result<Verdict, String>> {
+    pub fn get(&mut self, words: &FailureWords<'_>) -> Option<Result<Verdict, MessageError>> {
         self.key.clear();
         for part in [
             words.status,
@@ -53,7 +54,7 @@ impl Verdicts {
     }
 
     /// Remembers `outcome` for the words of the last [`Verdicts::get`].
-    pub fn put(&mut self, outcome: Result<Verdict, String>) {
+    pub fn put(&mut self, outcome: Result<Verdict, MessageError>) {
         if self.known.len() >= CAPACITY {
             self.known.clear();
         }

@@ -49,15 +49,24 @@ pub struct Record {
 
 /// Reads `dir`'s record, if it has one.
 pub fn read_record(dir: &Path) -> anyhow::Result<Option<Record>> {
-    let path = dir.join(RECORD);
+    read_toml(&dir.join(RECORD), "a results record")
+}
+
+/// Reads the TOML file at `path` into a `T`, or `None` when there is no such file (a
+/// folder that no command has written yet); an unreadable or foreign file is an error
+/// that names the file and says it is not `what`.
+pub fn read_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> anyhow::Result<Option<T>> {
     if !path.exists() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path)
+    let text = std::fs::read_to_string(path)
         .with_context(|| format!("could not read '{}'", path.display()))?;
     toml::from_str(&text)
         .map(Some)
-        .with_context(|| format!("'{}' is not a results record", path.display()))
+        .with_context(|| format!("'{}' is not {what}", path.display()))
 }
 
 /// Checks that `kind` may write into `dir`: refuses a folder whose record names another

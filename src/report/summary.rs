@@ -46,13 +46,28 @@ pub fn format_value(v: Value) -> String {
 
 /// The fields of one row, in header order.
 pub fn fields(row: &SummaryRow<'_>) -> Vec<String> {
-    let mut f = vec![
-        row.point.to_string(),
-        row.replication.to_string(),
-        row.seed.to_string(),
-    ];
-    f.extend(row.metrics.values().into_iter().map(format_value));
-    f.extend(row.swept.iter().map(|v| neutralise(v).into_owned()));
+    row_fields(
+        row.point,
+        row.replication,
+        row.seed,
+        &row.metrics.values(),
+        row.swept,
+    )
+}
+
+/// The one row builder of `summary.csv`, shared by a run (from its [`RunMetrics`]) and a
+/// sweep (from the values kept in its point files), so the two files cannot drift apart:
+/// `point,replication,seed`, the metric `values` in header order, then the swept values.
+pub fn row_fields(
+    point: usize,
+    replication: u32,
+    seed: u64,
+    values: &[Value],
+    swept: &[String],
+) -> Vec<String> {
+    let mut f = vec![point.to_string(), replication.to_string(), seed.to_string()];
+    f.extend(values.iter().map(|v| format_value(*v)));
+    f.extend(swept.iter().map(|v| neutralise(v).into_owned()));
     f
 }
 
@@ -66,4 +81,19 @@ pub fn write(path: &Path, keys: &[String], rows: &[SummaryRow<'_>]) -> anyhow::R
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_is_point_replication_seed_metrics_then_neutralised_swept_values() {
+        let values = [Value::Count(3), Value::Real(0.5), Value::Missing];
+        let swept = ["=1+1".to_string(), "6h".to_string()];
+        assert_eq!(
+            row_fields(2, 1, 7, &values, &swept),
+            ["2", "1", "7", "3", "0.500000", "", "'=1+1", "6h"]
+        );
+    }
 }

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::store::load_point_path;
 use crate::report::atomic;
 use crate::report::load::{self, LOAD_HEADER, LoadRun};
 use crate::report::table::Table;
 use crate::sweep::PointLoad;
-use crate::sweep::store::load_point_path;
 
 /// Writes the load of point `index` into the sweep folder `dir`'s point store.
 pub fn write_point(dir: &Path, index: usize, point: &PointLoad) -> anyhow::Result<PathBuf> {

@@ -10,6 +10,7 @@
 
 use anyhow::bail;
 
+use crate::error::MessageError;
 use crate::scenario::{Scenario, WorkloadSpec};
 use crate::workload::synthetic::SyntheticSpec;
 use crate::workload::{Channel, MAX_MESSAGES};
@@ -129,8 +130,8 @@ fn available() -> Option<u64> {
 }
 
 /// Parses a size such as `512M`, `8G`, `1.5GiB` or a plain number of bytes.
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let bad = || format!("expected a size such as 512M or 8G, got {text:?}");
+pub fn parse_size(text: &str) -> Result<u64, MessageError> {
+    let bad = || MessageError::from(format!("expected a size such as 512M or 8G, got {text:?}"));
     let t = text.trim();
     let (number, unit) = t.split_at(t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len()));
     let unit = unit.to_ascii_uppercase();

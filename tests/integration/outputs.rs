@@ -1,6 +1,6 @@
 //! Snapshot tests of the files the binary writes, with readable diffs (insta): a traced
 //! run's `attempts.csv`, an operator's `operator.csv`, and a small sweep's
-//! `aggregate.csv`, `recommendation.csv` and `ttd.csv`. The snapshots live in
+//! `aggregate.csv`, `recommendation.csv`, `ttd.csv` and `summary.csv`. The snapshots live in
 //! `tests/integration/snapshots/`.
 //!
 //! A change that is *meant* to alter one of these files (a new column, a rule fix) shows
@@ -83,7 +83,7 @@ fn sweep_files_of_a_small_grid() {
     let out = tmp.path().join("out");
     let aggregate = output_of(&["sweep", &scenario], &out, "aggregate.csv");
     insta::assert_snapshot!("sweep_aggregate_csv", aggregate);
-    for file in ["recommendation.csv", "ttd.csv"] {
+    for file in ["recommendation.csv", "ttd.csv", "summary.csv"] {
         let text = std::fs::read_to_string(out.join(file)).unwrap();
         insta::assert_snapshot!(format!("sweep_{}", file.replace('.', "_")), text);
     }

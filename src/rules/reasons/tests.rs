@@ -368,5 +368,8 @@ fn counts_toward_threshold_is_refused_on_a_code_entry() {
         ..Default::default()
     };
     let e = crate::rules::entries::entries(&[raw]).unwrap_err();
-    assert!(e.message().contains("errors[0].counts_toward_threshold"), "{e}");
+    assert!(
+        e.message().contains("errors[0].counts_toward_threshold"),
+        "{e}"
+    );
 }

@@ -13,8 +13,8 @@
 
 use super::Objective;
 use crate::sweep::aggregate::{self, PointStats};
+use crate::sweep::record::PointRecord;
 use crate::sweep::stats::{self, Estimate};
-use crate::sweep::store::PointRecord;
 
 /// The rule of the tie-break that decided among the tied points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 //! tie-break between identical points for a finding.
 
 use crate::metrics::{RunMetrics, Value};
-use crate::sweep::store::PointRecord;
+use crate::sweep::record::PointRecord;
 
 /// The short name of a key: `policy.retry_period` reads as `retry_period`.
 pub fn short(key: &str) -> &str {

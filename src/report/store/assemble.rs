@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use super::{Manifest, PointRecord, TTD_QUANTILES, missing, read_point};
-use crate::report::summary::{format_value, header_for};
-use crate::report::{atomic, neutralise};
-use crate::sweep::aggregate;
+use crate::report::atomic;
+use crate::report::summary::{header_for, row_fields};
+use crate::report::{aggregate, recommendation};
+use crate::sweep::aggregate::compute as point_stats;
 use crate::sweep::recommend::{self, Objective, explain};
 
 /// What the assembly wrote, and the recommendation in a few lines for the terminal.
@@ -38,14 +39,14 @@ pub fn assemble(dir: &Path, manifest: &Manifest) -> anyhow::Result<Assembled> {
         .collect::<anyhow::Result<_>>()?;
     let mut written = vec![write_summary(&dir.join("summary.csv"), manifest, &records)?];
     written.push(write_ttd(&dir.join("ttd.csv"), &records)?);
-    let stats = aggregate::compute(&records, manifest.baseline);
+    let stats = point_stats(&records, manifest.baseline);
     written.push(aggregate::write(
         &dir.join("aggregate.csv"),
         manifest,
         &stats,
     )?);
     let choice = recommend::choose(&stats, &records, &objective, manifest.baseline);
-    written.push(recommend::write(
+    written.push(recommendation::write(
         &dir.join("recommendation.csv"),
         manifest,
         &stats,
@@ -61,7 +62,7 @@ pub fn assemble(dir: &Path, manifest: &Manifest) -> anyhow::Result<Assembled> {
         no_effect: recommend::no_effect::sentences(&manifest.keys, &manifest.points, &records),
     }
     .lines();
-    written.push(recommend::write_text(
+    written.push(recommendation::write_text(
         &dir.join("recommendation.txt"),
         &report,
     )?);
@@ -80,17 +81,13 @@ fn write_summary(
     atomic::write_csv(path, |w| {
         w.write_record(header_for(&manifest.keys, has_load(records)))?;
         for record in records {
-            for (r, run) in record.values.iter().enumerate() {
-                let mut row = vec![
-                    record.index.to_string(),
-                    r.to_string(),
-                    manifest.seed.to_string(),
-                ];
-                row.extend(run.iter().map(|v| format_value(*v)));
-                row.extend(
-                    manifest.points[record.index]
-                        .iter()
-                        .map(|v| neutralise(v).into_owned()),
+            for (r, run) in (0u32..).zip(&record.values) {
+                let row = row_fields(
+                    record.index,
+                    r,
+                    manifest.seed,
+                    run,
+                    &manifest.points[record.index],
                 );
                 w.write_record(&row)?;
             }

@@ -6,7 +6,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::{self, Fingerprint};
@@ -74,15 +73,7 @@ impl Manifest {
 
     /// Reads the manifest of `dir`, if it has one.
     pub fn read(dir: &Path) -> anyhow::Result<Option<Manifest>> {
-        let path = Manifest::path(dir);
-        if !path.exists() {
-            return Ok(None);
-        }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("could not read '{}'", path.display()))?;
-        toml::from_str(&text)
-            .map(Some)
-            .with_context(|| format!("'{}' is not a sweep manifest", path.display()))
+        crate::report::folder::read_toml(&Manifest::path(dir), "a sweep manifest")
     }
 
     /// Writes the manifest into `dir` (atomically).
