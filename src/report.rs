@@ -18,8 +18,8 @@ pub mod folder;
 pub mod html;
 pub mod load;
 pub mod records;
-pub mod show;
 pub mod rows;
+pub mod show;
 pub mod summary;
 pub mod table;
 
