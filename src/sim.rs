@@ -11,6 +11,7 @@
 mod attempt;
 mod buffers;
 mod capacity;
+pub mod first;
 mod retry;
 mod sender;
 pub mod state;
@@ -52,6 +53,10 @@ pub struct RunSpec<'a> {
     pub trace: bool,
     /// Receiver capacity and sender limits; `None` for an unlimited world.
     pub limits: Option<&'a BoundLimits>,
+    /// Every send's outcome at its creation instant, computed once per world when
+    /// several runs share it (a sweep); `None` to ask the failure model every time. It
+    /// must have been built from this `workload` and `end`.
+    pub first: Option<&'a first::FirstOutcomes>,
 }
 
 /// What a run produced.

@@ -45,7 +45,11 @@ impl<'a> Simulation<'a> {
         c.last_message = message;
         if self.is_suppressed(contact, now) {
             self.messages[message as usize].status = Status::Skipped;
-            if self.spec.workload.failures.outcome(contact, now).is_none() {
+            if self
+                .ground_truth(message, self.send(message), now)
+                .error
+                .is_none()
+            {
                 self.out.metrics.counters.lost_deliveries += 1;
             }
             return;
@@ -138,12 +142,7 @@ impl<'a> Simulation<'a> {
         let counters = &mut self.out.metrics.counters;
         counters.attempts += 1;
         counters.cost_total += cost;
-        let failures = &self.spec.workload.failures;
-        let error = failures.outcome(send.contact, now);
-        let dead = error.is_some()
-            && failures
-                .next_available_after(send.contact, now)
-                .is_none_or(|t| t >= self.spec.end);
+        let super::first::Outcome { error, dead } = self.ground_truth(message, send, now);
         let (error, counts) = self.receiver_outcome(now, send.contact, error);
         let counters = &mut self.out.metrics.counters;
         if dead {
