@@ -67,12 +67,19 @@ impl<'a> Simulation<'a> {
     fn prefetch_ahead(&self, message: MessageId) {
         let sends = &self.spec.workload.sends;
         let failures = &self.spec.workload.failures;
+        // With a first-outcome table the send's first attempt reads the table, not the
+        // windows, so fetching them would only spend memory bandwidth.
+        let windows_needed = self.spec.first.is_none();
         if let Some(far) = sends.get(message as usize + super::LOOKAHEAD) {
             crate::prefetch::hint(&self.contacts[far.contact as usize]);
-            failures.prefetch_offsets(far.contact);
+            if windows_needed {
+                failures.prefetch_offsets(far.contact);
+            }
         }
         if let Some(near) = sends.get(message as usize + super::LOOKAHEAD / 2) {
-            failures.prefetch_windows(near.contact);
+            if windows_needed {
+                failures.prefetch_windows(near.contact);
+            }
         }
     }
 
