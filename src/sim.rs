@@ -16,6 +16,7 @@ mod retry;
 mod sender;
 pub mod state;
 mod tally;
+mod ttd;
 
 use crate::engine::{self, EventQueue, Process};
 use crate::kinds::PerChannel;
@@ -237,7 +238,7 @@ impl<'a> Simulation<'a> {
             };
             *slot += 1;
         }
-        self.ttd.sort_unstable();
+        ttd::sort(&mut self.ttd);
         self.out.metrics.ttd_sorted = self.ttd;
         if let Some(load) = self.load.take() {
             let (metrics, rows, domains) = load.finish();
