@@ -11,11 +11,13 @@
 mod attempt;
 mod buffers;
 mod capacity;
+pub mod first;
 mod queue;
 mod retry;
 mod sender;
 pub mod state;
 mod tally;
+mod ttd;
 
 use crate::engine::{self, EventQueue, Process};
 use crate::kinds::PerChannel;
@@ -53,6 +55,10 @@ pub struct RunSpec<'a> {
     pub trace: bool,
     /// Receiver capacity and sender limits; `None` for an unlimited world.
     pub limits: Option<&'a BoundLimits>,
+    /// Every send's outcome at its creation instant, computed once per world when
+    /// several runs share it (a sweep); `None` to ask the failure model every time. It
+    /// must have been built from this `workload` and `end`.
+    pub first: Option<&'a first::FirstOutcomes>,
 }
 
 /// What a run produced.
@@ -233,7 +239,7 @@ impl<'a> Simulation<'a> {
             };
             *slot += 1;
         }
-        self.ttd.sort_unstable();
+        ttd::sort(&mut self.ttd);
         self.out.metrics.ttd_sorted = self.ttd;
         if let Some(load) = self.load.take() {
             let (metrics, rows, domains) = load.finish();

@@ -134,6 +134,19 @@ pub fn sends_outside(scenario: &Scenario, world: &World) -> usize {
 
 /// Runs one replication in `world`, as the replication the world was drawn for.
 pub fn run_replication(scenario: &Scenario, world: &World, options: RunOptions) -> Replication {
+    run_replication_with(scenario, world, options, None)
+}
+
+/// [`run_replication`] with the world's first-attempt outcomes, when the caller runs
+/// several policies in the same world and has computed them once
+/// ([`sim::first::FirstOutcomes`], built from this world's workload and the scenario's
+/// end).
+pub fn run_replication_with(
+    scenario: &Scenario,
+    world: &World,
+    options: RunOptions,
+    first: Option<&sim::first::FirstOutcomes>,
+) -> Replication {
     let replication = world.replication;
     let spec = RunSpec {
         workload: &world.workload,
@@ -146,6 +159,7 @@ pub fn run_replication(scenario: &Scenario, world: &World, options: RunOptions) 
         replication,
         trace: options.trace,
         limits: world.limits.as_deref(),
+        first,
     };
     Replication {
         replication,

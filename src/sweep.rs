@@ -33,6 +33,7 @@ use rayon::prelude::*;
 
 use crate::metrics::RunMetrics;
 use crate::scenario::{Scenario, overrides};
+use crate::sim::first::FirstOutcomes;
 use crate::study;
 
 /// One policy point: the value of every swept key.
@@ -224,6 +225,15 @@ pub fn run_points(
     } else {
         None
     };
+    // Every point runs in the same shared worlds, so each send's first-attempt outcome
+    // is looked up once here instead of once per point (`sim::first`).
+    let end = base.end();
+    let firsts: Vec<FirstOutcomes> = shared.as_ref().map_or_else(Vec::new, |worlds| {
+        worlds
+            .par_iter()
+            .map(|w| FirstOutcomes::new(&w.workload, end))
+            .collect()
+    });
     points
         .par_iter()
         .map(|(index, scenario)| {
@@ -235,8 +245,9 @@ pub fn run_points(
                         None => study::build_world(scenario, r)
                             .with_context(|| format!("point {index}, replication {r}"))?,
                     };
-                    let out =
-                        study::run_replication(scenario, &world, study::RunOptions::default());
+                    let options = study::RunOptions::default();
+                    let first = firsts.get(r as usize);
+                    let out = study::run_replication_with(scenario, &world, options, first);
                     done_run();
                     // Only replication 0's time series is kept: it shows the shape of
                     // the load, and the means are in the summary columns.

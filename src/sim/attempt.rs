@@ -45,7 +45,11 @@ impl<'a> Simulation<'a> {
         c.last_message = message;
         if self.is_suppressed(contact, now) {
             self.messages[message as usize].status = Status::Skipped;
-            if self.spec.workload.failures.outcome(contact, now).is_none() {
+            if self
+                .ground_truth(message, self.send(message), now)
+                .error
+                .is_none()
+            {
                 self.out.metrics.counters.lost_deliveries += 1;
             }
             return;
@@ -63,12 +67,19 @@ impl<'a> Simulation<'a> {
     fn prefetch_ahead(&self, message: MessageId) {
         let sends = &self.spec.workload.sends;
         let failures = &self.spec.workload.failures;
+        // With a first-outcome table the send's first attempt reads the table, not the
+        // windows, so fetching them would only spend memory bandwidth.
+        let windows_needed = self.spec.first.is_none();
         if let Some(far) = sends.get(message as usize + super::LOOKAHEAD) {
             crate::prefetch::hint(&self.contacts[far.contact as usize]);
-            failures.prefetch_offsets(far.contact);
+            if windows_needed {
+                failures.prefetch_offsets(far.contact);
+            }
         }
         if let Some(near) = sends.get(message as usize + super::LOOKAHEAD / 2) {
-            failures.prefetch_windows(near.contact);
+            if windows_needed {
+                failures.prefetch_windows(near.contact);
+            }
         }
     }
 
@@ -138,12 +149,7 @@ impl<'a> Simulation<'a> {
         let counters = &mut self.out.metrics.counters;
         counters.attempts += 1;
         counters.cost_total += cost;
-        let failures = &self.spec.workload.failures;
-        let error = failures.outcome(send.contact, now);
-        let dead = error.is_some()
-            && failures
-                .next_available_after(send.contact, now)
-                .is_none_or(|t| t >= self.spec.end);
+        let super::first::Outcome { error, dead } = self.ground_truth(message, send, now);
         let (error, counts) = self.receiver_outcome(now, send.contact, error);
         let counters = &mut self.out.metrics.counters;
         if dead {

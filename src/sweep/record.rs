@@ -30,7 +30,10 @@ impl PointRecord {
         for m in runs {
             pooled.extend_from_slice(&m.ttd_sorted);
         }
-        pooled.sort_unstable();
+        // Each run's list is sorted already, so one run's needs no second sort.
+        if runs.len() > 1 {
+            pooled.sort_unstable();
+        }
         let first_retried = pooled.partition_point(|&s| s == 0);
         PointRecord {
             index,

@@ -6,6 +6,7 @@ mod classification;
 mod cli;
 mod cli_capacity;
 mod e4_earlier_failures;
+mod first_outcomes;
 mod folders;
 mod golden;
 mod import;

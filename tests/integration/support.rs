@@ -171,6 +171,7 @@ impl Trace {
             replication,
             trace,
             limits: limits.as_ref(),
+            first: None,
         };
         let output = simulate(&spec);
         Run {

@@ -1,0 +1,222 @@
+//! First-attempt outcomes, computed once per world and shared by every sweep point.
+//!
+//! What an attempt returns is the failure model's answer for (contact, instant); no
+//! policy setting enters it. A message's first attempt is made at its creation instant
+//! unless the sender's queue defers it, so the answer at that instant is the same for
+//! every point of a sweep. Looking it up costs two random memory reads per send (where
+//! the contact's windows start, then the windows), which a sweep would otherwise repeat
+//! for every point; here it is one sequential read of four bytes per send.
+//!
+//! The table is only a cache: [`FirstOutcomes::at`] answers only for a message's
+//! creation instant and the run's end it was built for, and the run asks the failure
+//! model itself for anything else, so a result cannot depend on whether it was used.
+
+use crate::rules::errors::ErrorCode;
+use crate::time::Instant;
+use crate::workload::{FailureModel, MessageId, SendRecord, Workload};
+
+/// Set when the first attempt fails; the low 16 bits then hold the code.
+const FAILS: u32 = 1 << 16;
+/// Set when the failure never clears before the run's end (an attempt to a dead
+/// address, counted in `attempts_to_dead`).
+const DEAD: u32 = 1 << 17;
+
+/// What an attempt at its creation instant returns, for every send of one workload.
+#[derive(Debug, Clone, Default)]
+pub struct FirstOutcomes {
+    /// One packed outcome per send, by message id: the code in the low 16 bits, then
+    /// [`FAILS`] and [`DEAD`].
+    packed: Vec<u32>,
+    /// The run end `DEAD` was decided against.
+    end: Instant,
+}
+
+/// One attempt's ground truth: the error, if any, and whether the contact stays failing
+/// until the run's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// `None` when the attempt is delivered.
+    pub error: Option<ErrorCode>,
+    /// The attempt fails and no later attempt before the end would be delivered.
+    pub dead: bool,
+}
+
+impl Outcome {
+    /// Asks the failure model, as an attempt does without the table.
+    pub fn of(failures: &FailureModel, contact: u32, at: Instant, end: Instant) -> Outcome {
+        let error = failures.outcome(contact, at);
+        let dead = error.is_some()
+            && failures
+                .next_available_after(contact, at)
+                .is_none_or(|t| t >= end);
+        Outcome { error, dead }
+    }
+
+    fn pack(self) -> u32 {
+        match self.error {
+            None => 0,
+            Some(code) => u32::from(code.0) | FAILS | if self.dead { DEAD } else { 0 },
+        }
+    }
+
+    fn unpack(bits: u32) -> Outcome {
+        Outcome {
+            error: (bits & FAILS != 0).then_some(ErrorCode(bits as u16)),
+            dead: bits & DEAD != 0,
+        }
+    }
+}
+
+impl FirstOutcomes {
+    /// One pass over `workload`'s sends, in send order, deciding dead addresses against
+    /// a run that ends at `end`.
+    pub fn new(workload: &Workload, end: Instant) -> FirstOutcomes {
+        let failures = &workload.failures;
+        let packed = workload
+            .sends
+            .iter()
+            .map(|s| Outcome::of(failures, s.contact, s.created, end).pack())
+            .collect();
+        FirstOutcomes { packed, end }
+    }
+
+    /// The outcome of `message` at `at`, if the table holds it: only at the message's
+    /// creation instant `created`, and only for a run ending at `end`.
+    #[inline]
+    pub fn at(
+        &self,
+        message: MessageId,
+        created: Instant,
+        at: Instant,
+        end: Instant,
+    ) -> Option<Outcome> {
+        if at != created || end != self.end {
+            return None;
+        }
+        self.packed
+            .get(message as usize)
+            .map(|&b| Outcome::unpack(b))
+    }
+
+    /// Whether the table was built for a workload of `sends` sends.
+    pub fn covers(&self, sends: usize) -> bool {
+        self.packed.len() == sends
+    }
+}
+
+impl super::Simulation<'_> {
+    /// What an attempt of `message` (sent as `send`) at `now` returns: from the table
+    /// when the run has one and it holds this instant, else from the failure model.
+    #[inline]
+    pub(super) fn ground_truth(
+        &self,
+        message: MessageId,
+        send: SendRecord,
+        now: Instant,
+    ) -> Outcome {
+        let end = self.spec.end;
+        self.spec
+            .first
+            .and_then(|t| t.at(message, send.created, now, end))
+            .unwrap_or_else(|| Outcome::of(&self.spec.workload.failures, send.contact, now, end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::{Channel, MessageType, Window};
+
+    fn send(created: i64, contact: u32) -> SendRecord {
+        SendRecord {
+            created: Instant(created),
+            contact,
+            delivery: 0,
+            channel: Channel::Email,
+            kind: MessageType::Marketing,
+        }
+    }
+
+    fn window(start: i64, end: Instant, code: u16) -> Window {
+        Window {
+            start: Instant(start),
+            end,
+            code: ErrorCode(code),
+            permanent: false,
+        }
+    }
+
+    /// Contact 0 fails with code 7 during [10, 20); contact 1 fails with code 9 from 5
+    /// on and never recovers; contact 2 has no windows.
+    fn workload() -> Workload {
+        let failures = FailureModel::new(
+            3,
+            vec![
+                (0, window(10, Instant(20), 7)),
+                (1, window(5, Instant::NEVER, 9)),
+            ],
+        );
+        Workload {
+            sends: vec![send(10, 0), send(20, 0), send(4, 1), send(5, 1), send(0, 2)],
+            failures,
+            ..Workload::default()
+        }
+    }
+
+    #[test]
+    fn each_send_gets_its_creation_instants_outcome() {
+        let w = workload();
+        let end = Instant(100);
+        let t = FirstOutcomes::new(&w, end);
+        let got: Vec<Option<Outcome>> = (0..5)
+            .map(|m| {
+                let created = w.sends[m].created;
+                t.at(m as u32, created, created, end)
+            })
+            .collect();
+        let fail = |code, dead| {
+            Some(Outcome {
+                error: Some(ErrorCode(code)),
+                dead,
+            })
+        };
+        let ok = Some(Outcome {
+            error: None,
+            dead: false,
+        });
+        assert_eq!(got, [fail(7, false), ok, ok, fail(9, true), ok]);
+    }
+
+    #[test]
+    fn a_window_ending_at_the_run_end_makes_the_address_dead() {
+        let w = workload();
+        let t = FirstOutcomes::new(&w, Instant(20));
+        assert_eq!(
+            t.at(0, Instant(10), Instant(10), Instant(20))
+                .map(|o| o.dead),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn other_instants_and_other_ends_are_not_answered() {
+        let w = workload();
+        let t = FirstOutcomes::new(&w, Instant(100));
+        assert_eq!(
+            t.at(0, Instant(10), Instant(11), Instant(100)),
+            None,
+            "a later attempt"
+        );
+        assert_eq!(
+            t.at(0, Instant(10), Instant(10), Instant(99)),
+            None,
+            "another end"
+        );
+        assert_eq!(
+            t.at(9, Instant(10), Instant(10), Instant(100)),
+            None,
+            "no such send"
+        );
+        assert!(t.covers(5) && !t.covers(4));
+    }
+}
