@@ -30,7 +30,7 @@ pub fn take_limits(table: &mut toml::Table, base_dir: &Path) -> Result<Limits, S
             .try_into()
             .map_err(|e: toml::de::Error| format!("workload.sender: {}", e.message()))?,
     };
-    Limits::from_raw(&capacity, &sender)
+    Ok(Limits::from_raw(&capacity, &sender)?)
 }
 
 /// Copies the capacity keys of the written `[workload]` table into a resolved one, for

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::MessageError;
 use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::Zone;
 use crate::workload::Workload;
@@ -139,14 +140,14 @@ impl Limits {
     }
 
     /// Validates the capacity entries and the sender table of a `[workload]` table.
-    pub fn from_raw(capacity: &[RawCapacity], sender: &RawSender) -> Result<Limits, String> {
+    pub fn from_raw(capacity: &[RawCapacity], sender: &RawSender) -> Result<Limits, MessageError> {
         let mut seen = std::collections::BTreeSet::new();
         let mut buckets = Vec::new();
         for (i, raw) in capacity.iter().enumerate() {
             let key = format!("workload.capacity[{i}]");
             let name = raw.carrier.as_deref().unwrap_or(&raw.domain);
             if !seen.insert(name) {
-                return Err(format!("{key}: {name:?} is listed twice"));
+                return Err(format!("{key}: {name:?} is listed twice").into());
             }
             buckets.push(domain_capacity(&key, raw)?);
         }
@@ -162,7 +163,7 @@ impl Limits {
         &self,
         workload: &Workload,
         errors: &mut ErrorTable,
-    ) -> Result<BoundLimits, String> {
+    ) -> Result<BoundLimits, MessageError> {
         let mut domains: Vec<String> = self.capacity.iter().map(|c| c.domain.clone()).collect();
         for (d, _) in &self.sender.domain_per_minute {
             if !domains.contains(d) {
@@ -196,9 +197,9 @@ impl Limits {
             .map(|c| {
                 errors
                     .resolve(&c.code)
-                    .map_err(|e| format!("workload.capacity {}: {e}", c.domain))
+                    .map_err(|e| MessageError::from(format!("workload.capacity {}: {e}", c.domain)))
             })
-            .collect::<Result<Vec<ErrorCode>, String>>()?;
+            .collect::<Result<Vec<ErrorCode>, MessageError>>()?;
         // The reason table decides whether throttling counts (reason `rate_limited`
         // by default does not), so read it once here rather than per attempt.
         let counts = codes
@@ -237,18 +238,19 @@ pub fn domain_of(name: &str) -> Option<&str> {
     name.rsplit_once('@').map(|(_, d)| d)
 }
 
-fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, String> {
+fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, MessageError> {
     let name = match (&raw.carrier, raw.domain.is_empty()) {
         (None, true) => {
             return Err(format!(
                 "{key} needs a domain (email) or a carrier (SMS); domain must not be empty"
-            ));
+            )
+            .into());
         }
         (Some(_), false) => {
-            return Err(format!("{key}: give a domain or a carrier, not both"));
+            return Err(format!("{key}: give a domain or a carrier, not both").into());
         }
         (Some(c), true) if c.is_empty() => {
-            return Err(format!("{key}.carrier must not be empty"));
+            return Err(format!("{key}.carrier must not be empty").into());
         }
         (Some(c), true) => c.clone(),
         (None, false) => raw.domain.clone(),
@@ -257,27 +259,27 @@ fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, Strin
         return Err(format!(
             "{key}.rate must be 1..=1000000000 attempts per hour, got {}",
             raw.rate
-        ));
+        )
+        .into());
     }
     if raw.burst == 0 {
-        return Err(format!("{key}.burst must be at least 1, got 0"));
+        return Err(format!("{key}.burst must be at least 1, got 0").into());
     }
     let factors = match &raw.profile {
         None => vec![1.0; 24],
         Some(p) if p.len() == 24 => p.clone(),
         Some(p) => {
-            return Err(format!(
-                "{key}.profile must list 24 hourly factors, got {}",
-                p.len()
-            ));
+            return Err(
+                format!("{key}.profile must list 24 hourly factors, got {}", p.len()).into(),
+            );
         }
     };
     let mut hourly_rate = [0u32; 24];
     for (h, f) in factors.iter().enumerate() {
         if !(f.is_finite() && *f >= 0.0 && raw.rate * f <= 1e9) {
-            return Err(format!(
-                "{key}.profile[{h}] must be a factor of at least 0, got {f}"
-            ));
+            return Err(
+                format!("{key}.profile[{h}] must be a factor of at least 0, got {f}").into(),
+            );
         }
         hourly_rate[h] = (raw.rate * f).round() as u32;
     }
@@ -299,14 +301,14 @@ fn domain_capacity(key: &str, raw: &RawCapacity) -> Result<DomainCapacity, Strin
     })
 }
 
-fn sender_limits(raw: &RawSender) -> Result<SenderLimits, String> {
+fn sender_limits(raw: &RawSender) -> Result<SenderLimits, MessageError> {
     if raw.per_minute == Some(0) {
         return Err("workload.sender.per_minute must be at least 1, got 0".into());
     }
     if let Some((d, _)) = raw.domain_per_minute.iter().find(|(_, n)| **n == 0) {
-        return Err(format!(
-            "workload.sender.domain_per_minute.{d} must be at least 1, got 0"
-        ));
+        return Err(
+            format!("workload.sender.domain_per_minute.{d} must be at least 1, got 0").into(),
+        );
     }
     let warmup = match (raw.warmup_first_day, raw.warmup_factor) {
         (None, None) => None,
@@ -316,9 +318,9 @@ fn sender_limits(raw: &RawSender) -> Result<SenderLimits, String> {
                 return Err("workload.sender.warmup_first_day must be at least 1, got 0".into());
             }
             if !(factor.is_finite() && (1.0..=100.0).contains(&factor)) {
-                return Err(format!(
-                    "workload.sender.warmup_factor must be 1..=100, got {factor}"
-                ));
+                return Err(
+                    format!("workload.sender.warmup_factor must be 1..=100, got {factor}").into(),
+                );
             }
             Some(Warmup { first_day, factor })
         }
@@ -364,16 +366,17 @@ mod tests {
     fn bad_settings_name_the_key_and_the_range() {
         let e = Limits::from_raw(&[raw("a.example", 0.0, 2)], &RawSender::default());
         assert_eq!(
-            e.unwrap_err(),
+            e.unwrap_err().to_string(),
             "workload.capacity[0].rate must be 1..=1000000000 attempts per hour, got 0"
         );
         let e = Limits::from_raw(&[raw("a", 5.0, 1), raw("a", 5.0, 1)], &RawSender::default());
-        assert!(e.unwrap_err().contains("listed twice"));
+        assert!(e.unwrap_err().to_string().contains("listed twice"));
         let mut p = raw("a", 5.0, 1);
         p.profile = Some(vec![1.0; 23]);
         assert!(
             Limits::from_raw(&[p], &RawSender::default())
                 .unwrap_err()
+                .to_string()
                 .contains("24 hourly factors, got 23")
         );
         let s = RawSender {
@@ -383,6 +386,7 @@ mod tests {
         assert!(
             Limits::from_raw(&[], &s)
                 .unwrap_err()
+                .to_string()
                 .contains("warmup_first_day")
         );
     }
@@ -399,7 +403,9 @@ mod tests {
             (0, 10)
         );
         p.timezone = Some("Mars/Olympus".into());
-        let e = Limits::from_raw(&[p], &RawSender::default()).unwrap_err();
+        let e = Limits::from_raw(&[p], &RawSender::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("workload.capacity[0].timezone:"), "{e}");
     }
 
@@ -410,9 +416,13 @@ mod tests {
         let l = Limits::from_raw(&[c.clone()], &RawSender::default()).unwrap();
         assert_eq!(l.capacity[0].domain, "carrier_a");
         c.domain = "x.org".into();
-        let e = Limits::from_raw(&[c], &RawSender::default()).unwrap_err();
+        let e = Limits::from_raw(&[c], &RawSender::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not both"), "{e}");
-        let e = Limits::from_raw(&[raw("", 10.0, 1)], &RawSender::default()).unwrap_err();
+        let e = Limits::from_raw(&[raw("", 10.0, 1)], &RawSender::default())
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("needs a domain (email) or a carrier (SMS)"),
             "{e}"

@@ -4,6 +4,8 @@
 //! `carrier` column of `sends.csv`. Email contacts, and numbers no file names a carrier
 //! for, have none.
 
+use crate::error::MessageError;
+
 /// Each contact's carrier, by name, or none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Carriers {
@@ -51,19 +53,20 @@ impl Carriers {
 
     /// Gives `contact` the carrier called `name`, adding the name on first sight. An
     /// error when the contact already has another carrier, or when there are too many.
-    pub fn assign(&mut self, contact: u32, name: &str) -> Result<(), String> {
+    pub fn assign(&mut self, contact: u32, name: &str) -> Result<(), MessageError> {
         let index = match self.names.iter().position(|n| n == name) {
             Some(i) => i,
             None if self.names.len() < MAX_CARRIERS => {
                 self.names.push(name.to_string());
                 self.names.len() - 1
             }
-            None => return Err(format!("at most {MAX_CARRIERS} carriers are supported")),
+            None => return Err(format!("at most {MAX_CARRIERS} carriers are supported").into()),
         };
         match self.of(contact) {
             Some(old) if old != name => Err(format!(
                 "the contact already has carrier {old:?}; a number has one carrier"
-            )),
+            )
+            .into()),
             _ => {
                 self.assign_index(contact, index as u16);
                 Ok(())
@@ -87,7 +90,12 @@ mod tests {
             (c.of(3), c.of(1), c.of(0), c.of(9)),
             (Some("verizon"), Some("att"), None, None)
         );
-        assert!(c.assign(3, "att").unwrap_err().contains("\"verizon\""));
+        assert!(
+            c.assign(3, "att")
+                .unwrap_err()
+                .to_string()
+                .contains("\"verizon\"")
+        );
         assert!(!c.is_empty());
     }
 }

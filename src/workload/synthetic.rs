@@ -16,6 +16,7 @@ pub mod spec;
 
 pub use spec::SyntheticSpec;
 
+use crate::error::MessageError;
 use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::{Instant, Zone};
 use crate::workload::{FailureModel, MAX_MESSAGES, Names, Workload};
@@ -40,14 +41,15 @@ pub fn generate(
     spec: &SyntheticSpec,
     frame: Frame,
     errors: &mut ErrorTable,
-) -> Result<Workload, String> {
+) -> Result<Workload, MessageError> {
     let people = population::draw(spec, frame);
     let program = program::draw(spec, frame, &people);
     if program.sends.len() > MAX_MESSAGES {
         return Err(format!(
             "workload: the sending program makes {} messages; at most {MAX_MESSAGES} are supported",
             program.sends.len()
-        ));
+        )
+        .into());
     }
     let mut windows = people.windows(spec, errors)?;
     population::greylisting(spec, &people, &program.sends, errors, &mut windows)?;
@@ -70,6 +72,8 @@ pub fn generate(
 }
 
 /// Resolves a code named in the workload settings.
-fn code(errors: &mut ErrorTable, key: &str, text: &str) -> Result<ErrorCode, String> {
-    errors.resolve(text).map_err(|e| format!("{key}: {e}"))
+fn code(errors: &mut ErrorTable, key: &str, text: &str) -> Result<ErrorCode, MessageError> {
+    errors
+        .resolve(text)
+        .map_err(|e| format!("{key}: {e}").into())
 }

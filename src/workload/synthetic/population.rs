@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::spec::{ChannelModel, SyntheticSpec};
 use super::{Frame, code};
+use crate::error::MessageError;
 use crate::kinds::PerChannel;
 use crate::random::{IndexedDraws, Purpose, stream};
 use crate::rules::errors::{ErrorCode, ErrorTable};
@@ -212,10 +213,10 @@ impl People {
         &self,
         spec: &SyntheticSpec,
         errors: &mut ErrorTable,
-    ) -> Result<Vec<(ContactId, Window)>, String> {
+    ) -> Result<Vec<(ContactId, Window)>, MessageError> {
         // Email's codes are interned before SMS's, as they always were: the interned ids
         // reach the outputs, so this order must not change.
-        let mut table_of = |channel: Channel, key: &str| -> Result<[ErrorCode; 5], String> {
+        let mut table_of = |channel: Channel, key: &str| -> Result<[ErrorCode; 5], MessageError> {
             let c = &spec.model(channel).codes;
             let mut one = |k: &str, text: &str| code(errors, &format!("{key}.{k}"), text);
             Ok([
@@ -274,7 +275,7 @@ pub fn greylisting(
     sends: &[SendRecord],
     errors: &mut ErrorTable,
     windows: &mut Vec<(ContactId, Window)>,
-) -> Result<(), String> {
+) -> Result<(), MessageError> {
     let codes = PerChannel::new(
         code(
             errors,

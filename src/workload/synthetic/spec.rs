@@ -4,6 +4,7 @@
 //! parameters).
 
 use super::config::{Campaign, Domain, Outage, Profile, RawSynthetic, Stream};
+use crate::error::MessageError;
 use crate::time::{Instant, Span, TimeOfDay};
 use crate::workload::{Channel, MessageType};
 
@@ -123,7 +124,7 @@ pub struct SyntheticSpec {
 
 impl SyntheticSpec {
     /// Validates the `[workload]` table of a synthetic scenario.
-    pub fn from_table(table: &toml::Table) -> Result<SyntheticSpec, String> {
+    pub fn from_table(table: &toml::Table) -> Result<SyntheticSpec, MessageError> {
         let raw: RawSynthetic = toml::Value::Table(table.clone())
             .try_into()
             .map_err(|e: toml::de::Error| format!("workload: {}", e.message()))?;
@@ -131,7 +132,8 @@ impl SyntheticSpec {
             return Err(format!(
                 "workload.contacts must be 1..=50000000, got {}",
                 raw.contacts
-            ));
+            )
+            .into());
         }
         check_share("workload.sms_share", raw.sms_share)?;
         if raw.domains.is_empty() {
@@ -188,62 +190,61 @@ fn resolved_table(
     raw: &RawSynthetic,
     email: &Profile,
     sms: &Profile,
-) -> Result<toml::Table, String> {
+) -> Result<toml::Table, MessageError> {
     let table = |p: &Profile| toml::Table::try_from(p).map_err(|e| format!("workload: {e}"));
     let full = RawSynthetic {
         email: table(email)?,
         sms: table(sms)?,
         ..raw.clone()
     };
-    toml::Table::try_from(full).map_err(|e| format!("workload: {e}"))
+    toml::Table::try_from(full).map_err(|e| format!("workload: {e}").into())
 }
 
 /// A channel's defaults with the scenario's keys laid over them.
-fn profile(key: &str, defaults: Profile, overlay: &toml::Table) -> Result<Profile, String> {
+fn profile(key: &str, defaults: Profile, overlay: &toml::Table) -> Result<Profile, MessageError> {
     let mut table = toml::Table::try_from(defaults).map_err(|e| format!("{key}: {e}"))?;
     table.extend(overlay.iter().map(|(k, v)| (k.clone(), v.clone())));
     toml::Value::Table(table)
         .try_into()
-        .map_err(|e: toml::de::Error| format!("{key}: {}", e.message()))
+        .map_err(|e: toml::de::Error| format!("{key}: {}", e.message()).into())
 }
 
 /// The carriers' names (unique, not empty) and cumulative shares.
-fn carriers(list: &[Domain]) -> Result<(Vec<String>, Vec<f64>), String> {
+fn carriers(list: &[Domain]) -> Result<(Vec<String>, Vec<f64>), MessageError> {
     let key = "workload.sms_carriers";
     if list.is_empty() || list.len() > crate::workload::carriers::MAX_CARRIERS {
         return Err(format!(
             "{key} must list 1..={} carriers, got {}",
             crate::workload::carriers::MAX_CARRIERS,
             list.len()
-        ));
+        )
+        .into());
     }
     let names: Vec<String> = list.iter().map(|c| c.name.clone()).collect();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() || names[..i].contains(n) {
-            return Err(format!(
-                "{key}[{i}].name must be a new, non-empty name, got {n:?}"
-            ));
+            return Err(format!("{key}[{i}].name must be a new, non-empty name, got {n:?}").into());
         }
     }
     Ok((names, cumulative(key, list.iter().map(|c| c.share))?))
 }
 
-fn check_share(key: &str, x: f64) -> Result<(), String> {
+fn check_share(key: &str, x: f64) -> Result<(), MessageError> {
     if (0.0..=1.0).contains(&x) {
         Ok(())
     } else {
-        Err(format!("{key} must be 0..=1, got {x}"))
+        Err(format!("{key} must be 0..=1, got {x}").into())
     }
 }
 
-fn cumulative(key: &str, weights: impl Iterator<Item = f64>) -> Result<Vec<f64>, String> {
+fn cumulative(key: &str, weights: impl Iterator<Item = f64>) -> Result<Vec<f64>, MessageError> {
     let weights: Vec<f64> = weights.collect();
     if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
-        return Err(format!("{key}: every share must be a number ≥ 0"));
+        return Err(format!("{key}: every share must be a number ≥ 0").into());
     }
     let total: f64 = weights.iter().sum();
     if total <= 0.0 {
-        return Err(format!("{key}: the shares must not all be 0"));
+        return Err(format!("{key}: the shares must not all be 0").into());
     }
     let mut acc = 0.0;
     Ok(weights
@@ -255,28 +256,29 @@ fn cumulative(key: &str, weights: impl Iterator<Item = f64>) -> Result<Vec<f64>,
         .collect())
 }
 
-fn positive_span(key: &str, text: &str) -> Result<Span, String> {
+fn positive_span(key: &str, text: &str) -> Result<Span, MessageError> {
     let s = Span::parse(text).map_err(|e| format!("{key}: {e}"))?;
     if s <= Span::ZERO {
-        Err(format!("{key} must be longer than 0s, got {s}"))
+        Err(format!("{key} must be longer than 0s, got {s}").into())
     } else {
         Ok(s)
     }
 }
 
-fn channel_model(key: &str, p: &Profile) -> Result<ChannelModel, String> {
+fn channel_model(key: &str, p: &Profile) -> Result<ChannelModel, MessageError> {
     let mix = cumulative(
         key,
         [p.healthy, p.flaky, p.dead, p.invalid, p.opt_out].into_iter(),
     )?;
     if !(p.sigma.is_finite() && (0.0..=5.0).contains(&p.sigma)) {
-        return Err(format!("{key}.sigma must be 0..=5, got {}", p.sigma));
+        return Err(format!("{key}.sigma must be 0..=5, got {}", p.sigma).into());
     }
     if !(p.transient_per_day.is_finite() && (0.0..=100.0).contains(&p.transient_per_day)) {
         return Err(format!(
             "{key}.transient_per_day must be 0..=100, got {}",
             p.transient_per_day
-        ));
+        )
+        .into());
     }
     check_share(&format!("{key}.greylisting"), p.greylisting)?;
     let ln =
@@ -308,7 +310,7 @@ fn channel_and_type(
     key: &str,
     channel: &str,
     kind: &str,
-) -> Result<(Channel, MessageType), String> {
+) -> Result<(Channel, MessageType), MessageError> {
     let c = Channel::parse(channel)
         .ok_or_else(|| format!("{key}.channel must be email or sms, got {channel:?}"))?;
     let k = MessageType::parse(kind).ok_or_else(|| {
@@ -317,13 +319,13 @@ fn channel_and_type(
     Ok((c, k))
 }
 
-fn campaign(i: usize, c: &Campaign) -> Result<CampaignSpec, String> {
+fn campaign(i: usize, c: &Campaign) -> Result<CampaignSpec, MessageError> {
     let key = format!("workload.campaigns[{i}]");
     let (channel, kind) = channel_and_type(&key, &c.channel, &c.message_type)?;
     check_share(&format!("{key}.audience"), c.audience)?;
     let every = positive_span(&format!("{key}.every"), &c.every)?;
     if every < Span::hours(1) || every > Span::hours(24 * 365) {
-        return Err(format!("{key}.every must be 1h..=365d, got {every}"));
+        return Err(format!("{key}.every must be 1h..=365d, got {every}").into());
     }
     let spread = Span::parse(&c.spread).map_err(|e| format!("{key}.spread: {e}"))?;
     let at = TimeOfDay::parse(&c.at).map_err(|e| format!("{key}.at: {e}"))?;
@@ -338,14 +340,11 @@ fn campaign(i: usize, c: &Campaign) -> Result<CampaignSpec, String> {
     })
 }
 
-fn stream(i: usize, s: &Stream) -> Result<StreamSpec, String> {
+fn stream(i: usize, s: &Stream) -> Result<StreamSpec, MessageError> {
     let key = format!("workload.streams[{i}]");
     let (channel, kind) = channel_and_type(&key, &s.channel, &s.message_type)?;
     if !(s.per_day.is_finite() && (0.0..=1e8).contains(&s.per_day)) {
-        return Err(format!(
-            "{key}.per_day must be 0..=100000000, got {}",
-            s.per_day
-        ));
+        return Err(format!("{key}.per_day must be 0..=100000000, got {}", s.per_day).into());
     }
     Ok(StreamSpec {
         name: s.name.clone(),
@@ -355,7 +354,7 @@ fn stream(i: usize, s: &Stream) -> Result<StreamSpec, String> {
     })
 }
 
-fn outage(i: usize, o: &Outage, domains: &[String]) -> Result<OutageSpec, String> {
+fn outage(i: usize, o: &Outage, domains: &[String]) -> Result<OutageSpec, MessageError> {
     let key = format!("workload.outages[{i}]");
     let domain = domains.iter().position(|d| *d == o.domain).ok_or_else(|| {
         format!(
@@ -367,7 +366,7 @@ fn outage(i: usize, o: &Outage, domains: &[String]) -> Result<OutageSpec, String
     let start = Instant::parse_rfc3339(&o.start).map_err(|e| format!("{key}.start: {e}"))?;
     let end = Instant::parse_rfc3339(&o.end).map_err(|e| format!("{key}.end: {e}"))?;
     if end <= start {
-        return Err(format!("{key}.end must be after its start"));
+        return Err(format!("{key}.end must be after its start").into());
     }
     Ok(OutageSpec {
         domain,
