@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::error::MessageError;
 use crate::rules::entries::{self, ErrorEntry, RawEntry};
 use crate::rules::errors::{ErrorClass, ErrorTable};
 use crate::rules::policy::ChannelPolicies;
@@ -135,7 +136,7 @@ impl Scenario {
             Some(p) => {
                 let text = read_limited(p).map_err(|message| ScenarioError {
                     file: p.display().to_string(),
-                    message,
+                    message: message.into(),
                 })?;
                 let base = p
                     .parent()
@@ -156,10 +157,10 @@ impl Scenario {
             .parse()
             .map_err(|e: toml::de::Error| fail(e.to_string()))?;
         for assignment in sets {
-            overrides::apply(&mut document, assignment).map_err(fail)?;
+            overrides::apply(&mut document, assignment).map_err(|e| fail(e.into()))?;
         }
-        let mut scenario =
-            Scenario::from_document(document, base_dir, origin.clone()).map_err(fail)?;
+        let mut scenario = Scenario::from_document(document, base_dir, origin.clone())
+            .map_err(|e| fail(e.into()))?;
         scenario.path = path.map(Path::to_path_buf);
         Ok(scenario)
     }
@@ -187,7 +188,8 @@ impl Scenario {
         let document: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| fail(e.to_string()))?;
-        Scenario::from_document(document, PathBuf::from("."), origin.to_string()).map_err(fail)
+        Scenario::from_document(document, PathBuf::from("."), origin.to_string())
+            .map_err(|e| fail(e.into()))
     }
 
     /// Validates a document. Relative paths are resolved against `base_dir`.
@@ -195,7 +197,7 @@ impl Scenario {
         document: toml::Table,
         base_dir: PathBuf,
         origin: String,
-    ) -> Result<Scenario, String> {
+    ) -> Result<Scenario, MessageError> {
         let raw: RawScenario = toml::Value::Table(document.clone())
             .try_into()
             .map_err(|e: toml::de::Error| e.message().to_string())?;
@@ -205,16 +207,14 @@ impl Scenario {
         warnings.dedup();
         let replications = raw.replications.unwrap_or(1);
         if !(1..=100_000).contains(&replications) {
-            return Err(format!(
-                "replications must be 1..=100000, got {replications}"
-            ));
+            return Err(format!("replications must be 1..=100000, got {replications}").into());
         }
         let horizon = Span::parse(raw.horizon.as_deref().unwrap_or("30d"))
             .map_err(|e| format!("horizon: {e}"))?;
         if horizon <= Span::ZERO || horizon > Span::hours(24 * 3650) {
-            return Err(format!(
-                "horizon must be longer than 0s and at most 3650d, got {horizon}"
-            ));
+            return Err(
+                format!("horizon must be longer than 0s and at most 3650d, got {horizon}").into(),
+            );
         }
         let name = raw.name.unwrap_or_else(|| "scenario".to_string());
         name::validate(&name)?;
@@ -224,7 +224,8 @@ impl Scenario {
             return Err(format!(
                 "start + horizon must end by {}, got {start} + {horizon}",
                 Instant::LAST
-            ));
+            )
+            .into());
         }
         let mut workload_table = raw.workload.unwrap_or_default();
         let limits = limits::take_limits(&mut workload_table, &base_dir)?;
@@ -324,7 +325,7 @@ impl Scenario {
 /// path such as `/dev/zero` must not be read until memory runs out.
 const MAX_SCENARIO_BYTES: u64 = 1 << 20;
 
-fn read_limited(path: &Path) -> Result<String, String> {
+fn read_limited(path: &Path) -> Result<String, MessageError> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let mut bytes = Vec::new();
@@ -332,23 +333,21 @@ fn read_limited(path: &Path) -> Result<String, String> {
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read: {e}"))?;
     if bytes.len() as u64 > MAX_SCENARIO_BYTES {
-        return Err(format!(
-            "larger than {MAX_SCENARIO_BYTES} bytes; not a scenario file"
-        ));
+        return Err(format!("larger than {MAX_SCENARIO_BYTES} bytes; not a scenario file").into());
     }
-    String::from_utf8(bytes).map_err(|_| "cannot read: not UTF-8 text".to_string())
+    String::from_utf8(bytes).map_err(|_| "cannot read: not UTF-8 text".into())
 }
 
-fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, String> {
+fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, MessageError> {
     let kind = table
         .get("kind")
         .and_then(toml::Value::as_str)
         .unwrap_or("csv");
-    let path = |key: &str| -> Result<Option<PathBuf>, String> {
+    let path = |key: &str| -> Result<Option<PathBuf>, MessageError> {
         match table.get(key) {
             None => Ok(None),
             Some(toml::Value::String(p)) => Ok(Some(base_dir.join(p))),
-            Some(other) => Err(format!("workload.{key} must be a path string, got {other}")),
+            Some(other) => Err(format!("workload.{key} must be a path string, got {other}").into()),
         }
     };
     match kind {
@@ -357,7 +356,7 @@ fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, St
                 if !matches!(key.as_str(), "kind" | "sends" | "failures" | "actions") {
                     return Err(format!(
                         "workload.{key} is not a key of a csv workload (kind, sends, failures, actions)"
-                    ));
+                    ).into());
                 }
             }
             let sends = path("sends")?.ok_or("workload.sends is required for kind = \"csv\"")?;
@@ -370,9 +369,7 @@ fn workload_spec(table: toml::Table, base_dir: &Path) -> Result<WorkloadSpec, St
         "synthetic" => Ok(WorkloadSpec::Synthetic(Box::new(
             SyntheticSpec::from_table(&table)?,
         ))),
-        other => Err(format!(
-            "workload.kind must be csv or synthetic, got {other:?}"
-        )),
+        other => Err(format!("workload.kind must be csv or synthetic, got {other:?}").into()),
     }
 }
 
@@ -380,7 +377,7 @@ fn class_and_wait(
     class: &str,
     wait: Option<&str>,
     key: &str,
-) -> Result<(ErrorClass, Span), String> {
+) -> Result<(ErrorClass, Span), MessageError> {
     let class = class
         .parse::<ErrorClass>()
         .map_err(|e| format!("{key}.class: {e}"))?;

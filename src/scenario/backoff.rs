@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::policy::span;
+use crate::error::MessageError;
 use crate::rules::backoff::{Backoff, Jitter, Schedule};
 use crate::time::Span;
 
@@ -23,15 +24,15 @@ pub(super) struct RawBackoff {
 }
 
 /// E7: the schedule kinds and their keys.
-pub(super) fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String> {
+pub(super) fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, MessageError> {
     let p = format!("{prefix}.backoff");
-    let need = |key: &str, v: &Option<String>| -> Result<Span, String> {
+    let need = |key: &str, v: &Option<String>| -> Result<Span, MessageError> {
         let text = v
             .as_deref()
             .ok_or_else(|| format!("{p}.{key} is required for kind = {:?}", raw.kind))?;
         let s = span(&p, key, text)?;
         if s <= Span::ZERO {
-            return Err(format!("{p}.{key} must be longer than 0s, got {s}"));
+            return Err(format!("{p}.{key} must be longer than 0s, got {s}").into());
         }
         Ok(s)
     };
@@ -45,12 +46,10 @@ pub(super) fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String>
             let cap = need("cap", &raw.cap)?;
             let factor = raw.factor.unwrap_or(2.0);
             if !(factor.is_finite() && (1.0..=100.0).contains(&factor)) {
-                return Err(format!("{p}.factor must be 1..=100, got {factor}"));
+                return Err(format!("{p}.factor must be 1..=100, got {factor}").into());
             }
             if cap < initial {
-                return Err(format!(
-                    "{p}.cap ({cap}) must be at least initial ({initial})"
-                ));
+                return Err(format!("{p}.cap ({cap}) must be at least initial ({initial})").into());
             }
             Schedule::Exponential {
                 initial,
@@ -73,7 +72,7 @@ pub(super) fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String>
         "age" => {
             let (min, max) = (need("min", &raw.min)?, need("max", &raw.max)?);
             if max < min {
-                return Err(format!("{p}.max ({max}) must be at least min ({min})"));
+                return Err(format!("{p}.max ({max}) must be at least min ({min})").into());
             }
             Schedule::Age {
                 min,
@@ -84,7 +83,8 @@ pub(super) fn backoff(raw: &RawBackoff, prefix: &str) -> Result<Backoff, String>
         other => {
             return Err(format!(
                 "{p}.kind must be one of none, fixed, exponential, list, age, got {other:?}"
-            ));
+            )
+            .into());
         }
     };
     let jitter_name = raw.jitter.as_deref().unwrap_or("none");

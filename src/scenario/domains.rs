@@ -17,6 +17,7 @@
 
 use super::Warning;
 use super::policy::{channel_overlay, lay_over, overlaid_policy};
+use crate::error::MessageError;
 use crate::kinds::Channel;
 use crate::rules::domains::DomainPolicy;
 
@@ -24,7 +25,7 @@ use crate::rules::domains::DomainPolicy;
 pub fn domain_policies(
     policy: &toml::Table,
     warnings: &mut Vec<Warning>,
-) -> Result<Vec<DomainPolicy>, String> {
+) -> Result<Vec<DomainPolicy>, MessageError> {
     let tables = match policy.get("domains") {
         None => return Ok(Vec::new()),
         Some(toml::Value::Table(t)) => t,
@@ -37,14 +38,14 @@ pub fn domain_policies(
     for (label, table) in tables {
         let prefix = format!("policy.domains.{}", toml::Value::String(label.clone()));
         let toml::Value::Table(table) = table else {
-            return Err(format!("{prefix} must be a table of policy keys"));
+            return Err(format!("{prefix} must be a table of policy keys").into());
         };
         let names = names(label, table, &prefix)?;
         if let Some(clash) = out
             .iter()
             .find_map(|d| names.iter().find(|n| d.names.contains(n)))
         {
-            return Err(format!("{prefix}: domain {clash:?} is named by two tables"));
+            return Err(format!("{prefix}: domain {clash:?} is named by two tables").into());
         }
         let keys: toml::Table = table
             .iter()
@@ -62,7 +63,7 @@ pub fn domain_policies(
 }
 
 /// The domains a table covers: its `names` list, or else its label.
-fn names(label: &str, table: &toml::Table, prefix: &str) -> Result<Vec<String>, String> {
+fn names(label: &str, table: &toml::Table, prefix: &str) -> Result<Vec<String>, MessageError> {
     let list = match table.get("names") {
         None => vec![label.to_string()],
         Some(toml::Value::Array(items)) if !items.is_empty() => items
@@ -74,16 +75,15 @@ fn names(label: &str, table: &toml::Table, prefix: &str) -> Result<Vec<String>, 
             })
             .collect::<Result<_, _>>()?,
         Some(_) => {
-            return Err(format!(
-                "{prefix}.names must be a non-empty list of domains"
-            ));
+            return Err(format!("{prefix}.names must be a non-empty list of domains").into());
         }
     };
     for name in &list {
         if name.is_empty() || name.contains('@') || name.contains(char::is_whitespace) {
             return Err(format!(
                 "{prefix}: {name:?} is not a domain name (write it without the local part)"
-            ));
+            )
+            .into());
         }
     }
     Ok(list.into_iter().map(|n| n.to_ascii_lowercase()).collect())

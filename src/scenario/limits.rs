@@ -5,11 +5,12 @@
 
 use std::path::Path;
 
+use crate::error::MessageError;
 use crate::workload::capacity::{Limits, RawCapacity, RawSender};
 use crate::workload::import::capacity_csv::read_capacity;
 
 /// Removes the capacity keys from `table` and validates them.
-pub fn take_limits(table: &mut toml::Table, base_dir: &Path) -> Result<Limits, String> {
+pub fn take_limits(table: &mut toml::Table, base_dir: &Path) -> Result<Limits, MessageError> {
     let capacity: Vec<RawCapacity> = match table.remove("capacity") {
         None => Vec::new(),
         Some(toml::Value::String(file)) => {
@@ -21,7 +22,7 @@ pub fn take_limits(table: &mut toml::Table, base_dir: &Path) -> Result<Limits, S
         Some(other) => {
             return Err(format!(
                 "workload.capacity must be a list of [[workload.capacity]] tables or the path of a capacity.csv, got {other}"
-            ));
+            ).into());
         }
     };
     let sender: RawSender = match table.remove("sender") {
@@ -30,7 +31,7 @@ pub fn take_limits(table: &mut toml::Table, base_dir: &Path) -> Result<Limits, S
             .try_into()
             .map_err(|e: toml::de::Error| format!("workload.sender: {}", e.message()))?,
     };
-    Ok(Limits::from_raw(&capacity, &sender)?)
+    Limits::from_raw(&capacity, &sender)
 }
 
 /// Copies the capacity keys of the written `[workload]` table into a resolved one, for
@@ -74,7 +75,7 @@ mod tests {
         let mut t: toml::Table = "[[capacity]]\ndomain = \"a\"\nrate = 1\nburst = 1\nbrust = 2\n"
             .parse()
             .unwrap();
-        let e = take_limits(&mut t, Path::new(".")).unwrap_err();
+        let e = take_limits(&mut t, Path::new(".")).unwrap_err().to_string();
         assert!(
             e.starts_with("workload.capacity: unknown field `brust`"),
             "{e}"

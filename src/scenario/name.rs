@@ -1,13 +1,15 @@
 //! The scenario's `name`, which becomes the default output folder `output/NAME/`: it
 //! must be one plain path component, so that no name can send results elsewhere.
 
+use crate::error::MessageError;
+
 /// The longest name accepted, in bytes (well under every file system's component limit).
 const MAX_LEN: usize = 100;
 
 /// Checks that `name` is a single safe folder name: not empty, not `.` or `..`, no path
 /// separator, no control character, not starting with `.` or `-`, at most
 /// [`MAX_LEN`] bytes.
-pub fn validate(name: &str) -> Result<(), String> {
+pub fn validate(name: &str) -> Result<(), MessageError> {
     let problem = if name.is_empty() {
         Some("is empty")
     } else if name.len() > MAX_LEN {
@@ -28,7 +30,8 @@ pub fn validate(name: &str) -> Result<(), String> {
         Some(p) => Err(format!(
             "name {name:?} {p}; it names the output folder output/NAME/, so use letters, \
              digits, '-', '_' and '.' (not first)"
-        )),
+        )
+        .into()),
     }
 }
 

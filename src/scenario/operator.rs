@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use crate::error::MessageError;
 use crate::time::TimeOfDay;
 use crate::workload::operator::{self, OperatorSpec, WEEKDAYS};
 
@@ -23,15 +24,13 @@ struct RawOperator {
 
 /// Validates the `[operator]` table. Missing keys take their defaults: Monday to Friday,
 /// 10:00, probability 1, no reason.
-pub fn operator_spec(table: &toml::Table) -> Result<OperatorSpec, String> {
+pub fn operator_spec(table: &toml::Table) -> Result<OperatorSpec, MessageError> {
     let raw: RawOperator = toml::Value::Table(table.clone())
         .try_into()
         .map_err(|e: toml::de::Error| format!("operator: {}", e.message()))?;
     let probability = raw.probability.unwrap_or(1.0);
     if !(0.0..=1.0).contains(&probability) {
-        return Err(format!(
-            "operator.probability must be 0..=1, got {probability}"
-        ));
+        return Err(format!("operator.probability must be 0..=1, got {probability}").into());
     }
     let at = raw.at.as_deref().unwrap_or(DEFAULT_AT);
     Ok(OperatorSpec {
@@ -43,18 +42,20 @@ pub fn operator_spec(table: &toml::Table) -> Result<OperatorSpec, String> {
 }
 
 /// Days from `mon` to `sun`, sorted Monday first, repeats dropped; at least one.
-fn days(names: &[String]) -> Result<Vec<chrono::Weekday>, String> {
+fn days(names: &[String]) -> Result<Vec<chrono::Weekday>, MessageError> {
     let mut days = names
         .iter()
         .enumerate()
         .map(|(i, name)| {
             operator::parse_day(name).ok_or_else(|| {
-                format!("operator.days[{i}] must be a day from mon..sun, got {name:?}")
+                MessageError::from(format!(
+                    "operator.days[{i}] must be a day from mon..sun, got {name:?}"
+                ))
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, MessageError>>()?;
     if days.is_empty() {
-        return Err("operator.days must name at least one day from mon..sun".to_string());
+        return Err("operator.days must name at least one day from mon..sun".into());
     }
     days.sort_by_key(chrono::Weekday::num_days_from_monday);
     days.dedup();
@@ -82,7 +83,7 @@ pub fn to_table(spec: &OperatorSpec) -> toml::Table {
 mod tests {
     use super::*;
 
-    fn check(text: &str) -> Result<OperatorSpec, String> {
+    fn check(text: &str) -> Result<OperatorSpec, MessageError> {
         operator_spec(&text.parse::<toml::Table>().unwrap())
     }
 
@@ -104,7 +105,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_key_and_the_range() {
-        let err = |text: &str| check(text).unwrap_err();
+        let err = |text: &str| check(text).unwrap_err().to_string();
         assert_eq!(
             err("probability = 1.5"),
             "operator.probability must be 0..=1, got 1.5"

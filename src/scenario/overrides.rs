@@ -4,8 +4,10 @@
 //! interval = "1h" }`); text that is not valid TOML is taken as a string, so
 //! `--set policy.retry_period=24h` needs no quotes.
 
+use crate::error::MessageError;
+
 /// Applies one `KEY=VALUE` assignment to `doc`.
-pub fn apply(doc: &mut toml::Table, assignment: &str) -> Result<(), String> {
+pub fn apply(doc: &mut toml::Table, assignment: &str) -> Result<(), MessageError> {
     let (path, text) = assignment
         .split_once('=')
         .ok_or_else(|| format!("--set expects KEY=VALUE, got {assignment:?}"))?;
@@ -13,7 +15,8 @@ pub fn apply(doc: &mut toml::Table, assignment: &str) -> Result<(), String> {
     if path.is_empty() || path.split('.').any(str::is_empty) {
         return Err(format!(
             "--set: {path:?} is not a dotted key path such as policy.retry_period"
-        ));
+        )
+        .into());
     }
     set(doc, path, parse_value(text.trim()))
 }
@@ -28,7 +31,7 @@ pub fn parse_value(text: &str) -> toml::Value {
 }
 
 /// Sets `path` (dotted) in `doc` to `value`, creating tables on the way.
-pub fn set(doc: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
+pub fn set(doc: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), MessageError> {
     let mut parts: Vec<&str> = path.split('.').collect();
     let last = parts.pop().expect("split yields at least one part");
     let mut table = doc;
@@ -69,12 +72,14 @@ mod tests {
         assert!(
             apply(&mut doc, "no-equals-sign")
                 .unwrap_err()
+                .to_string()
                 .contains("KEY=VALUE")
         );
         assert!(apply(&mut doc, "policy..x=1").is_err());
         assert!(
             apply(&mut doc, "name.inner=1")
                 .unwrap_err()
+                .to_string()
                 .contains("name is not a table")
         );
     }

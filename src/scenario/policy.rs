@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::Warning;
 use super::backoff::{RawBackoff, backoff};
+use crate::error::MessageError;
 use crate::kinds::Channel;
 use crate::rules::counter::CounterReset;
 use crate::rules::policy::{AutoRetry, ChannelPolicies, Policy, RetryPeriods};
@@ -46,7 +47,7 @@ struct RawPolicy {
 pub fn channel_policies(
     policy: &toml::Table,
     warnings: &mut Vec<Warning>,
-) -> Result<ChannelPolicies, String> {
+) -> Result<ChannelPolicies, MessageError> {
     Ok(ChannelPolicies {
         email: channel_policy(policy, Channel::Email, warnings)?,
         sms: channel_policy(policy, Channel::Sms, warnings)?,
@@ -58,11 +59,11 @@ pub fn channel_policies(
 pub(super) fn channel_overlay(
     policy: &toml::Table,
     channel: Channel,
-) -> Result<Option<&toml::Table>, String> {
+) -> Result<Option<&toml::Table>, MessageError> {
     match policy.get(channel.name()) {
         None => Ok(None),
         Some(toml::Value::Table(t)) => Ok(Some(t)),
-        Some(_) => Err(format!("policy.{channel} must be a table of policy keys")),
+        Some(_) => Err(format!("policy.{channel} must be a table of policy keys").into()),
     }
 }
 
@@ -70,7 +71,7 @@ fn channel_policy(
     policy: &toml::Table,
     channel: Channel,
     warnings: &mut Vec<Warning>,
-) -> Result<Policy, String> {
+) -> Result<Policy, MessageError> {
     let overlay = channel_overlay(policy, channel)?;
     let prefix = if overlay.is_some() {
         format!("policy.{channel}")
@@ -87,7 +88,7 @@ pub(super) fn overlaid_policy(
     overlay: Option<&toml::Table>,
     prefix: &str,
     warnings: &mut Vec<Warning>,
-) -> Result<Policy, String> {
+) -> Result<Policy, MessageError> {
     let (merged, preset) = merged_table(policy, overlay)?;
     let raw: RawPolicy = toml::Value::Table(merged)
         .try_into()
@@ -105,12 +106,12 @@ pub(super) fn overlaid_policy(
 fn merged_table(
     policy: &toml::Table,
     overlay: Option<&toml::Table>,
-) -> Result<(toml::Table, String), String> {
-    let preset_of = |t: &toml::Table, path: &str| -> Result<Option<String>, String> {
+) -> Result<(toml::Table, String), MessageError> {
+    let preset_of = |t: &toml::Table, path: &str| -> Result<Option<String>, MessageError> {
         match t.get("preset") {
             None => Ok(None),
             Some(toml::Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(format!("{path}.preset must be a string, got {other}")),
+            Some(other) => Err(format!("{path}.preset must be a string, got {other}").into()),
         }
     };
     let own_preset = match overlay {
@@ -177,11 +178,11 @@ pub(super) fn lay_over(base: &mut toml::Table, top: &toml::Table) {
     }
 }
 
-pub(super) fn span(prefix: &str, key: &str, text: &str) -> Result<Span, String> {
-    Span::parse(text).map_err(|e| format!("{prefix}.{key}: {e}"))
+pub(super) fn span(prefix: &str, key: &str, text: &str) -> Result<Span, MessageError> {
+    Span::parse(text).map_err(|e| format!("{prefix}.{key}: {e}").into())
 }
 
-fn optional_span(prefix: &str, key: &str, text: &str) -> Result<Option<Span>, String> {
+fn optional_span(prefix: &str, key: &str, text: &str) -> Result<Option<Span>, MessageError> {
     if text == "none" {
         Ok(None)
     } else {
@@ -194,36 +195,34 @@ fn validate(
     prefix: &str,
     bounds: &PeriodBounds,
     warnings: &mut Vec<Warning>,
-) -> Result<Policy, String> {
+) -> Result<Policy, MessageError> {
     let soft_bounce_threshold = threshold(&raw.soft_bounce_threshold, prefix, warnings)?;
     let retry_period = retry_periods(&raw, prefix, bounds)?;
     let min_delay = span(prefix, "min_delay", &raw.min_delay)?;
     if min_delay < Span::ZERO || min_delay > Span::hours(24 * 30) {
-        return Err(format!(
-            "{prefix}.min_delay must be 0s..=30d, got {min_delay}"
-        ));
+        return Err(format!("{prefix}.min_delay must be 0s..=30d, got {min_delay}").into());
     }
     if raw.max_auto_attempts < 0 || raw.max_auto_attempts > 1000 {
         return Err(format!(
             "{prefix}.max_auto_attempts must be 0..=1000, got {}",
             raw.max_auto_attempts
-        ));
+        )
+        .into());
     }
     if !(raw.cost_per_attempt.is_finite() && raw.cost_per_attempt >= 0.0) {
         return Err(format!(
             "{prefix}.cost_per_attempt must be a number ≥ 0, got {}",
             raw.cost_per_attempt
-        ));
+        )
+        .into());
     }
     let every = span(prefix, "auto_retry_every", &raw.auto_retry_every)?;
     if every < Span::minutes(1) || every > Span::hours(24 * 365) {
-        return Err(format!(
-            "{prefix}.auto_retry_every must be 1m..=365d, got {every}"
-        ));
+        return Err(format!("{prefix}.auto_retry_every must be 1m..=365d, got {every}").into());
     }
     let auto_retry = raw
         .auto_retry
-        .then(|| -> Result<AutoRetry, String> {
+        .then(|| -> Result<AutoRetry, MessageError> {
             Ok(AutoRetry {
                 at: TimeOfDay::parse(&raw.auto_retry_at)
                     .map_err(|e| format!("{prefix}.auto_retry_at: {e}"))?,
@@ -252,7 +251,7 @@ fn validate(
 }
 
 /// E5: `any_delivery` (the default) or `after_retry`.
-fn counter_reset(text: Option<&str>, prefix: &str) -> Result<CounterReset, String> {
+fn counter_reset(text: Option<&str>, prefix: &str) -> Result<CounterReset, MessageError> {
     let Some(text) = text else {
         return Ok(CounterReset::default());
     };
@@ -262,6 +261,7 @@ fn counter_reset(text: Option<&str>, prefix: &str) -> Result<CounterReset, Strin
             "{prefix}.counter_reset must be one of {}, got {text:?}",
             names.join(", ")
         )
+        .into()
     })
 }
 
@@ -270,7 +270,7 @@ fn threshold(
     value: &toml::Value,
     prefix: &str,
     warnings: &mut Vec<Warning>,
-) -> Result<Option<u8>, String> {
+) -> Result<Option<u8>, MessageError> {
     let key = format!("{prefix}.soft_bounce_threshold");
     match value {
         toml::Value::String(s) if s == "none" => Ok(None),
@@ -286,22 +286,18 @@ fn threshold(
             }
             Ok(Some(*n as u8))
         }
-        toml::Value::Integer(n) => Err(format!("{key} must be 1..=20, got {n}")),
-        other => Err(format!(
-            "{key} must be an integer 1..=20 or \"none\", got {other}"
-        )),
+        toml::Value::Integer(n) => Err(format!("{key} must be 1..=20, got {n}").into()),
+        other => Err(format!("{key} must be an integer 1..=20 or \"none\", got {other}").into()),
     }
 }
 
 /// E7: `max_attempts`, 1..=1000 or `"none"`.
-fn max_attempts(value: &toml::Value, prefix: &str) -> Result<Option<u32>, String> {
+fn max_attempts(value: &toml::Value, prefix: &str) -> Result<Option<u32>, MessageError> {
     let key = format!("{prefix}.max_attempts");
     match value {
         toml::Value::String(s) if s == "none" => Ok(None),
         toml::Value::Integer(n) if (1..=1000).contains(n) => Ok(Some(*n as u32)),
-        other => Err(format!(
-            "{key} must be an integer 1..=1000 or \"none\", got {other}"
-        )),
+        other => Err(format!("{key} must be an integer 1..=1000 or \"none\", got {other}").into()),
     }
 }
 
@@ -311,9 +307,9 @@ fn retry_periods(
     raw: &RawPolicy,
     prefix: &str,
     bounds: &PeriodBounds,
-) -> Result<RetryPeriods, String> {
+) -> Result<RetryPeriods, MessageError> {
     let general = optional_span(prefix, "retry_period", &raw.retry_period)?;
-    let pick = |key: &str, own: &Option<String>| -> Result<(String, Option<Span>), String> {
+    let pick = |key: &str, own: &Option<String>| -> Result<(String, Option<Span>), MessageError> {
         match own {
             Some(text) => Ok((format!("{prefix}.{key}"), optional_span(prefix, key, text)?)),
             None => Ok((format!("{prefix}.retry_period"), general)),
@@ -350,17 +346,17 @@ fn check_period(
     kind: &str,
     min: Span,
     max: Span,
-) -> Result<(), String> {
+) -> Result<(), MessageError> {
     let Some(p) = period else { return Ok(()) };
     if p > max {
-        return Err(format!(
-            "{key} must be at most {max} for {kind} messages (E6), got {p}"
-        ));
+        return Err(
+            format!("{key} must be at most {max} for {kind} messages (E6), got {p}").into(),
+        );
     }
     if p < min {
-        return Err(format!(
-            "{key} must be at least {min} for {kind} messages (E6), got {p}"
-        ));
+        return Err(
+            format!("{key} must be at least {min} for {kind} messages (E6), got {p}").into(),
+        );
     }
     Ok(())
 }
@@ -419,7 +415,9 @@ mod tests {
         let p = policies("counter_reset = \"after_retry\"\n");
         assert_eq!(p.email.counter_reset, CounterReset::AfterRetry);
         let table: toml::Table = "counter_reset = \"never\"\n".parse().unwrap();
-        let err = channel_policies(&table, &mut Vec::new()).unwrap_err();
+        let err = channel_policies(&table, &mut Vec::new())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("policy.counter_reset"), "{err}");
         assert!(err.contains("any_delivery, after_retry"), "{err}");
     }

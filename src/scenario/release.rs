@@ -12,6 +12,7 @@
 //! name) and the class names once the whole scenario is read, because the policy is
 //! validated before the `[[errors]]` entries.
 
+use crate::error::MessageError;
 use crate::rules::entries::ErrorEntry;
 use crate::rules::errors::ErrorClass;
 use crate::rules::policy::{ChannelPolicies, Policy};
@@ -20,7 +21,10 @@ use crate::rules::release::ReleaseDelays;
 use crate::time::Span;
 
 /// Reads a `release_after` table; errors name the key (`policy.release_after.soft`).
-pub(super) fn release_delays(table: &toml::Table, prefix: &str) -> Result<ReleaseDelays, String> {
+pub(super) fn release_delays(
+    table: &toml::Table,
+    prefix: &str,
+) -> Result<ReleaseDelays, MessageError> {
     let entries = table
         .iter()
         .map(|(key, value)| {
@@ -31,12 +35,13 @@ pub(super) fn release_delays(table: &toml::Table, prefix: &str) -> Result<Releas
                 other => {
                     return Err(format!(
                         "{path} must be a duration such as \"10d\" or \"none\", got {other}"
-                    ));
+                    )
+                    .into());
                 }
             };
             Ok((key.clone(), delay))
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, MessageError>>()?;
     Ok(ReleaseDelays::new(entries))
 }
 
@@ -56,7 +61,10 @@ pub(super) fn to_table(delays: &ReleaseDelays) -> toml::Value {
 /// Checks that every `release_after` key of every policy names a reason of the
 /// scenario's table or a class, so that a misspelt reason is an error and not a delay
 /// that never applies.
-pub(super) fn check_keys(policies: &ChannelPolicies, errors: &[ErrorEntry]) -> Result<(), String> {
+pub(super) fn check_keys(
+    policies: &ChannelPolicies,
+    errors: &[ErrorEntry],
+) -> Result<(), MessageError> {
     let known = |key: &str| {
         key.parse::<ErrorClass>().is_ok()
             || ReasonTable::built_in_names().any(|n| n == key)
@@ -79,7 +87,7 @@ pub(super) fn check_keys(policies: &ChannelPolicies, errors: &[ErrorEntry]) -> R
         {
             return Err(format!(
                 "{prefix}.release_after.{key}: not a reason of the reason table (see `retrysim classify` and docs/ERROR_CODES.md) nor a class (soft, hard, opt_out, business_retryable, business_final)"
-            ));
+            ).into());
         }
     }
     Ok(())

@@ -40,7 +40,9 @@ pub fn scenario(toml_text: &str) -> Result<Scenario, String> {
         w.insert("sends".into(), "unused-sends.csv".into());
         toml::Value::Table(w)
     });
+    // Tests compare the message text, so the typed error is turned back into it.
     Scenario::from_document(document, PathBuf::from("."), "test scenario".to_string())
+        .map_err(String::from)
 }
 
 /// The common head of the test scenarios: a Monday start, a ten-day run, UTC.
