@@ -5,6 +5,7 @@
 //! named, with decimals optionally rounded so that a transcript stays readable.
 
 use super::table::{Table, parse_f64};
+use crate::error::MessageError;
 
 /// Which columns to print and how to write their numbers.
 #[derive(Debug, Clone, Default)]
@@ -19,7 +20,7 @@ pub struct ShowOptions {
 ///
 /// A column name the file does not have is an error that lists the names it does have,
 /// since a typo would otherwise print a silently shorter table.
-pub fn render(table: &Table, options: &ShowOptions) -> Result<String, String> {
+pub fn render(table: &Table, options: &ShowOptions) -> Result<String, MessageError> {
     let picked = pick_columns(table, &options.columns)?;
     let mut grid: Vec<Vec<String>> =
         vec![picked.iter().map(|&i| table.headers[i].clone()).collect()];
@@ -35,7 +36,7 @@ pub fn render(table: &Table, options: &ShowOptions) -> Result<String, String> {
 }
 
 /// Positions of the requested columns, or of every column when none is named.
-fn pick_columns(table: &Table, names: &[String]) -> Result<Vec<usize>, String> {
+fn pick_columns(table: &Table, names: &[String]) -> Result<Vec<usize>, MessageError> {
     if names.is_empty() {
         return Ok((0..table.headers.len()).collect());
     }
@@ -43,10 +44,10 @@ fn pick_columns(table: &Table, names: &[String]) -> Result<Vec<usize>, String> {
         .iter()
         .map(|name| {
             table.column(name).ok_or_else(|| {
-                format!(
+                MessageError::from(format!(
                     "no column '{name}'; the file has: {}",
                     table.headers.join(", ")
-                )
+                ))
             })
         })
         .collect()
@@ -141,7 +142,7 @@ mod tests {
             decimals: None,
         };
         assert_eq!(
-            render(&t, &options).unwrap_err(),
+            render(&t, &options).unwrap_err().to_string(),
             "no column 'z'; the file has: a, b"
         );
     }
