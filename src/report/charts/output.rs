@@ -46,3 +46,80 @@ pub fn render(dir: &Path, name: &str, chart: &impl Chart) -> anyhow::Result<Vec<
     atomic::persist(temp, &png_path)?;
     Ok(vec![png_path, svg_path])
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    /// Paints the background, then fails on the `fail_on`-th drawing (1 = the SVG,
+    /// 2 = the PNG), so a failure strikes after part of a picture already exists.
+    struct Failing {
+        fail_on: u32,
+        drawn: Cell<u32>,
+    }
+
+    impl Chart for Failing {
+        fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> anyhow::Result<()>
+        where
+            DB::ErrorType: 'static,
+        {
+            root.fill(&WHITE)?;
+            self.drawn.set(self.drawn.get() + 1);
+            if self.drawn.get() == self.fail_on {
+                anyhow::bail!("drawing number {} fails", self.fail_on);
+            }
+            Ok(())
+        }
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn failing(fail_on: u32) -> Failing {
+        Failing {
+            fail_on,
+            drawn: Cell::new(0),
+        }
+    }
+
+    #[test]
+    fn a_failed_svg_drawing_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(render(dir.path(), "chart", &failing(1)).is_err());
+        assert!(
+            names_in(dir.path()).is_empty(),
+            "{:?}",
+            names_in(dir.path())
+        );
+    }
+
+    #[test]
+    fn a_failed_png_drawing_leaves_no_png_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = render(dir.path(), "chart", &failing(2)).unwrap_err();
+        assert!(format!("{err:#}").contains("chart.png"), "{err:#}");
+        // The SVG was complete and renamed before the PNG began; nothing else is left.
+        assert_eq!(names_in(dir.path()), ["chart.svg"]);
+        let svg = std::fs::read_to_string(dir.path().join("chart.svg")).unwrap();
+        assert!(svg.trim_end().ends_with("</svg>"), "{svg}");
+    }
+
+    #[test]
+    fn a_drawn_chart_is_two_files_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = render(dir.path(), "chart", &failing(0)).unwrap();
+        assert_eq!(
+            written,
+            [dir.path().join("chart.png"), dir.path().join("chart.svg")]
+        );
+        assert_eq!(names_in(dir.path()), ["chart.png", "chart.svg"]);
+    }
+}
