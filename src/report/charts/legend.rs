@@ -78,6 +78,12 @@ pub fn band_entry(series: &[super::lines::Series]) -> Option<Entry> {
 /// (`hidden: same as 84h`), else without naming it, since the full label of a
 /// several-key point does not fit in a legend line.
 fn hidden_note(over: &str) -> String {
+    // A numbered label (`15: threshold=5, ...`) is named by its number, short and exact.
+    if let Some((number, _)) = over.split_once(": ")
+        && number.bytes().all(|b| b.is_ascii_digit())
+    {
+        return format!("hidden under point {number}");
+    }
     match over.split_once('=') {
         Some((_, value)) if !over.contains(',') => format!("hidden: same as {value}"),
         _ => "hidden under another line".to_owned(),
@@ -181,6 +187,10 @@ mod tests {
         assert_eq!(
             super::hidden_note("retry_period=84h"),
             "hidden: same as 84h"
+        );
+        assert_eq!(
+            super::hidden_note("15: retry_period=84h, soft_bounce_threshold=3"),
+            "hidden under point 15"
         );
         assert_eq!(
             super::hidden_note("retry_period=84h, soft_bounce_threshold=3"),

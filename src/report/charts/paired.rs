@@ -68,7 +68,7 @@ impl PairedChart {
             .filter_map(|row| {
                 let point = table.cell(row, "point")?;
                 Some(Row {
-                    label: input.point_label(point),
+                    label: input.numbered_label(point),
                     diff: table.f64(row, &mean)? * scale,
                     half: table.f64(row, &ci).unwrap_or(0.0) * scale,
                     infeasible: infeasible.contains(&point),
