@@ -21,6 +21,8 @@ pub enum Mark {
     Triangle,
     /// A cross, for points that break a constraint.
     Cross,
+    /// A dashed line without a dot, for a bound such as a constraint's limit.
+    Dashed,
 }
 
 /// One row of a legend.
@@ -142,6 +144,17 @@ where
         Mark::Dot => area.draw(&Circle::new((mid, y), 6, colour.filled()))?,
         Mark::Triangle => area.draw(&TriangleMarker::new((mid, y), 10, colour.filled()))?,
         Mark::Cross => area.draw(&Cross::new((mid, y), 7, colour.stroke_width(3)))?,
+        Mark::Dashed => {
+            // Three dashes, like the bound drawn in the plot, so that it does not read as
+            // one more data series.
+            for start in (x0..x1).step_by(SAMPLE as usize / 3) {
+                let end = (start + SAMPLE / 5).min(x1);
+                area.draw(&PathElement::new(
+                    vec![(start, y), (end, y)],
+                    colour.stroke_width(2),
+                ))?;
+            }
+        }
     }
     Ok(())
 }
