@@ -23,6 +23,8 @@ pub enum Mark {
     Cross,
     /// A dashed line without a dot, for a bound such as a constraint's limit.
     Dashed,
+    /// A plain line without a dot, for a reference such as the zero of a difference.
+    Rule,
 }
 
 /// One row of a legend.
@@ -144,6 +146,10 @@ where
         Mark::Dot => area.draw(&Circle::new((mid, y), 6, colour.filled()))?,
         Mark::Triangle => area.draw(&TriangleMarker::new((mid, y), 10, colour.filled()))?,
         Mark::Cross => area.draw(&Cross::new((mid, y), 7, colour.stroke_width(3)))?,
+        Mark::Rule => area.draw(&PathElement::new(
+            vec![(x0, y), (x1, y)],
+            colour.stroke_width(2),
+        ))?,
         Mark::Dashed => {
             // Three dashes, like the bound drawn in the plot, so that it does not read as
             // one more data series.

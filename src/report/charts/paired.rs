@@ -177,7 +177,7 @@ impl Chart for PairedChart {
         let entries = [
             Entry::new("paired difference, 95% interval", blue, Mark::Line),
             Entry::new("breaks a constraint", WARNING, Mark::Cross),
-            Entry::new("grey line: no difference", MUTED, Mark::Line),
+            Entry::new("grey line: no difference", MUTED, Mark::Rule),
         ];
         legend::draw(&side, None, &entries)
     }
