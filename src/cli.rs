@@ -93,9 +93,14 @@ pub struct ShowArgs {
     /// column].
     #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
     pub columns: Vec<String>,
-    /// Round every number that has a fractional part to N decimals [default: as written].
+    /// Round every number that has a fractional part to N decimals (at most N, trailing
+    /// zeros dropped, unless --raw) [default: as written].
     #[arg(long, value_name = "N")]
     pub decimals: Option<usize>,
+    /// Print values exactly as the file holds them (`301996s`, `0.96674`) instead of for
+    /// people (`3d 11h 53m 16s`, `96.67%`, `1,045.3`).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 /// Options of `classify`.

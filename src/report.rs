@@ -17,6 +17,7 @@ pub mod export;
 pub mod fields;
 pub mod folder;
 pub mod html;
+pub mod human;
 pub mod load;
 pub mod recommendation;
 pub mod records;

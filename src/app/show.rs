@@ -21,6 +21,7 @@ pub(super) fn show(args: ShowArgs) -> anyhow::Result<()> {
     let options = ShowOptions {
         columns: args.columns.clone(),
         decimals: args.decimals,
+        raw: args.raw,
     };
     let text = render(&table, &options)
         .map_err(anyhow::Error::msg)

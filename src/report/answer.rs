@@ -64,7 +64,7 @@ fn answer_sentence(table: &Table, metric: &str) -> String {
         table.f64(row, "objective_mean"),
         table.f64(row, "objective_ci95"),
     ) {
-        (Some(m), Some(h)) => format!(": {metric} {} ± {}", value(metric, m), value(metric, h)),
+        (Some(m), Some(h)) => format!(": {metric} {} ± {}", value(metric, m), half(metric, h)),
         (Some(m), None) => format!(": {metric} {}", value(metric, m)),
         _ => String::new(),
     };
@@ -168,6 +168,17 @@ fn points_table(page: &mut String, table: &Table, metric: &str) {
     page.push_str("</table></div>\n</details>\n");
 }
 
+/// A half-width at a precision that suits a mean: a count's mean is printed whole, so
+/// `216 ± 13.682` would claim digits the mean does not have; it reads `216 ± 14`.
+fn half(metric: &str, h: f64) -> String {
+    let whole = !metric.ends_with("_s") && !metric.ends_with("_rate") && h.abs() >= 1.0;
+    if whole {
+        super::human::number(h, 0)
+    } else {
+        value(metric, h)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +206,13 @@ mod tests {
         assert!(page.contains("<li><b>infeasible:</b> 1 point(s) break a &lt;= 1</li>"));
         assert!(page.contains("<tr class=\"infeasible\">"));
         assert!(page.find("class=\"answer\"") < page.find("<table>"));
+    }
+
+    #[test]
+    fn a_count_interval_is_as_whole_as_its_mean() {
+        assert_eq!(half("attempts_to_dead", 13.682), "14");
+        assert_eq!(half("attempts_to_dead", 1_313.6), "1,314");
+        assert_eq!(half("delivery_rate", 0.001), "0.10%");
+        assert_eq!(half("ttd_p99_s", 5400.0), "1h 30m");
     }
 }

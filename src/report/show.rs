@@ -2,8 +2,11 @@
 //!
 //! The documentation quotes results only through command transcripts that a test reruns
 //! (tests/docs.rs), so a CSV file needs a way onto stdout: every column, or the ones
-//! named, with decimals optionally rounded so that a transcript stays readable.
+//! named. By default the cells are written for people (src/report/human.rs: durations,
+//! percentages, grouped thousands); `raw` prints them exactly as the file holds them,
+//! with decimals optionally rounded.
 
+use super::human;
 use super::table::{Table, parse_f64};
 use crate::error::MessageError;
 
@@ -14,6 +17,8 @@ pub struct ShowOptions {
     pub columns: Vec<String>,
     /// Round every number that has a fractional part to this many decimals.
     pub decimals: Option<usize>,
+    /// Print the values as the file holds them instead of for people.
+    pub raw: bool,
 }
 
 /// Renders `table` as right-aligned columns separated by two spaces, header first.
@@ -28,7 +33,13 @@ pub fn render(table: &Table, options: &ShowOptions) -> Result<String, MessageErr
         grid.push(
             picked
                 .iter()
-                .map(|&i| format_cell(&row[i], options.decimals))
+                .map(|&i| {
+                    if options.raw {
+                        format_cell(&row[i], options.decimals)
+                    } else {
+                        human::cell(&table.headers[i], &row[i], options.decimals)
+                    }
+                })
                 .collect(),
         );
     }
@@ -117,6 +128,7 @@ mod tests {
         let options = ShowOptions {
             columns: vec!["c".into(), "a".into()],
             decimals: None,
+            raw: false,
         };
         assert_eq!(render(&t, &options).unwrap(), "c  a\n3  1\n");
     }
@@ -127,10 +139,23 @@ mod tests {
         let options = ShowOptions {
             columns: Vec::new(),
             decimals: Some(3),
+            raw: true,
         };
         assert_eq!(
             render(&t, &options).unwrap(),
             " rate   count  key\n0.967  441706   6h\n0.000       2    x\n"
+        );
+    }
+
+    #[test]
+    fn by_default_cells_are_written_for_people() {
+        let t = table(
+            "point,policy.retry_period,delivery_rate_mean,attempts_to_dead_mean\n11,301996s,0.96314,422.5\n",
+        );
+        let text = render(&t, &ShowOptions::default()).unwrap();
+        assert_eq!(
+            text,
+            "point  policy.retry_period  delivery_rate_mean  attempts_to_dead_mean\n   11       3d 11h 53m 16s              96.31%                  422.5\n"
         );
     }
 
@@ -140,6 +165,7 @@ mod tests {
         let options = ShowOptions {
             columns: vec!["z".into()],
             decimals: None,
+            raw: false,
         };
         assert_eq!(
             render(&t, &options).unwrap_err().to_string(),

@@ -30,7 +30,7 @@ fn show_prints_the_named_columns_aligned_and_rounded() {
             "--columns",
             "policy.retry_period,delivery_rate_mean,point",
         ])
-        .args(["--decimals", "3"])
+        .args(["--decimals", "3", "--raw"])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -39,6 +39,28 @@ fn show_prints_the_named_columns_aligned_and_rounded() {
         "policy.retry_period  delivery_rate_mean  point\n\
          \x20                6h               0.967      0\n\
          \x20               84h               0.960      1\n"
+    );
+}
+
+#[test]
+fn show_writes_rates_as_percentages_and_groups_thousands_unless_raw() {
+    let dir = folder();
+    let out = retrysim()
+        .arg("show")
+        .arg(dir.path())
+        .args([
+            "aggregate.csv",
+            "--columns",
+            "point,delivery_rate_mean,delivered_mean",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "point  delivery_rate_mean  delivered_mean\n\
+         \x20   0              96.67%         427,083\n\
+         \x20   1              96.00%         427,000\n"
     );
 }
 

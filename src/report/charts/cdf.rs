@@ -63,7 +63,7 @@ impl CdfChart {
                     })
                     .collect();
                 curve.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
-                let label = input.point_label(point);
+                let label = input.numbered_label(point);
                 (!curve.is_empty()).then(|| Series {
                     label,
                     colour: palette::series(i),

@@ -176,7 +176,11 @@ impl Chart for DecisionChart {
         let mut entries = legend::line_entries(first, &hidden);
         entries.extend(legend::band_entry(first));
         if self.panels.iter().any(|p| !p.bounds.is_empty()) {
-            entries.push(Entry::new("dashed: constraint bound", WARNING, Mark::Line));
+            entries.push(Entry::new(
+                "dashed: constraint bound",
+                WARNING,
+                Mark::Dashed,
+            ));
         }
         if self.panels.iter().any(|p| !p.crosses.is_empty()) {
             entries.push(Entry::new("breaks a constraint", WARNING, Mark::Cross));

@@ -124,6 +124,16 @@ impl Input {
         (!pairs.is_empty()).then(|| format!("other keys at baseline: {}", pairs.join(", ")))
     }
 
+    /// Names a point by its number and its swept values (`15: threshold=5,
+    /// retry_period=84h`), so that a legend row can be found in the report's table, whose
+    /// first column is the point number.
+    pub fn numbered_label(&self, point: &str) -> String {
+        if self.keys.is_empty() {
+            return format!("point {point}");
+        }
+        format!("{point}: {}", self.point_label(point))
+    }
+
     /// Names a point by its swept values (`threshold=5, retry_period=24h`).
     pub fn point_label(&self, point: &str) -> String {
         let row = self.aggregate.as_ref().and_then(|t| {
@@ -197,6 +207,7 @@ mod tests {
             "other keys at baseline: z=p"
         );
         assert_eq!(inp.point_label("2"), "x=1, y=6h, z=q");
+        assert_eq!(inp.numbered_label("2"), "2: x=1, y=6h, z=q");
         assert_eq!(inp.plot_keys(), Some(("a.x", Some("a.y"))));
     }
 

@@ -21,6 +21,10 @@ pub enum Mark {
     Triangle,
     /// A cross, for points that break a constraint.
     Cross,
+    /// A dashed line without a dot, for a bound such as a constraint's limit.
+    Dashed,
+    /// A plain line without a dot, for a reference such as the zero of a difference.
+    Rule,
 }
 
 /// One row of a legend.
@@ -78,6 +82,12 @@ pub fn band_entry(series: &[super::lines::Series]) -> Option<Entry> {
 /// (`hidden: same as 84h`), else without naming it, since the full label of a
 /// several-key point does not fit in a legend line.
 fn hidden_note(over: &str) -> String {
+    // A numbered label (`15: threshold=5, ...`) is named by its number, short and exact.
+    if let Some((number, _)) = over.split_once(": ")
+        && number.bytes().all(|b| b.is_ascii_digit())
+    {
+        return format!("hidden under point {number}");
+    }
     match over.split_once('=') {
         Some((_, value)) if !over.contains(',') => format!("hidden: same as {value}"),
         _ => "hidden under another line".to_owned(),
@@ -136,6 +146,21 @@ where
         Mark::Dot => area.draw(&Circle::new((mid, y), 6, colour.filled()))?,
         Mark::Triangle => area.draw(&TriangleMarker::new((mid, y), 10, colour.filled()))?,
         Mark::Cross => area.draw(&Cross::new((mid, y), 7, colour.stroke_width(3)))?,
+        Mark::Rule => area.draw(&PathElement::new(
+            vec![(x0, y), (x1, y)],
+            colour.stroke_width(2),
+        ))?,
+        Mark::Dashed => {
+            // Three dashes, like the bound drawn in the plot, so that it does not read as
+            // one more data series.
+            for start in (x0..x1).step_by(SAMPLE as usize / 3) {
+                let end = (start + SAMPLE / 5).min(x1);
+                area.draw(&PathElement::new(
+                    vec![(start, y), (end, y)],
+                    colour.stroke_width(2),
+                ))?;
+            }
+        }
     }
     Ok(())
 }
@@ -181,6 +206,10 @@ mod tests {
         assert_eq!(
             super::hidden_note("retry_period=84h"),
             "hidden: same as 84h"
+        );
+        assert_eq!(
+            super::hidden_note("15: retry_period=84h, soft_bounce_threshold=3"),
+            "hidden under point 15"
         );
         assert_eq!(
             super::hidden_note("retry_period=84h, soft_bounce_threshold=3"),

@@ -68,7 +68,7 @@ impl PairedChart {
             .filter_map(|row| {
                 let point = table.cell(row, "point")?;
                 Some(Row {
-                    label: input.point_label(point),
+                    label: input.numbered_label(point),
                     diff: table.f64(row, &mean)? * scale,
                     half: table.f64(row, &ci).unwrap_or(0.0) * scale,
                     infeasible: infeasible.contains(&point),
@@ -177,7 +177,7 @@ impl Chart for PairedChart {
         let entries = [
             Entry::new("paired difference, 95% interval", blue, Mark::Line),
             Entry::new("breaks a constraint", WARNING, Mark::Cross),
-            Entry::new("grey line: no difference", MUTED, Mark::Line),
+            Entry::new("grey line: no difference", MUTED, Mark::Rule),
         ];
         legend::draw(&side, None, &entries)
     }

@@ -108,7 +108,10 @@ impl ParetoChart {
                         )
                     });
                     let label = values.collect::<Vec<_>>().join(", ");
-                    chart.recommended = Some((xy, format!("recommended: {label}")));
+                    // The point number ties the mark to the report's table.
+                    let point = table.cell(row, "point").unwrap_or("?");
+                    let text = format!("recommended: {point}: {label}");
+                    chart.recommended = Some((xy, text));
                 }
                 "tie" => chart.ties.push(xy),
                 "infeasible" => chart.infeasible.push(xy),

@@ -115,7 +115,22 @@ fn other_charts_carry_their_titles_axes_and_series() {
     assert_eq!(thick_lines(&cdf), 2 * 6, "at most six points");
     let pareto = svg(&dir, "pareto");
     assert!(pareto.contains("delivery rate vs false suppressions"));
-    assert!(pareto.contains("recommended: soft_bounce_threshold=20, retry_period=84h"));
+    // The label carries the point number, the first column of the report's table.
+    let label = "recommended: ";
+    let settings = ": soft_bounce_threshold=20, retry_period=84h";
+    let number = pareto
+        .split(label)
+        .nth(1)
+        .and_then(|rest| rest.split(settings).next())
+        .unwrap_or("");
+    assert!(
+        !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
+        "recommended label without a point number: '{number}'"
+    );
+    assert!(
+        cdf.contains(": soft_bounce_threshold="),
+        "numbered cdf legend"
+    );
     assert!(pareto.contains("false suppressions (mean contacts per run"));
 }
 
