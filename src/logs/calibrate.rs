@@ -3,14 +3,16 @@
 //! scenario (`retrysim calibrate`).
 //!
 //! Fitted per channel (docs/IMPORT.md has the reasoning): the shares of healthy, flaky,
-//! dead, invalid and opt-out contacts, the flaky episode median,
+//! dead, invalid and opt-out contacts, the flaky episode median and spread,
 //! greylisting's share and delay (email); across email domains, the list's domains and
 //! its provider outages. The old policy censors what a log shows (an episode is seen
 //! only if an attempt fell in it; a suppressed contact is watched no longer), so every
 //! estimator divides what was seen by what could have been seen:
 //!
 //! - `history`: observations read into per-contact histories;
-//! - `episodes`: runs of persistent failures and the censored lognormal likelihood;
+//! - `episodes`: runs of persistent failures, the censored lognormal likelihood and
+//!   the dead share of the runs that never ended;
+//! - `lengths`: the episode median and spread, fitted to the ended runs;
 //! - `mix`: the type shares and greylisting by moment matching over exposures;
 //! - `outages`: domains and outage windows;
 //! - `text`: the scenario with every value's interval and basis as comments;
@@ -18,6 +20,7 @@
 
 pub mod episodes;
 pub mod history;
+pub mod lengths;
 pub mod mix;
 pub mod outages;
 pub mod stats;
@@ -51,7 +54,7 @@ pub struct Fit {
     pub days: i64,
 }
 
-/// The channel's default flaky gap and spread, which the fit keeps.
+/// The channel's default flaky gap, which the fit keeps, and spread, which it tests.
 fn kept(channel: Channel) -> mix::Kept {
     let p = match channel {
         Channel::Email => Profile::email(),
@@ -75,6 +78,7 @@ pub fn fit_histories(h: &history::Histories) -> Fit {
     let frame = mix::Frame {
         start: start.0 as f64,
         horizon: (days * 86_400) as f64,
+        last: h.extent.1.0 as f64,
     };
     let of = |ch: Channel| -> Vec<&history::History> {
         h.contacts.values().filter(|c| c.channel == ch).collect()

@@ -420,12 +420,13 @@ soft_bounce_threshold = 20
 "#;
 
 /// The true values of KNOWN_WORLD: (section, key, value).
-const TRUTH: [(&str, &str, f64); 13] = [
+const TRUTH: [(&str, &str, f64); 15] = [
     ("email", "flaky", 0.1),
     ("email", "dead", 0.03),
     ("email", "invalid", 0.02),
     ("email", "opt_out", 0.0),
     ("email", "flaky_duration_median", 10_800.0),
+    ("email", "sigma", 1.0),
     ("email", "greylisting", 0.1),
     ("email", "greylisting_delay", 300.0),
     ("sms", "flaky", 0.1),
@@ -433,6 +434,7 @@ const TRUTH: [(&str, &str, f64); 13] = [
     ("sms", "invalid", 0.02),
     ("sms", "opt_out", 0.03),
     ("sms", "flaky_duration_median", 10_800.0),
+    ("sms", "sigma", 1.0),
     ("workload", "sms_share", 0.3),
 ];
 
@@ -469,13 +471,18 @@ fn calibrate_known_world(seed: &str) -> (tempfile::TempDir, String) {
     (dir, written)
 }
 
-/// Calibration recovers a world's known parameters: over three seeds, every fitted
-/// value's 95% interval covers the true one. An exact 95% interval still misses one
-/// time in twenty, so each value may miss on one seed of the three, never on two.
+/// The validation seeds, fixed so the test is deterministic.
+const SEEDS: [&str; 6] = ["11", "12", "13", "14", "15", "16"];
+
+/// Calibration recovers a world's known parameters: over six seeds, each of the 15
+/// values' 95% intervals is checked against the truth (90 checks). Exact 95% intervals
+/// miss 4.5 times in 90 on average; 9 or more misses has a chance under 2.5%
+/// (binomial), so more than 8 in all fails, and so does any value missing on two seeds
+/// of six (a chance of 3.3% per value for an exact interval, so a biased value shows).
 #[test]
 fn calibration_intervals_cover_the_known_parameters_over_seeds() {
     let mut misses: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for seed in ["11", "12", "13"] {
+    for seed in SEEDS {
         let (dir, written) = calibrate_known_world(seed);
         for (section, key, truth) in TRUTH {
             let (value, lo, hi) = fitted(&written, section, key);
@@ -501,6 +508,8 @@ fn calibration_intervals_cover_the_known_parameters_over_seeds() {
             dir.path().join("cal").as_os_str(),
         ]);
     }
+    let total: usize = misses.values().map(Vec::len).sum();
+    assert!(total <= 8, "{total} misses in 90: {misses:?}");
     for (key, missed) in &misses {
         assert!(missed.len() <= 1, "{key} missed on two seeds: {missed:?}");
     }

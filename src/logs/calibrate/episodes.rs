@@ -1,6 +1,7 @@
-//! Flaky episodes and dead mailboxes: a lognormal episode length fitted by maximum
-//! likelihood to the runs of persistent failures the log shows, with the censoring the
-//! old policy caused written into each run's likelihood.
+//! Flaky episodes and dead mailboxes: the runs of persistent failures the log shows,
+//! each run's lognormal likelihood with the censoring the old policy caused written
+//! into it, and the share of the runs that never ended which are dead. The lengths
+//! themselves are fitted to the ended runs in [`super::lengths`].
 //!
 //! A run starts at a persistent failure and ends at the contact's next delivery. The
 //! sender's first attempt that met the episode came some time s after it began; from
@@ -19,6 +20,7 @@
 //! it was seen: long episodes are seen more often, and this removes that bias.
 
 use super::history::{History, Kind};
+use super::lengths::HALF_CHI2;
 use super::stats::phi;
 
 /// One run of persistent failures.
@@ -89,24 +91,26 @@ fn unended(start: i64, last: i64, rate: f64) -> Run {
 pub struct EpisodeFit {
     /// ln of the median episode length in seconds, with its 95% profile interval.
     pub mu: (f64, f64, f64),
-    /// The lognormal sigma the fit used (kept, see [`fit`]).
-    pub sigma: f64,
+    /// The lognormal spread used, with its 95% profile interval.
+    pub sigma: (f64, f64, f64),
+    /// The profile interval held the default spread, which was kept.
+    pub sigma_kept: bool,
     /// Share of the runs that never ended which are dead mailboxes, with its interval.
     pub dead_share: (f64, f64, f64),
-    /// The (μ, dead share) pairs inside the profile interval of μ, so estimates that
-    /// lean on the fit can carry its uncertainty.
-    pub plausible: Vec<(f64, f64)>,
+    /// The (μ, σ, dead share) triples along the median's profile, so estimates
+    /// that lean on the fit can carry its uncertainty.
+    pub plausible: Vec<(f64, f64, f64)>,
     /// Runs that ended in a delivery.
     pub ended: usize,
     /// Runs that never ended.
     pub unended: usize,
+    /// How long the old policy kept failing a run before it gave up, seconds (infinite
+    /// when no run was given up on).
+    pub watch: f64,
 }
 
-/// Half the 95% chi-square(1) quantile: a profile likelihood interval keeps the values
-/// whose log-likelihood is within this of the maximum.
-const HALF_CHI2: f64 = 1.920_729;
-
-const Z_EDGE: f64 = 6.0;
+/// The lognormal is integrated over z in [−Z_EDGE, Z_EDGE].
+pub(super) const Z_EDGE: f64 = 6.0;
 const NODES: usize = 32;
 
 /// ∫ φ(z) g(e^{μ+σz}) dz over [a, b] by the midpoint rule: an expectation over the
@@ -128,12 +132,12 @@ fn expect(mu: f64, sigma: f64, a: f64, b: f64, g: &impl Fn(f64) -> f64) -> f64 {
 
 /// The same from `a` to the end, in two pieces split at `knee` (where the integrand
 /// bends), so a narrow range near `a` is not lost between nodes.
-fn expect_from(mu: f64, sigma: f64, a: f64, knee: f64, g: impl Fn(f64) -> f64) -> f64 {
+pub(super) fn expect_from(mu: f64, sigma: f64, a: f64, knee: f64, g: impl Fn(f64) -> f64) -> f64 {
     let knee = knee.max(a);
     expect(mu, sigma, a, knee, &g) + expect(mu, sigma, knee, Z_EDGE, &g)
 }
 
-fn z_of(seconds: f64, mu: f64, sigma: f64) -> f64 {
+pub(super) fn z_of(seconds: f64, mu: f64, sigma: f64) -> f64 {
     if seconds <= 0.0 {
         f64::NEG_INFINITY
     } else {
@@ -143,7 +147,7 @@ fn z_of(seconds: f64, mu: f64, sigma: f64) -> f64 {
 
 /// 1 − e^(−r x) for x ≥ 0, else 0: the chance that a first attempt falls in a stretch
 /// of length x.
-fn hit(rate: f64, x: f64) -> f64 {
+pub(super) fn hit(rate: f64, x: f64) -> f64 {
     if x <= 0.0 { 0.0 } else { -(-rate * x).exp_m1() }
 }
 
@@ -243,60 +247,37 @@ fn cell(runs: &[Run], mu: f64, sigma: f64, dead_possible: bool) -> Cell {
     }
 }
 
-fn grid(runs: &[Run], mus: &[f64], sigmas: &[f64], dead: bool) -> Vec<Cell> {
-    mus.iter()
-        .flat_map(|&mu| sigmas.iter().map(move |&s| (mu, s)))
-        .map(|(mu, s)| cell(runs, mu, s, dead))
-        .collect()
-}
-
-fn steps(from: f64, to: f64, step: f64) -> Vec<f64> {
-    let n = ((to - from) / step).round() as usize;
-    (0..=n).map(|i| from + i as f64 * step).collect()
-}
-
-/// Fits the runs at the lognormal spread `sigma`; `None` when no run ended in a
-/// delivery (then nothing bounds a length).
+/// Fits the runs; `None` when no run ended in a delivery (then nothing bounds a
+/// length). `log_end` is the log's last observation; `default_sigma` is the spread kept
+/// unless the runs reject it.
 ///
-/// The spread is kept, not fitted: in a log of weeks, a heavy-tailed episode length and
-/// dead mailboxes both explain the runs that never end, and a free spread drifts to
-/// the tail (seen on our own exports: a true 1.0 fitted as 3).
-pub fn fit(runs: &[Run], dead_possible: bool, sigma: f64) -> Option<EpisodeFit> {
+/// The lengths come from the ended runs alone ([`super::lengths`]), so dead mailboxes
+/// cannot pass for long episodes; the dead share of the runs that never ended is then
+/// the mixture weight that best explains them at those lengths.
+pub fn fit(
+    runs: &[Run],
+    dead_possible: bool,
+    log_end: f64,
+    default_sigma: f64,
+) -> Option<EpisodeFit> {
+    let lengths = super::lengths::fit(runs, log_end, default_sigma)?;
     let ended = runs.iter().filter(|r| r.ended).count();
-    if ended == 0 {
-        return None;
-    }
-    let cells = grid(
-        runs,
-        &steps(60f64.ln(), (60.0 * 86_400f64).ln(), 0.05),
-        &[sigma],
-        dead_possible,
-    );
-    let top = best(&cells);
-    let inside: Vec<&Cell> = cells
+    let top = cell(runs, lengths.top.mu, lengths.top.sigma, dead_possible);
+    let plausible = lengths
+        .ridge
         .iter()
-        .filter(|c| c.ll >= top.ll - HALF_CHI2)
+        .map(|c| (c.mu, c.sigma, cell(runs, c.mu, c.sigma, dead_possible).w))
         .collect();
-    let mu_lo = inside.iter().map(|c| c.mu).fold(f64::INFINITY, f64::min);
-    let mu_hi = inside
-        .iter()
-        .map(|c| c.mu)
-        .fold(f64::NEG_INFINITY, f64::max);
     Some(EpisodeFit {
-        mu: (top.mu, mu_lo, mu_hi),
-        sigma,
+        mu: lengths.mu,
+        sigma: lengths.sigma,
+        sigma_kept: lengths.sigma_kept,
         dead_share: dead_interval(runs, top, dead_possible),
-        plausible: inside.iter().map(|c| (c.mu, c.w)).collect(),
+        plausible,
         ended,
         unended: runs.len() - ended,
+        watch: lengths.watch,
     })
-}
-
-fn best(cells: &[Cell]) -> Cell {
-    *cells
-        .iter()
-        .max_by(|a, b| a.ll.total_cmp(&b.ll))
-        .expect("a non-empty grid")
 }
 
 /// The dead share's profile interval at the fitted lengths.
@@ -305,7 +286,7 @@ fn dead_interval(runs: &[Run], top: Cell, dead_possible: bool) -> (f64, f64, f64
         return (0.0, 0.0, 0.0);
     }
     let flaky = flaky_likelihoods(runs, top.mu, top.sigma);
-    let ws = steps(0.0, 1.0, 0.001);
+    let ws = super::lengths::steps(0.0, 1.0, 0.001);
     let inside: Vec<f64> = ws
         .into_iter()
         .filter(|&w| loglik(runs, &flaky, w.min(1.0 - 1e-9)) >= top.ll - HALF_CHI2)
@@ -317,7 +298,7 @@ fn dead_interval(runs: &[Run], top: Cell, dead_possible: bool) -> (f64, f64, f64
 
 /// The chance that a run that never ended, watched for `lo` seconds, is a dead mailbox.
 pub fn dead_posterior(run: &Run, fit: &EpisodeFit) -> f64 {
-    let (mu, sigma, w) = (fit.mu.0, fit.sigma, fit.dead_share.0);
+    let (mu, sigma, w) = (fit.mu.0, fit.sigma.0, fit.dead_share.0);
     if run.ended || w <= 0.0 {
         return 0.0;
     }
@@ -385,7 +366,7 @@ mod tests {
                 }
             })
             .collect();
-        let f = fit(&runs, false, 0.5).unwrap();
+        let f = fit(&runs, false, 1e9, 0.7).unwrap();
         assert!((f.mu.0 - 8.0).abs() <= 0.05, "{f:?}");
         assert!(f.mu.1 <= 8.0 && 8.0 <= f.mu.2, "{f:?}");
         assert_eq!(f.dead_share, (0.0, 0.0, 0.0));

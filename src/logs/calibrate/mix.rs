@@ -19,6 +19,8 @@ pub struct Frame {
     pub start: f64,
     /// Horizon.
     pub horizon: f64,
+    /// The log's last observation: where runs still open were cut off.
+    pub last: f64,
 }
 
 /// The defaults the fit keeps because a log does not identify them.
@@ -26,7 +28,7 @@ pub struct Frame {
 pub struct Kept {
     /// Median flaky gap, seconds.
     pub gap_median: f64,
-    /// Lognormal sigma.
+    /// Lognormal spread, kept unless the episodes reject it.
     pub sigma: f64,
 }
 
@@ -110,14 +112,14 @@ fn fitted(value: f64, (lo, hi): (f64, f64), basis: String) -> Fitted {
 }
 
 /// Fits one channel. `dead_is_hard` says whether the channel's dead contacts fail with a
-/// hard code (SMS) or with the persistent soft code (email); `kept` holds the flaky gap
-/// and the spread, which the fit does not identify and keeps.
+/// hard code (SMS) or with the persistent soft code (email); `kept` holds the flaky gap,
+/// which the fit does not identify and keeps, and the default spread.
 pub fn fit(histories: &[&History], frame: Frame, dead_is_hard: bool, kept: Kept) -> Mix {
     let end = frame.start + frame.horizon;
     let all: Vec<Facts> = histories.iter().map(|h| facts(h, frame, end)).collect();
     let n = all.len() as u64;
     let runs: Vec<Run> = all.iter().flat_map(|f| f.runs.iter().copied()).collect();
-    let episodes = episodes::fit(&runs, !dead_is_hard, kept.sigma);
+    let episodes = episodes::fit(&runs, !dead_is_hard, frame.last, kept.sigma);
     let (invalid, dead) = if dead_is_hard {
         hard_dead(&all, frame)
     } else {
@@ -171,12 +173,13 @@ fn soft_dead(all: &[Facts], frame: Frame, e: Option<&EpisodeFit>) -> (Fitted, Fi
         .iter()
         .map(|f| clamp01((f.natural_end - (frame.start - frame.horizon)) / (2.0 * frame.horizon)))
         .sum();
-    let posterior_sum = |mu: f64, w: f64| -> f64 {
+    let posterior_sum = |mu: f64, sigma: f64, w: f64| -> f64 {
         let Some(e) = e else {
             return 0.0;
         };
         let at = EpisodeFit {
             mu: (mu, mu, mu),
+            sigma: (sigma, sigma, sigma),
             dead_share: (w, w, w),
             plausible: Vec::new(),
             ..*e
@@ -202,14 +205,19 @@ fn soft_dead(all: &[Facts], frame: Frame, e: Option<&EpisodeFit>) -> (Fitted, Fi
             ),
         );
     };
-    let count = posterior_sum(e.mu.0, e.dead_share.0);
-    // The count's range over the dead share's interval at the fitted median, and over
-    // every median the episode fit finds plausible (at its own best dead share).
+    let (mu, sigma) = (e.mu.0, e.sigma.0);
+    let count = posterior_sum(mu, sigma, e.dead_share.0);
+    // The count's range over the dead share's interval at the fitted lengths, and over
+    // every length the episode fit finds plausible (at its own best dead share).
     let mut counts = vec![
-        posterior_sum(e.mu.0, e.dead_share.1),
-        posterior_sum(e.mu.0, e.dead_share.2),
+        posterior_sum(mu, sigma, e.dead_share.1),
+        posterior_sum(mu, sigma, e.dead_share.2),
     ];
-    counts.extend(e.plausible.iter().map(|&(mu, w)| posterior_sum(mu, w)));
+    counts.extend(
+        e.plausible
+            .iter()
+            .map(|&(mu, sigma, w)| posterior_sum(mu, sigma, w)),
+    );
     let least = counts.iter().copied().fold(count, f64::min);
     let most = counts.iter().copied().fold(count, f64::max);
     let low = Rate {
@@ -321,32 +329,39 @@ fn flaky(all: &[Facts], e: &EpisodeFit, gap_median: f64, dead_is_hard: bool) -> 
             }
         })
         .sum();
-    let exposure = |mu: f64| -> f64 {
+    let exposure = |mu: f64, sigma: f64| -> f64 {
         let episode = mu.exp();
         let duty = episode / (episode + gap_median);
         // Gaps and lengths share the spread, so mean = median × e^(σ²/2) for both.
-        let cycle = (episode + gap_median) * (e.sigma * e.sigma / 2.0).exp();
+        let cycle = (episode + gap_median) * (sigma * sigma / 2.0).exp();
         all.iter()
             .filter(|f| !f.hard_first)
             .map(|f| {
-                let seen = episodes::seen_chance(f.rate, mu, e.sigma);
+                let seen = episodes::seen_chance(f.rate, mu, sigma);
                 chance_seen(f.natural_end - f.first_at, duty, cycle, seen)
             })
             .sum()
     };
-    // A longer episode makes each contact likelier to show one, so the share's bounds
-    // take the episode median's bounds the other way round.
+    // Longer or wider episodes make each contact likelier to show one, so the share's
+    // bounds come from the plausible lengths with the most and the least exposure.
+    let mid = Rate {
+        count,
+        exposure: exposure(e.mu.0, e.sigma.0),
+    };
+    let exposures: Vec<f64> = e
+        .plausible
+        .iter()
+        .map(|&(mu, sigma, _)| exposure(mu, sigma))
+        .collect();
+    let most = exposures.iter().copied().fold(mid.exposure, f64::max);
+    let least = exposures.iter().copied().fold(mid.exposure, f64::min);
     let low = Rate {
         count,
-        exposure: exposure(e.mu.2),
+        exposure: most,
     };
     let high = Rate {
         count,
-        exposure: exposure(e.mu.1),
-    };
-    let mid = Rate {
-        count,
-        exposure: exposure(e.mu.0),
+        exposure: least,
     };
     fitted(
         mid.estimate(),

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::Fit;
+use super::episodes::EpisodeFit;
 use super::mix::{Fitted, Mix};
 use super::outages::Outages;
 use super::stats::Share;
@@ -145,22 +146,16 @@ fn channel(s: &mut String, name: &str, c: &Mix) {
             let (m, lo, hi) = e.mu;
             let _ = writeln!(
                 s,
-                "# flaky_duration_median: {:.0}s (95% interval {:.0}s..{:.0}s); censored lognormal fit to {} runs that ended and {} that did not\nflaky_duration_median = \"{:.0}s\"",
+                "# flaky_duration_median: {:.0}s (95% interval {:.0}s..{:.0}s); lognormal fit to {} runs that ended, each conditioned on ending within the old policy's watch ({}); {} runs that never ended are left out (dead or long, a log cannot tell)\nflaky_duration_median = \"{:.0}s\"",
                 m.exp(),
                 lo.exp(),
                 hi.exp(),
                 e.ended,
+                watch(e.watch),
                 e.unended,
                 m.exp()
             );
-            kept(
-                s,
-                "sigma",
-                &format!(
-                    "the fit used {:.2}: a heavy tail and dead mailboxes explain runs that never end alike",
-                    e.sigma
-                ),
-            );
+            sigma(s, e);
         }
         None => kept(s, "flaky_duration_median", "no episode ended in a delivery"),
     }
@@ -174,6 +169,11 @@ fn channel(s: &mut String, name: &str, c: &Mix) {
         "transient_per_day",
         "short deferrals are not told apart from outages and throttling",
     );
+    kept(
+        s,
+        "transient_median",
+        "a transient failure is seen only as one deferral followed by a delivery, like greylisting or a network error",
+    );
     if let Some(g) = c.greylisting {
         share(
             s,
@@ -186,6 +186,34 @@ fn channel(s: &mut String, name: &str, c: &Mix) {
         let _ = writeln!(
             s,
             "# greylisting_delay: {hi}s (95% interval {lo}s..{hi}s); medians of {k} deferrals' last failure and next delivery, between which it lifted\ngreylisting_delay = \"{hi}s\""
+        );
+    }
+}
+
+/// The policy's watch as text.
+fn watch(seconds: f64) -> String {
+    if seconds.is_finite() {
+        format!("{seconds:.0}s, the median a run was failed before the contact was given up on")
+    } else {
+        "no run was given up on, so only the log's end cut runs off".into()
+    }
+}
+
+/// The spread: kept when its profile interval holds the default (then the comment says
+/// so and no key is written), else fitted.
+fn sigma(s: &mut String, e: &EpisodeFit) {
+    let (v, lo, hi) = e.sigma;
+    if e.sigma_kept {
+        let _ = writeln!(
+            s,
+            "# sigma: {v:.4} (95% interval {lo:.4}..{hi:.4}); profile likelihood of the same {} runs, which holds the default, so the default is kept",
+            e.ended
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "# sigma: {v:.4} (95% interval {lo:.4}..{hi:.4}); profile likelihood of the same {} runs, which rejects the default; the world uses it for flaky gaps and transient lengths too, which the log does not show\nsigma = {v:.6}",
+            e.ended
         );
     }
 }
