@@ -13,12 +13,13 @@ mod order;
 mod population;
 mod program;
 pub mod spec;
+mod windows;
 
 pub use spec::SyntheticSpec;
 
 use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::{Instant, Zone};
-use crate::workload::{FailureModel, MAX_MESSAGES, Names, Workload};
+use crate::workload::{MAX_MESSAGES, Names, Workload};
 
 /// The run a workload is generated for.
 #[derive(Debug, Clone, Copy)]
@@ -49,10 +50,7 @@ pub fn generate(
             program.sends.len()
         ));
     }
-    let mut windows = people.windows(spec, errors)?;
-    population::greylisting(spec, &people, &program.sends, errors, &mut windows)?;
-    let mut failures = FailureModel::new(people.len(), windows);
-    failures.classify(errors);
+    let failures = windows::model(spec, &people, &program.sends, errors)?;
     Ok(Workload {
         messages: Names::Numbered {
             prefix: "m".into(),
