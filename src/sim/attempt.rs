@@ -210,8 +210,7 @@ impl<'a> Simulation<'a> {
         if m.last_error.is_none() {
             self.failed.push(message);
         }
-        m.last_error = Some(code);
-        m.last_fail_at = now;
+        m.record_failure(code, send.created, now);
         m.status = Status::Failed;
         let policy = self.policy(message);
         let (hard_suppresses, opt_out_suppresses) =

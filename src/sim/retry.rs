@@ -240,8 +240,8 @@ impl Simulation<'_> {
                 Status::Unborn | Status::Delivered | Status::Skipped => None,
                 _ => m.last_error.map(|code| errors.class(code)),
             },
-            ready_at: m.last_error.map_or(m.last_fail_at, |code| {
-                m.last_fail_at.plus(errors.info(code).wait)
+            ready_at: m.last_error.map_or(m.last_fail_at(send.created), |code| {
+                m.last_fail_at(send.created).plus(errors.info(code).wait)
             }),
             auto_attempts: u32::from(m.auto_attempts),
             within_period: m.status != Status::Expired && self.within_period(now, message),

@@ -50,6 +50,15 @@ impl FailureModel {
         FailureModel { offsets, windows }
     }
 
+    /// Builds the model from windows already grouped by contact and sorted by start:
+    /// `windows[offsets[c]..offsets[c + 1]]` are contact c's, and `offsets` has one entry
+    /// per contact plus one.
+    pub fn from_grouped(offsets: Vec<u32>, windows: Vec<Window>) -> Self {
+        debug_assert_eq!(offsets.last().map(|&o| o as usize), Some(windows.len()));
+        debug_assert!(offsets.windows(2).all(|p| p[0] <= p[1]));
+        FailureModel { offsets, windows }
+    }
+
     /// Marks each window permanent or not from the classification table.
     pub fn classify(&mut self, table: &ErrorTable) {
         for w in &mut self.windows {

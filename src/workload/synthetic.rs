@@ -13,13 +13,14 @@ mod order;
 mod population;
 mod program;
 pub mod spec;
+mod windows;
 
 pub use spec::SyntheticSpec;
 
 use crate::error::MessageError;
 use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::{Instant, Zone};
-use crate::workload::{FailureModel, MAX_MESSAGES, Names, Workload};
+use crate::workload::{MAX_MESSAGES, Names, Workload};
 
 /// The run a workload is generated for.
 #[derive(Debug, Clone, Copy)]
@@ -51,10 +52,7 @@ pub fn generate(
         )
         .into());
     }
-    let mut windows = people.windows(spec, errors)?;
-    population::greylisting(spec, &people, &program.sends, errors, &mut windows)?;
-    let mut failures = FailureModel::new(people.len(), windows);
-    failures.classify(errors);
+    let failures = windows::model(spec, &people, &program.sends, errors)?;
     Ok(Workload {
         messages: Names::Numbered {
             prefix: "m".into(),

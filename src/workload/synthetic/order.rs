@@ -32,30 +32,28 @@ pub fn by_creation(batches: Vec<Vec<SendRecord>>) -> Vec<SendRecord> {
             |(lo, hi), t| (lo.min(t), hi.max(t)),
         )
         .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
-    let Some(first) = batches.iter().find_map(|b| b.first().copied()) else {
+    if total == 0 {
         return Vec::new();
-    };
+    }
     let span = u64::try_from(i128::from(bounds.1) - i128::from(bounds.0) + 1).ok();
     match span.and_then(|s| usize::try_from(s).ok()) {
         Some(span)
             if span <= total.saturating_mul(SPAN_PER_SEND).max(SPAN_ALLOWANCE)
                 && u32::try_from(total).is_ok() =>
         {
-            counting(batches, total, bounds.0, span, first)
+            counting(batches, total, bounds.0, span)
         }
         _ => comparison(batches, total),
     }
 }
 
-/// The counting sort: `span` seconds from `lo`, `total` sends, `first` any one of them
-/// (it fills the output until the scatter overwrites every slot).
-fn counting(
-    batches: Vec<Vec<SendRecord>>,
-    total: usize,
-    lo: i64,
-    span: usize,
-    first: SendRecord,
-) -> Vec<SendRecord> {
+/// The counting sort: `span` seconds from `lo`, `total` sends.
+///
+/// The output is not filled before the scatter: a filled vector would fault in all of
+/// its pages at once while every batch is still held, so generation would peak at twice
+/// the stream. Unfilled, its pages come in as sends land in them, while each batch is
+/// freed as soon as it has been scattered.
+fn counting(batches: Vec<Vec<SendRecord>>, total: usize, lo: i64, span: usize) -> Vec<SendRecord> {
     let slot = |s: &SendRecord| (s.created.0 - lo) as usize;
     // next[k]: where the next send created in second lo + k goes.
     let mut next = vec![0u32; span];
@@ -70,14 +68,22 @@ fn counting(
         *n = at;
         at += count;
     }
-    let mut out = vec![first; total];
+    let mut out: Vec<SendRecord> = Vec::with_capacity(total);
+    let room = &mut out.spare_capacity_mut()[..total];
+    let mut written = 0usize;
     for b in batches {
         for s in &b {
             let k = &mut next[slot(s)];
-            out[*k as usize] = *s;
+            room[*k as usize].write(*s);
             *k += 1;
         }
+        written += b.len();
     }
+    assert_eq!(written, total, "every send is scattered once");
+    // SAFETY: the first slots are the running sums of the per-second counts, so the
+    // scatter wrote each of the `total` slots exactly once: each second's sends fill
+    // its range, and the ranges tile 0..total. Every element is initialised.
+    unsafe { out.set_len(total) };
     out
 }
 

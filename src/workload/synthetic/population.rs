@@ -6,16 +6,13 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 use rayon::prelude::*;
 
+use super::Frame;
 use super::spec::{ChannelModel, SyntheticSpec};
-use super::{Frame, code};
-use crate::error::MessageError;
-use crate::kinds::PerChannel;
 use crate::random::{IndexedDraws, Purpose, stream};
-use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::{Instant, Span};
 use crate::workload::carriers::Carriers;
 use crate::workload::names::PackedNames;
-use crate::workload::{Channel, ContactId, SendRecord, Window};
+use crate::workload::{Channel, ContactId};
 
 /// What a contact is, underneath what the platform sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +39,7 @@ const LATENTS: [Latent; 5] = [
 
 /// Which code a window uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cause {
+pub(super) enum Cause {
     Transient,
     Flaky,
     Dead,
@@ -59,7 +56,8 @@ pub struct Contact {
     pub domain: u16,
     /// Its provider greylists first contact.
     pub greylisted: bool,
-    windows: Vec<(Instant, Instant, Cause)>,
+    /// Its failure timeline (start, end, cause), in drawing order.
+    pub(super) windows: Vec<(Instant, Instant, Cause)>,
 }
 
 /// The whole list, in contact id order.
@@ -207,105 +205,4 @@ impl People {
         }
         names
     }
-
-    /// Every window of every contact, with provider outages, codes resolved.
-    pub fn windows(
-        &self,
-        spec: &SyntheticSpec,
-        errors: &mut ErrorTable,
-    ) -> Result<Vec<(ContactId, Window)>, MessageError> {
-        // Email's codes are interned before SMS's, as they always were: the interned ids
-        // reach the outputs, so this order must not change.
-        let mut table_of = |channel: Channel, key: &str| -> Result<[ErrorCode; 5], MessageError> {
-            let c = &spec.model(channel).codes;
-            let mut one = |k: &str, text: &str| code(errors, &format!("{key}.{k}"), text);
-            Ok([
-                one("transient_code", &c.transient)?,
-                one("flaky_code", &c.flaky)?,
-                one("dead_code", &c.dead)?,
-                one("invalid_code", &c.invalid)?,
-                one("opt_out_code", &c.opt_out)?,
-            ])
-        };
-        let email = table_of(Channel::Email, "workload.email")?;
-        let codes = PerChannel::new(email, table_of(Channel::Sms, "workload.sms")?);
-        let mut out = Vec::new();
-        for (id, contact) in self.contacts.iter().enumerate() {
-            let table = codes[contact.channel];
-            for &(start, end, cause) in &contact.windows {
-                let code = table[cause as usize];
-                out.push((
-                    id as ContactId,
-                    Window {
-                        start,
-                        end,
-                        code,
-                        permanent: false,
-                    },
-                ));
-            }
-        }
-        for (i, o) in spec.outages.iter().enumerate() {
-            let code = code(errors, &format!("workload.outages[{i}].code"), &o.code)?;
-            let members = self
-                .contacts
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.channel == Channel::Email && c.domain as usize == o.domain);
-            out.extend(members.map(|(id, _)| {
-                (
-                    id as ContactId,
-                    Window {
-                        start: o.start,
-                        end: o.end,
-                        code,
-                        permanent: false,
-                    },
-                )
-            }));
-        }
-        Ok(out)
-    }
-}
-
-/// Greylisting defers the first message a greylisted contact receives in the run.
-pub fn greylisting(
-    spec: &SyntheticSpec,
-    people: &People,
-    sends: &[SendRecord],
-    errors: &mut ErrorTable,
-    windows: &mut Vec<(ContactId, Window)>,
-) -> Result<(), MessageError> {
-    let codes = PerChannel::new(
-        code(
-            errors,
-            "workload.email.greylisting_code",
-            &spec.email.codes.greylisting,
-        )?,
-        code(
-            errors,
-            "workload.sms.greylisting_code",
-            &spec.sms.codes.greylisting,
-        )?,
-    );
-    let mut seen = vec![false; people.len()];
-    for s in sends {
-        let c = s.contact as usize;
-        let contact = &people.contacts[c];
-        if contact.greylisted && !seen[c] {
-            seen[c] = true;
-            let delay = spec.model(contact.channel).greylisting_delay;
-            let code = codes[contact.channel];
-            windows.push((
-                s.contact,
-                Window {
-                    start: s.created,
-                    end: s.created.plus(delay),
-                    code,
-                    permanent: false,
-                },
-            ));
-        }
-    }
-    Ok(())
 }
