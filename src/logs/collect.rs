@@ -176,7 +176,14 @@ impl Collector {
 
     /// Records that `message` to `contact` existed at `at`; returns its index.
     pub fn message(&mut self, message: &str, contact: &str, at: Instant) -> u32 {
-        if let Some(i) = self.find(message) {
+        let found = self.find(message);
+        self.seen(found, message, contact, at)
+    }
+
+    /// [`Collector::message`] once the lookup is done: `found` is `message`'s index if
+    /// it was seen before.
+    fn seen(&mut self, found: Option<u32>, message: &str, contact: &str, at: Instant) -> u32 {
+        if let Some(i) = found {
             let m = &mut self.messages[i as usize];
             m.created = m.created.min(at);
             return i;
@@ -209,7 +216,10 @@ impl Collector {
     /// Records one attempt, classifying a failure; a failure that cannot be classified,
     /// or a message id reused for another recipient, is a skip.
     pub fn attempt(&mut self, e: Event<'_>) -> Result<(), Skip> {
-        if let Some(i) = self.find(e.message)
+        // One lookup serves the check and the recording below: classifying adds texts,
+        // never messages, so the index found stays right.
+        let found = self.find(e.message);
+        if let Some(i) = found
             && self.contact(i) != e.contact
         {
             return Err(Skip::new(
@@ -226,7 +236,7 @@ impl Collector {
                 (Some((v.code, v.class)), v.reason)
             }
         };
-        let message = self.message(e.message, e.contact, e.at);
+        let message = self.seen(found, e.message, e.contact, e.at);
         if self.repeats_latest(message, &e, error.as_ref()) {
             return Err(Skip::new(
                 "duplicate",
