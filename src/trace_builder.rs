@@ -216,14 +216,14 @@ impl Trace {
             .iter()
             .map(|f| Ok((contacts.id(&f.contact), window(f, errors)?)))
             .collect::<Result<Vec<_>, TraceError>>()?;
-        let mut failures = FailureModel::new(contacts.len(), windows);
+        let mut failures = FailureModel::new(contacts.names.len(), windows);
         failures.classify(errors);
         let (actions, notes) = self.operator_actions(&message_names)?;
         Ok(Workload {
             sends,
             messages: Names::Listed(message_names),
-            contacts: contacts.into_names(),
-            deliveries: deliveries.into_names(),
+            contacts: Names::Listed(contacts.names),
+            deliveries: Names::Listed(deliveries.names),
             failures,
             actions,
             notes,

@@ -10,15 +10,14 @@ use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use compact_str::CompactString;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 mod bounded;
 pub mod capacity_csv;
 mod csv_file;
-mod interner;
 
 use csv_file::{CsvFile, Located};
-pub(crate) use interner::Interner;
 
 use crate::rules::errors::ErrorTable;
 use crate::rules::status::parse_reply;
@@ -160,7 +159,7 @@ pub fn import_from(
         Some(source) => read_failures(source, &mut contacts, errors)?,
         None => Vec::new(),
     };
-    let mut failures = FailureModel::new(contacts.len(), windows);
+    let mut failures = FailureModel::new(contacts.names.len(), windows);
     failures.classify(errors);
     let (actions, notes) = match actions {
         Some(source) => read_actions(source, &message_names)?,
@@ -169,13 +168,34 @@ pub fn import_from(
     Ok(Workload {
         sends,
         messages: Names::Packed(message_names),
-        contacts: contacts.into_names(),
-        deliveries: deliveries.into_names(),
+        contacts: Names::Listed(contacts.names),
+        deliveries: Names::Listed(deliveries.names),
         failures,
         actions,
         notes,
         carriers,
     })
+}
+
+/// Assigns dense ids to names in order of first appearance. Keys up to 24 bytes are
+/// stored inline in the table, so a lookup compares them without chasing a pointer to
+/// the heap: with a million contacts, that pointer chase was the import's main cost.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    ids: FxHashMap<CompactString, u32>,
+    pub(crate) names: Vec<String>,
+}
+
+impl Interner {
+    pub(crate) fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(CompactString::from(name), id);
+        self.names.push(name.to_string());
+        id
+    }
 }
 
 fn read_sends(
