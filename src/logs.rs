@@ -29,6 +29,7 @@ pub mod hash_index;
 pub mod infer;
 pub mod json;
 pub mod mailgun;
+pub mod names;
 pub mod postfix;
 pub mod replay;
 pub mod report;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::classify::{Classifier, FailureWords};
-use super::hash_index::HashIndex;
+use super::names::Names;
 use super::report::Skip;
 use super::verdicts::{Verdict, Verdicts};
 use crate::error::MessageError;
@@ -31,16 +31,17 @@ impl Outcome {
     }
 }
 
-/// A message seen in the log.
+/// A message seen in the log. Its id in `sends.csv` is [`Collector::name`] of its index;
+/// contact and delivery are ids into the collector's shared table of those names
+/// ([`Collector::person`]), since a contact gets many messages and a delivery many
+/// contacts.
 #[derive(Debug, Clone)]
 pub struct SeenMessage {
-    /// Its id in `sends.csv`.
-    pub name: String,
     /// Its recipient.
-    pub contact: String,
+    pub contact: u32,
     /// Its delivery (campaign or batch) when the log names one; else the message is its
     /// own delivery.
-    pub delivery: Option<String>,
+    pub delivery: Option<u32>,
     /// The earliest time the log shows it (created, queued, or first attempted).
     pub created: Instant,
     /// Email or SMS.
@@ -98,7 +99,10 @@ pub struct Event<'a> {
 pub struct Collector {
     /// Messages in order of first sight.
     pub messages: Vec<SeenMessage>,
-    ids: HashIndex,
+    /// Message names; a message's name id is its index.
+    names: Names,
+    /// Contact and delivery names.
+    people: Names,
     /// Each message's latest observation, to spot repeated lines.
     latest: Vec<u32>,
     /// Observed attempts in reading order.
@@ -109,8 +113,7 @@ pub struct Collector {
     pub operator_retries: Vec<super::actions::OperatorRetry>,
     classifier: Classifier,
     position: (u32, u64),
-    texts: Vec<String>,
-    text_ids: HashIndex,
+    texts: Names,
     verdicts: Verdicts,
 }
 
@@ -125,18 +128,40 @@ impl Collector {
 
     /// The text behind an id of [`Observation`].
     pub fn text(&self, id: u32) -> &str {
-        &self.texts[id as usize]
+        self.texts.get(id)
     }
 
     fn intern(&mut self, text: &str) -> u32 {
-        let texts = &self.texts;
-        if let Some(id) = self.text_ids.find(text, |i| texts[i as usize].as_str()) {
-            return id;
+        self.texts.intern(text)
+    }
+
+    /// The name of message `i`: its id in `sends.csv`.
+    pub fn name(&self, i: u32) -> &str {
+        self.names.get(i)
+    }
+
+    /// A contact or delivery name by its id in [`SeenMessage`].
+    pub fn person(&self, id: u32) -> &str {
+        self.people.get(id)
+    }
+
+    /// How many contact and delivery names there are: ids of [`Collector::person`] are
+    /// below it.
+    pub fn person_count(&self) -> usize {
+        self.people.len()
+    }
+
+    /// The recipient of message `i`.
+    pub fn contact(&self, i: u32) -> &str {
+        self.person(self.messages[i as usize].contact)
+    }
+
+    /// The delivery id of message `i`: the log's when it names one, else the message's.
+    pub fn delivery(&self, i: u32) -> &str {
+        match self.messages[i as usize].delivery {
+            Some(d) => self.person(d),
+            None => self.name(i),
         }
-        let id = self.texts.len() as u32;
-        self.texts.push(text.to_string());
-        self.text_ids.insert(text, id);
-        id
     }
 
     /// Sets the (file, line) that the next events come from.
@@ -151,43 +176,51 @@ impl Collector {
 
     /// Records that `message` to `contact` existed at `at`; returns its index.
     pub fn message(&mut self, message: &str, contact: &str, at: Instant) -> u32 {
-        if let Some(i) = self.find(message) {
+        let found = self.find(message);
+        self.seen(found, message, contact, at)
+    }
+
+    /// [`Collector::message`] once the lookup is done: `found` is `message`'s index if
+    /// it was seen before.
+    fn seen(&mut self, found: Option<u32>, message: &str, contact: &str, at: Instant) -> u32 {
+        if let Some(i) = found {
             let m = &mut self.messages[i as usize];
             m.created = m.created.min(at);
             return i;
         }
-        let i = self.messages.len() as u32;
+        let i = self.names.push_new(message);
         self.latest.push(u32::MAX);
+        let contact_id = self.people.intern(contact);
         self.messages.push(SeenMessage {
-            name: message.to_string(),
-            contact: contact.to_string(),
+            contact: contact_id,
             delivery: None,
             created: at,
             channel: super::channel_of(contact),
             first_seen: self.position,
         });
-        self.ids.insert(message, i);
         i
     }
 
     /// The index of the message named `name`, if it was seen.
     fn find(&self, name: &str) -> Option<u32> {
-        let messages = &self.messages;
-        self.ids.find(name, |i| messages[i as usize].name.as_str())
+        self.names.find(name)
     }
 
     /// Names the delivery of message `i` (from [`Collector::message`]).
     pub fn set_delivery(&mut self, i: u32, delivery: &str) {
-        if let Some(m) = self.messages.get_mut(i as usize) {
-            m.delivery = Some(delivery.to_string());
+        if (i as usize) < self.messages.len() {
+            self.messages[i as usize].delivery = Some(self.people.intern(delivery));
         }
     }
 
     /// Records one attempt, classifying a failure; a failure that cannot be classified,
     /// or a message id reused for another recipient, is a skip.
     pub fn attempt(&mut self, e: Event<'_>) -> Result<(), Skip> {
-        if let Some(i) = self.find(e.message)
-            && self.messages[i as usize].contact != e.contact
+        // One lookup serves the check and the recording below: classifying adds texts,
+        // never messages, so the index found stays right.
+        let found = self.find(e.message);
+        if let Some(i) = found
+            && self.contact(i) != e.contact
         {
             return Err(Skip::new(
                 "conflicting_recipient",
@@ -203,7 +236,7 @@ impl Collector {
                 (Some((v.code, v.class)), v.reason)
             }
         };
-        let message = self.message(e.message, e.contact, e.at);
+        let message = self.seen(found, e.message, e.contact, e.at);
         if self.repeats_latest(message, &e, error.as_ref()) {
             return Err(Skip::new(
                 "duplicate",

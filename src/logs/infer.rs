@@ -69,20 +69,22 @@ struct Open {
 /// The windows for every contact, in (first appearance of the contact, start) order.
 pub fn infer(collected: &Collector, tail: Tail) -> Vec<InferredWindow> {
     let mut by_contact: Vec<(usize, Vec<usize>)> = Vec::new();
-    let mut slot: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    // Contacts are dense ids in the collector's name table, so a vector finds each
+    // contact's slot without hashing its name.
+    let mut slot = vec![usize::MAX; collected.person_count()];
     let sorted = collected.sorted_observations();
     for (i, o) in sorted.iter().enumerate() {
-        let contact = collected.messages[o.message as usize].contact.as_str();
-        let s = *slot.entry(contact).or_insert_with(|| {
+        let contact = collected.messages[o.message as usize].contact as usize;
+        if slot[contact] == usize::MAX {
+            slot[contact] = by_contact.len();
             by_contact.push((i, Vec::new()));
-            by_contact.len() - 1
-        });
-        by_contact[s].1.push(i);
+        }
+        by_contact[slot[contact]].1.push(i);
     }
     let mut windows = Vec::new();
     for (_, indices) in &by_contact {
         let first = sorted[indices[0]];
-        let contact = &collected.messages[first.message as usize].contact;
+        let contact = collected.contact(first.message);
         let mut open: Option<Open> = None;
         for &i in indices {
             let o = sorted[i];
@@ -182,7 +184,7 @@ mod tests {
             }
             let windows = infer(&c, Tail::For(Span::ZERO));
             for o in &c.observations {
-                let contact = &c.messages[o.message as usize].contact;
+                let contact = c.contact(o.message);
                 let expected = o.error.map(|(code, _)| c.text(code));
                 prop_assert_eq!(lookup(&windows, contact, o.at), expected);
             }

@@ -105,7 +105,7 @@ pub fn check(base: &Scenario, dir: &Path, collected: &Collector) -> anyhow::Resu
         ..ReplayCheck::default()
     };
     for o in &collected.observations {
-        let key = (collected.messages[o.message as usize].name.clone(), o.at.0);
+        let key = (collected.name(o.message).to_string(), o.at.0);
         match replayed.remove(&key) {
             None => result.not_attempted += 1,
             Some(code) => {

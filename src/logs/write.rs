@@ -40,12 +40,12 @@ pub fn sends(dir: &Path, c: &Collector, kind: MessageType) -> anyhow::Result<Pat
         // Times are formatted into a reused buffer: a million rows, no allocation each.
         let mut stamp = Stamp::default();
         for i in order {
-            let m = &c.messages[i];
+            let (m, id) = (&c.messages[i], i as u32);
             w.write_record([
-                &*neutralise(&m.name),
-                &*neutralise(&m.contact),
+                &*neutralise(c.name(id)),
+                &*neutralise(c.contact(id)),
                 stamp.write(m.created),
-                &*neutralise(m.delivery.as_deref().unwrap_or(&m.name)),
+                &*neutralise(c.delivery(id)),
                 m.channel.name(),
                 kind.name(),
             ])?;
@@ -86,14 +86,13 @@ pub fn observations(dir: &Path, c: &Collector, files: &[PathBuf]) -> anyhow::Res
         let (mut stamp, mut attempt, mut line) =
             (Stamp::default(), Digits::default(), Digits::default());
         for o in c.sorted_observations() {
-            let m = &c.messages[o.message as usize];
             let (code, class) = o
                 .error
                 .map_or(("", ""), |(code, class)| (c.text(code), class.name()));
             let file = names.get(o.source.0 as usize).map_or("", String::as_str);
             w.write_record([
-                &*neutralise(&m.name),
-                &*neutralise(&m.contact),
+                &*neutralise(c.name(o.message)),
+                &*neutralise(c.contact(o.message)),
                 stamp.write(o.at),
                 o.attempt.map_or("", |a| attempt.write(u64::from(a))),
                 o.outcome.name(),
