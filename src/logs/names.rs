@@ -1,7 +1,7 @@
 //! A table of interned names kept end to end in one buffer: a million message, contact
 //! and delivery names as separate `String`s cost a heap block each (three per kept
 //! message, ~180 B a message with their headers); here a name costs its bytes plus one
-//! 4-byte end offset, and it is found again through a [`HashIndex`].
+//! 8-byte end offset, and it is found again through a [`HashIndex`].
 
 use super::hash_index::HashIndex;
 
@@ -11,7 +11,7 @@ pub struct Names {
     /// Every name, one after the other.
     bytes: String,
     /// Where each name ends in `bytes`; name `i` starts where name `i - 1` ends.
-    ends: Vec<u32>,
+    ends: Vec<usize>,
     index: HashIndex,
 }
 
@@ -31,10 +31,9 @@ impl Names {
     pub fn push_new(&mut self, name: &str) -> u32 {
         let id = self.ends.len() as u32;
         self.bytes.push_str(name);
-        // Offsets are 32-bit to keep a name's cost at 4 B; a log with more than 4 GB of
-        // names would not fit the rest of the import's memory either.
-        let end = u32::try_from(self.bytes.len()).expect("names exceed 4 GB");
-        self.ends.push(end);
+        // Full-width offsets: 4 B more a name than 32-bit ones, but no input, however
+        // large, can overflow them.
+        self.ends.push(self.bytes.len());
         self.index.insert(name, id);
         id
     }
@@ -58,10 +57,10 @@ impl Names {
     }
 }
 
-fn name_at<'s>(bytes: &'s str, ends: &[u32], id: u32) -> &'s str {
+fn name_at<'s>(bytes: &'s str, ends: &[usize], id: u32) -> &'s str {
     let i = id as usize;
-    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-    &bytes[start..ends[i] as usize]
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &bytes[start..ends[i]]
 }
 
 #[cfg(test)]
