@@ -44,25 +44,10 @@ impl LoadChart {
         if points.len() > 1 {
             return Self::per_point(name, table);
         }
-        let rows: Vec<(u32, &str, f64)> = table
-            .rows
-            .iter()
-            .filter(|r| table.cell(r, "replication") == Some("0"))
-            .filter_map(|r| {
-                let minute = table.cell(r, "minute")?.parse().ok()?;
-                Some((minute, table.cell(r, "domain")?, table.f64(r, "attempts")?))
-            })
-            .collect();
+        let rows = minutes_by(table, "domain");
         let last = rows.iter().map(|r| r.0).max()?;
         let bin = (last as usize + 1).div_ceil(MAX_POINTS).max(1) as u32;
-        let mut totals: Vec<(&str, f64)> = Vec::new();
-        for (_, d, n) in &rows {
-            match totals.iter_mut().find(|(name, _)| name == d) {
-                Some(t) => t.1 += n,
-                None => totals.push((d, *n)),
-            }
-        }
-        totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let totals = busiest_first(&rows);
         let mut series = vec![line("all domains", palette::series(0), &rows, bin, |_| {
             true
         })];
@@ -86,25 +71,10 @@ impl LoadChart {
     /// A sweep's chart: all domains' attempts per minute of replication 0, one line per
     /// point, for up to [`MAX_SWEEP_POINTS`] points.
     fn per_point(name: &str, table: &Table) -> Option<LoadChart> {
-        let rows: Vec<(u32, &str, f64)> = table
-            .rows
-            .iter()
-            .filter(|r| table.cell(r, "replication") == Some("0"))
-            .filter_map(|r| {
-                let minute = table.cell(r, "minute")?.parse().ok()?;
-                Some((minute, table.cell(r, "point")?, table.f64(r, "attempts")?))
-            })
-            .collect();
+        let rows = minutes_by(table, "point");
         let last = rows.iter().map(|r| r.0).max()?;
         let bin = (last as usize + 1).div_ceil(MAX_POINTS).max(1) as u32;
-        let mut totals: Vec<(&str, f64)> = Vec::new();
-        for (_, p, n) in &rows {
-            match totals.iter_mut().find(|(name, _)| name == p) {
-                Some(t) => t.1 += n,
-                None => totals.push((p, *n)),
-            }
-        }
-        totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let totals = busiest_first(&rows);
         let series = spread(&totals, MAX_SWEEP_POINTS)
             .into_iter()
             .enumerate()
@@ -212,6 +182,32 @@ impl Chart for LoadChart {
             .collect();
         legend::draw(&side, Some(self.legend), &entries)
     }
+}
+
+/// Replication 0's rows as (minute, value of column `key`, attempts), in file order.
+fn minutes_by<'t>(table: &'t Table, key: &str) -> Vec<(u32, &'t str, f64)> {
+    table
+        .rows
+        .iter()
+        .filter(|r| table.cell(r, "replication") == Some("0"))
+        .filter_map(|r| {
+            let minute = table.cell(r, "minute")?.parse().ok()?;
+            Some((minute, table.cell(r, key)?, table.f64(r, "attempts")?))
+        })
+        .collect()
+}
+
+/// Each key's total attempts, largest first (ties by key, so the order is fixed).
+fn busiest_first<'t>(rows: &[(u32, &'t str, f64)]) -> Vec<(&'t str, f64)> {
+    let mut totals: Vec<(&str, f64)> = Vec::new();
+    for &(_, key, n) in rows {
+        match totals.iter_mut().find(|(name, _)| *name == key) {
+            Some(t) => t.1 += n,
+            None => totals.push((key, n)),
+        }
+    }
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    totals
 }
 
 #[cfg(test)]
