@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::csv_file::{CsvFile, Located};
 use super::{ImportError, Source};
+use crate::error::MessageError;
 use crate::time::Zone;
 use crate::workload::capacity::{DEFAULT_THROTTLE_CODE, RawCapacity};
 
@@ -111,7 +112,7 @@ fn row(at: &Located<'_>, f: &[&str]) -> Result<RawCapacity, ImportError> {
 }
 
 /// 24 factors of at least 0 separated by spaces, one per hour from midnight.
-fn profile(field: &str) -> Result<Vec<f64>, String> {
+fn profile(field: &str) -> Result<Vec<f64>, MessageError> {
     let factors = field
         .split_whitespace()
         .map(|t| {
@@ -125,7 +126,8 @@ fn profile(field: &str) -> Result<Vec<f64>, String> {
         return Err(format!(
             "expected 24 hourly factors separated by spaces, got {}",
             factors.len()
-        ));
+        )
+        .into());
     }
     Ok(factors)
 }
