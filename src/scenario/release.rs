@@ -70,9 +70,16 @@ pub(super) fn check_keys(
             || ReasonTable::built_in_names().any(|n| n == key)
             || errors.iter().any(|e| e.reason.as_deref() == Some(key))
     };
+    // A key both channels have came from `[policy]`; one that only a channel has, from
+    // that channel's table (`[policy.sms]`).
+    let in_both = |key: &str| {
+        [&policies.email, &policies.sms]
+            .iter()
+            .all(|p| p.release_after.entries().iter().any(|(k, _)| k == key))
+    };
     let mut named: Vec<(String, &Policy)> = vec![
-        ("policy".into(), &policies.email),
-        ("policy".into(), &policies.sms),
+        ("policy.email".into(), &policies.email),
+        ("policy.sms".into(), &policies.sms),
     ];
     for d in &policies.domains {
         let label = toml::Value::String(d.label.clone());
@@ -85,6 +92,11 @@ pub(super) fn check_keys(
             .iter()
             .find(|(k, _)| !known(k))
         {
+            let prefix = if prefix.starts_with("policy.domains") || !in_both(key) {
+                prefix
+            } else {
+                "policy".to_string()
+            };
             return Err(format!(
                 "{prefix}.release_after.{key}: not a reason of the reason table (see `retrysim classify` and docs/ERROR_CODES.md) nor a class (soft, hard, opt_out, business_retryable, business_final)"
             ).into());

@@ -297,6 +297,14 @@ fn release_keys_must_be_reasons_or_classes_and_values_durations() {
         err.contains("policy.release_after.mailbox_ful") && err.contains("not a reason"),
         "{err}"
     );
+    let err = scenario(&email(
+        "\n[policy.sms]\nrelease_after = { mailbox_ful = \"1d\" }",
+    ))
+    .unwrap_err();
+    assert!(
+        err.contains("policy.sms.release_after.mailbox_ful") && err.contains("not a reason"),
+        "a key only [policy.sms] has is named there: {err}"
+    );
     let err = scenario(&email("release_after = { soft = 3 }")).unwrap_err();
     assert!(
         err.contains("policy.release_after.soft") && err.contains("duration"),
