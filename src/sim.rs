@@ -138,8 +138,8 @@ pub fn simulate(spec: &RunSpec<'_>) -> RunOutput {
         .sends
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.created >= spec.start)
-        .map(|(i, s)| (s.created, i as MessageId));
+        .filter(|(_, s)| s.created() >= spec.start)
+        .map(|(i, s)| (s.created(), i as MessageId));
     engine::run(&mut sim, arrivals, &mut queue, spec.end);
     sim.finish()
 }

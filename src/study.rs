@@ -128,7 +128,7 @@ pub fn sends_outside(scenario: &Scenario, world: &World) -> usize {
         .workload
         .sends
         .iter()
-        .filter(|s| s.created < start || s.created >= end)
+        .filter(|s| s.created() < start || s.created() >= end)
         .count()
 }
 

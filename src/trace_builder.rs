@@ -200,16 +200,14 @@ impl Trace {
         order.sort_by_key(|(created, _)| *created);
         let mut contacts = Interner::default();
         let mut deliveries = Interner::default();
-        let sends: Vec<SendRecord> = order
+        let sends = order
             .iter()
-            .map(|(created, s)| SendRecord {
-                created: *created,
-                contact: contacts.id(&s.contact),
-                delivery: deliveries.id(&s.delivery),
-                channel: s.channel,
-                kind: s.kind,
+            .map(|(created, s)| {
+                let (contact, delivery) = (contacts.id(&s.contact), deliveries.id(&s.delivery));
+                SendRecord::new(*created, contact, delivery, s.channel, s.kind)
+                    .map_err(|e| TraceError(format!("{}: {e}", s.message)))
             })
-            .collect();
+            .collect::<Result<Vec<_>, TraceError>>()?;
         let message_names: Vec<String> = order.iter().map(|(_, s)| s.message.clone()).collect();
         let windows = self
             .failures
@@ -356,7 +354,7 @@ mod tests {
             .workload(&mut errors)
             .unwrap();
         assert_eq!(w.messages.get(0), "early");
-        assert_eq!(w.contacts.get(w.sends[1].contact), "b");
+        assert_eq!(w.contacts.get(w.sends[1].contact()), "b");
     }
 
     #[test]

@@ -12,16 +12,16 @@ pub mod failures;
 pub mod import;
 pub mod names;
 pub mod operator;
+mod send;
 pub mod synthetic;
 
 pub use failures::{FailureModel, Window};
 pub use names::Names;
+pub use send::SendRecord;
 
 // The kinds live in a leaf module so that `rules` can name them without importing
 // `workload`, which itself depends on `rules`.
 pub use crate::kinds::{Channel, MessageType};
-
-use crate::time::Instant;
 
 /// Dense id of a contact inside one workload.
 pub type ContactId = u32;
@@ -30,21 +30,6 @@ pub type MessageId = u32;
 
 /// The most messages one workload can hold: ids are `u32`, and one value marks "none".
 pub const MAX_MESSAGES: usize = u32::MAX as usize - 1;
-
-/// One message entering the queue: who, when, as part of which delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SendRecord {
-    /// When the message was created (entered the queue).
-    pub created: Instant,
-    /// Its recipient.
-    pub contact: ContactId,
-    /// Its delivery (campaign, journey step or batch).
-    pub delivery: u32,
-    /// Email or SMS.
-    pub channel: Channel,
-    /// Marketing or transactional.
-    pub kind: MessageType,
-}
 
 /// Everything a run replays: the sends in time order, the ground truth and the
 /// operator's actions.

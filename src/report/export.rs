@@ -28,13 +28,17 @@ pub fn export(
         for (id, s) in workload.sends.iter().enumerate() {
             // Field by field, so a long export allocates nothing per row.
             w.write_field(&*neutralise(workload.messages.write(id as u32, &mut m)))?;
-            w.write_field(&*neutralise(workload.contacts.write(s.contact, &mut c)))?;
-            w.write_field(s.created.to_string())?;
-            w.write_field(&*neutralise(workload.deliveries.write(s.delivery, &mut d)))?;
-            w.write_field(s.channel.name())?;
-            w.write_field(s.kind.name())?;
+            w.write_field(&*neutralise(workload.contacts.write(s.contact(), &mut c)))?;
+            w.write_field(s.created().to_string())?;
+            w.write_field(&*neutralise(
+                workload.deliveries.write(s.delivery(), &mut d),
+            ))?;
+            w.write_field(s.channel().name())?;
+            w.write_field(s.kind().name())?;
             if carriers {
-                w.write_field(&*neutralise(workload.carriers.of(s.contact).unwrap_or("")))?;
+                w.write_field(&*neutralise(
+                    workload.carriers.of(s.contact()).unwrap_or(""),
+                ))?;
             }
             w.write_record(None::<&[u8]>)?;
         }

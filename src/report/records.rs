@@ -122,7 +122,7 @@ pub fn attempts<W: Write>(
             &neutralise(note),
             if r.counted { "true" } else { "false" },
             counter.write(u64::from(r.counter)),
-            &neutralise(run.workload.deliveries.name(send.delivery, &mut delivery)),
+            &neutralise(run.workload.deliveries.name(send.delivery(), &mut delivery)),
         ])?;
     }
     Ok(())
@@ -173,7 +173,7 @@ pub fn attempt_rows<W: Write>(
         w.plain(if r.counted { "true" } else { "false" });
         w.plain(counter.write(u64::from(r.counter)));
         w.text(&neutralise(
-            run.workload.deliveries.name(send.delivery, &mut delivery),
+            run.workload.deliveries.name(send.delivery(), &mut delivery),
         ));
         w.end_row()?;
     }

@@ -21,11 +21,11 @@ impl<'a> Simulation<'a> {
     fn policy(&self, message: MessageId) -> &'a Policy {
         let send = self.send(message);
         let policies = self.spec.policies;
-        match self.contact_domain.get(send.contact as usize) {
-            Some(&d) if d > 0 && send.channel == Channel::Email => {
+        match self.contact_domain.get(send.contact() as usize) {
+            Some(&d) if d > 0 && send.channel() == Channel::Email => {
                 &policies.domains[usize::from(d) - 1].email
             }
-            _ => policies.of(send.channel),
+            _ => policies.of(send.channel()),
         }
     }
 
@@ -37,7 +37,7 @@ impl<'a> Simulation<'a> {
         message: MessageId,
         queue: &mut EventQueue<Event>,
     ) {
-        let contact = self.send(message).contact;
+        let contact = self.send(message).contact();
         self.prefetch_ahead(message);
         self.out.metrics.counters.messages += 1;
         let c = &mut self.contacts[contact as usize];
@@ -71,14 +71,14 @@ impl<'a> Simulation<'a> {
         // windows, so fetching them would only spend memory bandwidth.
         let windows_needed = self.spec.first.is_none();
         if let Some(far) = sends.get(message as usize + super::LOOKAHEAD) {
-            crate::prefetch::hint(&self.contacts[far.contact as usize]);
+            crate::prefetch::hint(&self.contacts[far.contact() as usize]);
             if windows_needed {
-                failures.prefetch_offsets(far.contact);
+                failures.prefetch_offsets(far.contact());
             }
         }
         if let Some(near) = sends.get(message as usize + super::LOOKAHEAD / 2) {
             if windows_needed {
-                failures.prefetch_windows(near.contact);
+                failures.prefetch_windows(near.contact());
             }
         }
     }
@@ -110,7 +110,7 @@ impl<'a> Simulation<'a> {
         if m.status != Status::Retrying || m.attempts + 1 != attempt {
             return;
         }
-        let contact = self.send(message).contact;
+        let contact = self.send(message).contact();
         if self.is_suppressed(contact, now) {
             self.messages[message as usize].status = Status::Suppressed;
             return;
@@ -150,7 +150,7 @@ impl<'a> Simulation<'a> {
         counters.attempts += 1;
         counters.cost_total += cost;
         let super::first::Outcome { error, dead } = self.ground_truth(message, send, now);
-        let (error, counts) = self.receiver_outcome(now, send.contact, error);
+        let (error, counts) = self.receiver_outcome(now, send.contact(), error);
         let counters = &mut self.out.metrics.counters;
         if dead {
             counters.attempts_to_dead += 1;
@@ -165,14 +165,14 @@ impl<'a> Simulation<'a> {
         if self.spec.trace {
             self.out.attempts.push(AttemptRecord {
                 message,
-                contact: send.contact,
+                contact: send.contact(),
                 attempt,
                 at: now,
                 trigger,
                 error,
                 note,
                 counted,
-                counter: self.contacts[send.contact as usize].counter.count,
+                counter: self.contacts[send.contact() as usize].counter.count,
             });
         }
     }
@@ -183,7 +183,7 @@ impl<'a> Simulation<'a> {
         let send = self.send(message);
         self.messages[message as usize].status = Status::Delivered;
         if self.policy(message).counter_reset.resets_on(attempt) {
-            self.contacts[send.contact as usize].counter.reset();
+            self.contacts[send.contact() as usize].counter.reset();
         }
         let counters = &mut self.out.metrics.counters;
         if attempt == 1 {
@@ -191,7 +191,7 @@ impl<'a> Simulation<'a> {
         } else {
             counters.recovered_by_retry += 1;
         }
-        let ttd = now.since(send.created).0.clamp(0, i64::from(u32::MAX));
+        let ttd = now.since(send.created()).0.clamp(0, i64::from(u32::MAX));
         self.ttd.push(ttd as u32);
     }
 
@@ -210,7 +210,7 @@ impl<'a> Simulation<'a> {
         if m.last_error.is_none() {
             self.failed.push(message);
         }
-        m.record_failure(code, send.created, now);
+        m.record_failure(code, send.created(), now);
         m.status = Status::Failed;
         let policy = self.policy(message);
         let (hard_suppresses, opt_out_suppresses) =
@@ -219,13 +219,13 @@ impl<'a> Simulation<'a> {
             ErrorClass::Hard => {
                 self.messages[message as usize].status = Status::HardBounced;
                 if hard_suppresses {
-                    self.suppress(now, send.contact, SuppressionReason::HardBounce, code);
+                    self.suppress(now, send.contact(), SuppressionReason::HardBounce, code);
                 }
             }
             ErrorClass::OptOut => {
                 self.messages[message as usize].status = Status::OptedOut;
                 if opt_out_suppresses {
-                    self.suppress(now, send.contact, SuppressionReason::OptOut, code);
+                    self.suppress(now, send.contact(), SuppressionReason::OptOut, code);
                 }
             }
             ErrorClass::BusinessFinal => self.messages[message as usize].status = Status::Rejected,
@@ -238,7 +238,7 @@ impl<'a> Simulation<'a> {
                 if reached {
                     self.suppress(
                         now,
-                        send.contact,
+                        send.contact(),
                         SuppressionReason::SoftBounceThreshold,
                         code,
                     );
@@ -263,7 +263,7 @@ impl<'a> Simulation<'a> {
             return (false, false);
         };
         let gap = policy.cross_delivery_gap;
-        let counter = &mut self.contacts[send.contact as usize].counter;
+        let counter = &mut self.contacts[send.contact() as usize].counter;
         let counted = counter.record(now, bounced_before, gap);
         (counted, counted && counter.reached(threshold))
     }
@@ -273,14 +273,14 @@ impl<'a> Simulation<'a> {
     fn schedule_retry(&mut self, now: Instant, message: MessageId, queue: &mut EventQueue<Event>) {
         let send = self.send(message);
         let policy = self.policy(message);
-        let period = policy.retry_period.of(send.kind);
+        let period = policy.retry_period.of(send.kind());
         let m = self.messages[message as usize];
         let unit = match policy.backoff.jitter {
             crate::rules::backoff::Jitter::None => 0.0,
             _ => self.jitter.unit(u64::from(message), u64::from(m.attempts)),
         };
         let retry = RetryInput {
-            created: send.created,
+            created: send.created(),
             now,
             failed_attempt: m.attempts,
             previous: m.last_delay(),
@@ -291,7 +291,7 @@ impl<'a> Simulation<'a> {
             if m.attempts == 1 {
                 if let Some(p) = period {
                     queue.schedule(
-                        send.created.plus(p),
+                        send.created().plus(p),
                         rank::PERIOD_END,
                         Event::PeriodEnd { message },
                     );
@@ -301,7 +301,7 @@ impl<'a> Simulation<'a> {
         };
         let attempts_left = policy.max_attempts.is_none_or(|max| m.attempts < max);
         let m = &mut self.messages[message as usize];
-        if attempts_left && within_period(send.created, period, next) {
+        if attempts_left && within_period(send.created(), period, next) {
             m.status = Status::Retrying;
             m.last_delay_secs = u32::try_from(next.since(now).0).unwrap_or(u32::MAX);
             queue.schedule(
@@ -369,8 +369,8 @@ impl<'a> Simulation<'a> {
     pub(super) fn within_period(&self, now: Instant, message: MessageId) -> bool {
         let send = self.send(message);
         within_period(
-            send.created,
-            self.policy(message).retry_period.of(send.kind),
+            send.created(),
+            self.policy(message).retry_period.of(send.kind()),
             now,
         )
     }

@@ -75,7 +75,7 @@ impl FirstOutcomes {
         let packed = workload
             .sends
             .iter()
-            .map(|s| Outcome::of(failures, s.contact, s.created, end).pack())
+            .map(|s| Outcome::of(failures, s.contact(), s.created(), end).pack())
             .collect();
         FirstOutcomes { packed, end }
     }
@@ -117,8 +117,8 @@ impl super::Simulation<'_> {
         let end = self.spec.end;
         self.spec
             .first
-            .and_then(|t| t.at(message, send.created, now, end))
-            .unwrap_or_else(|| Outcome::of(&self.spec.workload.failures, send.contact, now, end))
+            .and_then(|t| t.at(message, send.created(), now, end))
+            .unwrap_or_else(|| Outcome::of(&self.spec.workload.failures, send.contact(), now, end))
     }
 }
 
@@ -128,13 +128,14 @@ mod tests {
     use crate::workload::{Channel, MessageType, Window};
 
     fn send(created: i64, contact: u32) -> SendRecord {
-        SendRecord {
-            created: Instant(created),
+        SendRecord::new(
+            Instant(created),
             contact,
-            delivery: 0,
-            channel: Channel::Email,
-            kind: MessageType::Marketing,
-        }
+            0,
+            Channel::Email,
+            MessageType::Marketing,
+        )
+        .expect("a test time fits")
     }
 
     fn window(start: i64, end: Instant, code: u16) -> Window {
@@ -170,7 +171,7 @@ mod tests {
         let t = FirstOutcomes::new(&w, end);
         let got: Vec<Option<Outcome>> = (0..5)
             .map(|m| {
-                let created = w.sends[m].created;
+                let created = w.sends[m].created();
                 t.at(m as u32, created, created, end)
             })
             .collect();

@@ -62,7 +62,7 @@ impl Simulation<'_> {
         (attempt, trigger, note): (u32, Trigger, Option<u32>),
         queue: &mut EventQueue<Event>,
     ) -> bool {
-        let contact = self.spec.workload.sends[message as usize].contact;
+        let contact = self.spec.workload.sends[message as usize].contact();
         let Some(load) = self.load.as_mut() else {
             return false;
         };
@@ -144,7 +144,7 @@ impl Simulation<'_> {
     /// Makes a released attempt, unless the message moved on while it waited.
     fn launch(&mut self, now: Instant, w: Waiting, queue: &mut EventQueue<Event>) {
         let message = w.message;
-        let contact = self.spec.workload.sends[message as usize].contact;
+        let contact = self.spec.workload.sends[message as usize].contact();
         let m = self.messages[message as usize];
         if w.attempt == 1 {
             if m.attempts != 0 || m.status != Status::Retrying {

@@ -207,7 +207,7 @@ impl Simulation<'_> {
     }
 
     fn send_channel(&self, message: MessageId) -> Channel {
-        self.spec.workload.sends[message as usize].channel
+        self.spec.workload.sends[message as usize].channel()
     }
 
     /// Drops delivered messages from the failed list and sorts it by message id, the
@@ -228,20 +228,20 @@ impl Simulation<'_> {
         checks: Checks,
     ) -> Result<(), Refusal> {
         let send = self.spec.workload.sends[message as usize];
-        let contact_suppressed = self.is_suppressed(send.contact, now);
+        let contact_suppressed = self.is_suppressed(send.contact(), now);
         let m = self.messages[message as usize];
         let errors = self.spec.errors;
         let candidate = Candidate {
             // A message cancelled by a suppression stays cancelled even after the
             // suppression lapses.
             contact_suppressed: contact_suppressed || m.status == Status::Suppressed,
-            is_last_message: self.contacts[send.contact as usize].last_message == message,
+            is_last_message: self.contacts[send.contact() as usize].last_message == message,
             last_error: match m.status {
                 Status::Unborn | Status::Delivered | Status::Skipped => None,
                 _ => m.last_error.map(|code| errors.class(code)),
             },
-            ready_at: m.last_error.map_or(m.last_fail_at(send.created), |code| {
-                m.last_fail_at(send.created).plus(errors.info(code).wait)
+            ready_at: m.last_error.map_or(m.last_fail_at(send.created()), |code| {
+                m.last_fail_at(send.created()).plus(errors.info(code).wait)
             }),
             auto_attempts: u32::from(m.auto_attempts),
             within_period: m.status != Status::Expired && self.within_period(now, message),

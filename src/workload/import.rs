@@ -220,14 +220,14 @@ fn read_sends(
             let send = send_row(at, f, contacts, deliveries)?;
             let carrier = f[6].trim();
             if !carrier.is_empty() {
-                if send.channel != Channel::Sms {
+                if send.channel() != Channel::Sms {
                     return Err(at.error(
                         6,
                         "a carrier is for SMS contacts; leave it empty for email".to_string(),
                     ));
                 }
                 carriers
-                    .assign(send.contact, carrier)
+                    .assign(send.contact(), carrier)
                     .map_err(|m| at.error(6, m))?;
             }
             rows.push(send);
@@ -267,23 +267,17 @@ fn send_row(
             format!("expected marketing or transactional, got {:?}", f[5]),
         )
     })?;
-    Ok(SendRecord {
-        created,
-        contact,
-        delivery,
-        channel,
-        kind,
-    })
+    SendRecord::new(created, contact, delivery, channel, kind).map_err(|e| at.error(2, e))
 }
 
 /// Sends in creation order (ties keep file order), with their ids in the same order.
 fn sorted_by_creation(rows: Vec<SendRecord>, ids: PackedNames) -> (Vec<SendRecord>, PackedNames) {
     // Exported traces are already in order: one pass to see it saves sorting and copying.
-    if rows.is_sorted_by_key(|s| s.created) {
+    if rows.is_sorted_by_key(|s| s.created()) {
         return (rows, ids);
     }
     let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-    order.sort_by_key(|&i| rows[i as usize].created);
+    order.sort_by_key(|&i| rows[i as usize].created());
     let mut sorted_ids = PackedNames::default();
     for &i in &order {
         sorted_ids.push(ids.get(i as usize));

@@ -20,7 +20,7 @@ pub use spec::SyntheticSpec;
 use crate::error::MessageError;
 use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::{Instant, Zone};
-use crate::workload::{MAX_MESSAGES, Names, Workload};
+use crate::workload::{MAX_MESSAGES, Names, SendRecord, Workload};
 
 /// The run a workload is generated for.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +43,11 @@ pub fn generate(
     frame: Frame,
     errors: &mut ErrorTable,
 ) -> Result<Workload, MessageError> {
+    // Every send is created inside the frame, so checking its two ends here lets the
+    // program's loops build records without an error path.
+    for (key, at) in [("start", frame.start), ("start + horizon", frame.end)] {
+        SendRecord::check_time(at).map_err(|e| format!("{key}: {e}"))?;
+    }
     let people = population::draw(spec, frame);
     let program = program::draw(spec, frame, &people);
     if program.sends.len() > MAX_MESSAGES {
@@ -74,4 +79,33 @@ fn code(errors: &mut ErrorTable, key: &str, text: &str) -> Result<ErrorCode, Mes
     errors
         .resolve(text)
         .map_err(|e| format!("{key}: {e}").into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(start: Instant, end: Instant) -> Frame {
+        Frame {
+            seed: 1,
+            replication: 0,
+            start,
+            end,
+            zone: Zone::parse("UTC").expect("UTC"),
+        }
+    }
+
+    #[test]
+    fn a_frame_past_what_a_send_record_holds_is_an_error_not_a_wrap() {
+        let mut table = toml::Table::new();
+        table.insert("contacts".into(), toml::Value::Integer(10));
+        let spec = SyntheticSpec::from_table(&table).expect("valid");
+        let mut errors = ErrorTable::new(&[], None);
+        let ok = generate(&spec, frame(Instant(0), Instant(86_400)), &mut errors);
+        assert!(ok.is_ok(), "{:?}", ok.err());
+        let e = generate(&spec, frame(Instant(0), Instant::NEVER), &mut errors)
+            .expect_err("the end does not fit");
+        assert!(e.message().starts_with("start + horizon: "), "{e}");
+        assert!(e.message().contains("creation time"), "{e}");
+    }
 }

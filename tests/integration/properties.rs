@@ -228,12 +228,12 @@ proptest! {
         let policies = &run.scenario.policies;
         for a in &run.output.attempts {
             let send = run.workload.sends[a.message as usize];
-            if let Some(period) = policies.of(send.channel).retry_period.of(send.kind) {
+            if let Some(period) = policies.of(send.channel()).retry_period.of(send.kind()) {
                 prop_assert!(
-                    a.at < send.created.plus(period),
+                    a.at < send.created().plus(period),
                     "attempt {:?} at or after {} + {}",
                     a,
-                    send.created,
+                    send.created(),
                     period
                 );
             }

@@ -31,8 +31,8 @@ fn sends_are_sorted_by_creation_time() {
     ))
     .unwrap();
     assert_eq!(w.messages.get(0), "m1");
-    assert_eq!(w.sends[0].channel, Channel::Sms);
-    assert_eq!(w.contacts.get(w.sends[1].contact), "a");
+    assert_eq!(w.sends[0].channel(), Channel::Sms);
+    assert_eq!(w.contacts.get(w.sends[1].contact()), "a");
 }
 
 #[test]

@@ -26,7 +26,7 @@ pub fn by_creation(batches: Vec<Vec<SendRecord>>) -> Vec<SendRecord> {
     let total: usize = batches.iter().map(Vec::len).sum();
     let bounds = batches
         .par_iter()
-        .flat_map_iter(|b| b.iter().map(|s| s.created.0))
+        .flat_map_iter(|b| b.iter().map(|s| s.created().0))
         .fold(
             || (i64::MAX, i64::MIN),
             |(lo, hi), t| (lo.min(t), hi.max(t)),
@@ -54,7 +54,7 @@ pub fn by_creation(batches: Vec<Vec<SendRecord>>) -> Vec<SendRecord> {
 /// the stream. Unfilled, its pages come in as sends land in them, while each batch is
 /// freed as soon as it has been scattered.
 fn counting(batches: Vec<Vec<SendRecord>>, total: usize, lo: i64, span: usize) -> Vec<SendRecord> {
-    let slot = |s: &SendRecord| (s.created.0 - lo) as usize;
+    let slot = |s: &SendRecord| (s.created().0 - lo) as usize;
     // next[k]: where the next send created in second lo + k goes.
     let mut next = vec![0u32; span];
     for b in &batches {
@@ -94,7 +94,7 @@ fn comparison(batches: Vec<Vec<SendRecord>>, total: usize) -> Vec<SendRecord> {
         sends.extend(batch);
     }
     // Stable: same-second sends keep generation order.
-    sends.par_sort_by_key(|s| s.created);
+    sends.par_sort_by_key(|s| s.created());
     sends
 }
 
@@ -108,13 +108,14 @@ mod tests {
     use crate::workload::{Channel, MessageType};
 
     fn send(created: i64, contact: u32, delivery: u32) -> SendRecord {
-        SendRecord {
-            created: Instant(created),
+        SendRecord::new(
+            Instant(created),
             contact,
             delivery,
-            channel: Channel::Email,
-            kind: MessageType::Marketing,
-        }
+            Channel::Email,
+            MessageType::Marketing,
+        )
+        .expect("a test time fits")
     }
 
     /// Batches of sends with many equal seconds, each send distinguishable by its ids.
@@ -132,7 +133,7 @@ mod tests {
 
     fn stable_sort(batches: &[Vec<SendRecord>]) -> Vec<SendRecord> {
         let mut all: Vec<SendRecord> = batches.concat();
-        all.sort_by_key(|s| s.created);
+        all.sort_by_key(|s| s.created());
         all
     }
 

@@ -96,13 +96,10 @@ fn occurrence_sends(o: &Occurrence<'_>, frame: Frame, members: &[ContactId]) -> 
             let offset = (rng.random::<f64>() * c.spread.as_secs_f64()) as i64;
             let created = o.at.plus(Span(offset));
             if created < frame.end {
-                sends.push(SendRecord {
-                    created,
-                    contact,
-                    delivery: o.delivery,
-                    channel: c.channel,
-                    kind: c.kind,
-                });
+                // In range: `generate` checked the frame, and `created` lies inside it.
+                sends.push(SendRecord::in_checked_range(
+                    created, contact, o.delivery, c.channel, c.kind,
+                ));
             }
         }
     }
@@ -160,12 +157,10 @@ fn stream_sends(s: &StreamDays<'_>, frame: Frame, members: &[ContactId]) -> Vec<
         let contact = members[rng.random_range(0..members.len())];
         let day = (created.since(frame.start).0 / 86_400) as u32;
         let (channel, kind) = (s.stream.channel, s.stream.kind);
-        sends.push(SendRecord {
-            created,
-            contact,
-            delivery: s.first_day + day,
-            channel,
-            kind,
-        });
+        // In range: `generate` checked the frame, and `created` lies inside it.
+        let delivery = s.first_day + day;
+        sends.push(SendRecord::in_checked_range(
+            created, contact, delivery, channel, kind,
+        ));
     }
 }

@@ -131,11 +131,11 @@ fn first_sends(people: &People, sends: &[SendRecord]) -> Vec<Instant> {
     }
     let mut first = vec![Instant::NEVER; people.len()];
     for s in sends {
-        let c = s.contact as usize;
+        let c = s.contact() as usize;
         let (word, bit) = (c / 64, 1u64 << (c % 64));
         if waiting[word] & bit != 0 {
             waiting[word] &= !bit;
-            first[c] = s.created;
+            first[c] = s.created();
         }
     }
     first
@@ -173,13 +173,14 @@ mod tests {
     }
 
     fn send(created: i64, contact: u32) -> SendRecord {
-        SendRecord {
-            created: Instant(created),
+        SendRecord::new(
+            Instant(created),
             contact,
-            delivery: 0,
-            channel: Channel::Email,
-            kind: MessageType::Marketing,
-        }
+            0,
+            Channel::Email,
+            MessageType::Marketing,
+        )
+        .expect("a test time fits")
     }
 
     /// Only a greylisted contact's first send counts, across bitset words (contact 70
