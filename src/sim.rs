@@ -226,7 +226,7 @@ impl<'a> Simulation<'a> {
             .count() as u64;
         c.suppressed_contacts = self.contacts.iter().filter(|c| c.ever_suppressed).count() as u64;
         for m in &self.messages {
-            let slot = match m.status {
+            let slot = match m.status() {
                 Status::Unborn => continue,
                 Status::Retrying => &mut c.pending,
                 Status::Failed | Status::Rejected => &mut c.failed,

@@ -44,7 +44,7 @@ impl<'a> Simulation<'a> {
         self.messages[message as usize].prev_same_contact = c.last_message;
         c.last_message = message;
         if self.is_suppressed(contact, now) {
-            self.messages[message as usize].status = Status::Skipped;
+            self.messages[message as usize].set_status(Status::Skipped);
             if self
                 .ground_truth(message, self.send(message), now)
                 .error
@@ -107,12 +107,12 @@ impl<'a> Simulation<'a> {
         queue: &mut EventQueue<Event>,
     ) {
         let m = self.messages[message as usize];
-        if m.status != Status::Retrying || m.attempts + 1 != attempt {
+        if m.status() != Status::Retrying || m.attempts + 1 != attempt {
             return;
         }
         let contact = self.send(message).contact();
         if self.is_suppressed(contact, now) {
-            self.messages[message as usize].status = Status::Suppressed;
+            self.messages[message as usize].set_status(Status::Suppressed);
             return;
         }
         if self.defer(now, message, attempt, queue) {
@@ -124,8 +124,8 @@ impl<'a> Simulation<'a> {
     /// The retry period of a message waiting for the job or an operator ends (E6).
     pub(super) fn period_end(&mut self, message: MessageId) {
         let m = &mut self.messages[message as usize];
-        if m.status == Status::Failed {
-            m.status = Status::Expired;
+        if m.status() == Status::Failed {
+            m.set_status(Status::Expired);
         }
     }
 
@@ -143,7 +143,7 @@ impl<'a> Simulation<'a> {
         let m = &mut self.messages[message as usize];
         m.attempts = m.attempts.saturating_add(1);
         if trigger == Trigger::Auto {
-            m.auto_attempts = m.auto_attempts.saturating_add(1);
+            m.count_auto_attempt();
         }
         let attempt = m.attempts;
         let counters = &mut self.out.metrics.counters;
@@ -181,7 +181,7 @@ impl<'a> Simulation<'a> {
     /// only a delivery on attempt 2 or later).
     fn apply_delivery(&mut self, now: Instant, message: MessageId, attempt: u32) {
         let send = self.send(message);
-        self.messages[message as usize].status = Status::Delivered;
+        self.messages[message as usize].set_status(Status::Delivered);
         if self.policy(message).counter_reset.resets_on(attempt) {
             self.contacts[send.contact() as usize].counter.reset();
         }
@@ -207,28 +207,30 @@ impl<'a> Simulation<'a> {
     ) -> bool {
         let send = self.send(message);
         let m = &mut self.messages[message as usize];
-        if m.last_error.is_none() {
+        if m.last_error().is_none() {
             self.failed.push(message);
         }
         m.record_failure(code, send.created(), now);
-        m.status = Status::Failed;
+        m.set_status(Status::Failed);
         let policy = self.policy(message);
         let (hard_suppresses, opt_out_suppresses) =
             (policy.hard_bounce_suppresses, policy.opt_out_suppresses);
         match self.spec.errors.class(code) {
             ErrorClass::Hard => {
-                self.messages[message as usize].status = Status::HardBounced;
+                self.messages[message as usize].set_status(Status::HardBounced);
                 if hard_suppresses {
                     self.suppress(now, send.contact(), SuppressionReason::HardBounce, code);
                 }
             }
             ErrorClass::OptOut => {
-                self.messages[message as usize].status = Status::OptedOut;
+                self.messages[message as usize].set_status(Status::OptedOut);
                 if opt_out_suppresses {
                     self.suppress(now, send.contact(), SuppressionReason::OptOut, code);
                 }
             }
-            ErrorClass::BusinessFinal => self.messages[message as usize].status = Status::Rejected,
+            ErrorClass::BusinessFinal => {
+                self.messages[message as usize].set_status(Status::Rejected)
+            }
             ErrorClass::Soft => {
                 let (counted, reached) = if counts {
                     self.count_soft_bounce(now, message)
@@ -258,7 +260,7 @@ impl<'a> Simulation<'a> {
         let send = self.send(message);
         let policy = self.policy(message);
         let m = &mut self.messages[message as usize];
-        let bounced_before = std::mem::replace(&mut m.soft_bounced, true);
+        let bounced_before = m.mark_soft_bounced();
         let Some(threshold) = policy.soft_bounce_threshold else {
             return (false, false);
         };
@@ -302,7 +304,7 @@ impl<'a> Simulation<'a> {
         let attempts_left = policy.max_attempts.is_none_or(|max| m.attempts < max);
         let m = &mut self.messages[message as usize];
         if attempts_left && within_period(send.created(), period, next) {
-            m.status = Status::Retrying;
+            m.set_status(Status::Retrying);
             m.last_delay_secs = u32::try_from(next.since(now).0).unwrap_or(u32::MAX);
             queue.schedule(
                 next,
@@ -313,7 +315,7 @@ impl<'a> Simulation<'a> {
                 },
             );
         } else {
-            m.status = Status::Expired;
+            m.set_status(Status::Expired);
         }
     }
 
@@ -358,8 +360,8 @@ impl<'a> Simulation<'a> {
         let mut next = self.contacts[contact as usize].last_message;
         while next != NO_MESSAGE {
             let m = &mut self.messages[next as usize];
-            if m.status.is_open_failure() {
-                m.status = Status::Suppressed;
+            if m.status().is_open_failure() {
+                m.set_status(Status::Suppressed);
             }
             next = m.prev_same_contact;
         }

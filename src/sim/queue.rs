@@ -49,8 +49,8 @@ impl Simulation<'_> {
         }
         let m = &mut self.messages[message as usize];
         // A release at this very instant may already have made the attempt.
-        if m.attempts + 1 == attempt && m.status == Status::Failed {
-            m.status = Status::Retrying;
+        if m.attempts + 1 == attempt && m.status() == Status::Failed {
+            m.set_status(Status::Retrying);
         }
         true
     }
@@ -84,7 +84,7 @@ impl Simulation<'_> {
         sender.push(domain, waiting);
         let m = &mut self.messages[message as usize];
         if m.attempts == 0 {
-            m.status = Status::Retrying;
+            m.set_status(Status::Retrying);
         }
         // Others wait already: serve the queue now, in order; this attempt may be among
         // those that go.
@@ -147,27 +147,27 @@ impl Simulation<'_> {
         let contact = self.spec.workload.sends[message as usize].contact();
         let m = self.messages[message as usize];
         if w.attempt == 1 {
-            if m.attempts != 0 || m.status != Status::Retrying {
-                if m.attempts == 0 && m.status == Status::Suppressed {
-                    self.messages[message as usize].status = Status::Skipped;
+            if m.attempts != 0 || m.status() != Status::Retrying {
+                if m.attempts == 0 && m.status() == Status::Suppressed {
+                    self.messages[message as usize].set_status(Status::Skipped);
                 }
                 return;
             }
             if self.is_suppressed(contact, now) {
-                self.messages[message as usize].status = Status::Skipped;
+                self.messages[message as usize].set_status(Status::Skipped);
                 return;
             }
             self.attempt(now, message, Trigger::Initial, None, queue);
             return;
         }
-        let open = m.status == Status::Retrying || m.status == Status::Failed;
+        let open = m.status() == Status::Retrying || m.status() == Status::Failed;
         if !open || m.attempts + 1 != w.attempt {
             return;
         }
         if self.is_suppressed(contact, now) {
-            self.messages[message as usize].status = Status::Suppressed;
+            self.messages[message as usize].set_status(Status::Suppressed);
         } else if !self.within_period(now, message) {
-            self.messages[message as usize].status = Status::Expired;
+            self.messages[message as usize].set_status(Status::Expired);
         } else {
             self.attempt(now, message, w.trigger, w.note, queue);
         }

@@ -216,7 +216,7 @@ impl Simulation<'_> {
     fn compact_failed(&mut self) {
         let messages = &self.messages;
         self.failed
-            .retain(|&m| messages[m as usize].status != Status::Delivered);
+            .retain(|&m| messages[m as usize].status() != Status::Delivered);
         self.failed.sort_unstable();
     }
 
@@ -234,17 +234,19 @@ impl Simulation<'_> {
         let candidate = Candidate {
             // A message cancelled by a suppression stays cancelled even after the
             // suppression lapses.
-            contact_suppressed: contact_suppressed || m.status == Status::Suppressed,
+            contact_suppressed: contact_suppressed || m.status() == Status::Suppressed,
             is_last_message: self.contacts[send.contact() as usize].last_message == message,
-            last_error: match m.status {
+            last_error: match m.status() {
                 Status::Unborn | Status::Delivered | Status::Skipped => None,
-                _ => m.last_error.map(|code| errors.class(code)),
+                _ => m.last_error().map(|code| errors.class(code)),
             },
-            ready_at: m.last_error.map_or(m.last_fail_at(send.created()), |code| {
-                m.last_fail_at(send.created()).plus(errors.info(code).wait)
-            }),
-            auto_attempts: u32::from(m.auto_attempts),
-            within_period: m.status != Status::Expired && self.within_period(now, message),
+            ready_at: m
+                .last_error()
+                .map_or(m.last_fail_at(send.created()), |code| {
+                    m.last_fail_at(send.created()).plus(errors.info(code).wait)
+                }),
+            auto_attempts: m.auto_attempts(),
+            within_period: m.status() != Status::Expired && self.within_period(now, message),
         };
         eligibility::check(&candidate, now, checks)
     }

@@ -1,7 +1,13 @@
 //! Names of contacts, messages and deliveries, kept apart from the dense ids the engine
 //! uses. Generated workloads name things by a prefix and a number, so ten million
 //! message names cost no memory until they are written; imported message ids are packed
-//! into one string, so a million of them cost one allocation, not a million.
+//! into one string, so a million of them cost one allocation, not a million; generated
+//! contacts' names are written from their channel and domain when asked for
+//! (`generated`).
+
+mod generated;
+
+pub use generated::GeneratedNames;
 
 /// A list of names indexed by dense id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +25,8 @@ pub enum Names {
     },
     /// Names stored back to back in one string.
     Packed(PackedNames),
+    /// Synthetic contacts' names, written on demand from each one's channel and domain.
+    Generated(GeneratedNames),
 }
 
 /// Names stored back to back: name `i` is `text[ends[i - 1]..ends[i]]`.
@@ -70,6 +78,7 @@ impl Names {
             Names::Listed(v) => v.len(),
             Names::Numbered { count, .. } => *count,
             Names::Packed(p) => p.len(),
+            Names::Generated(g) => g.len(),
         }
     }
 
@@ -88,12 +97,14 @@ impl Names {
             Names::Numbered { prefix, suffix, .. } => {
                 let _ = write!(out, "{prefix}{id}{suffix}");
             }
+            Names::Generated(g) => return g.write(id, out),
         }
         out
     }
 
     /// The name of `id`, borrowed from the list when it is stored, or written into
-    /// `scratch` when it is numbered: unlike [`Names::write`], a stored name is not copied.
+    /// `scratch` when it is numbered or generated: unlike [`Names::write`], a stored name
+    /// is not copied.
     pub fn name<'a>(&'a self, id: u32, scratch: &'a mut String) -> &'a str {
         match self {
             Names::Listed(v) => &v[id as usize],
@@ -105,6 +116,7 @@ impl Names {
                 scratch.push_str(suffix);
                 scratch
             }
+            Names::Generated(g) => g.write(id, scratch),
         }
     }
 

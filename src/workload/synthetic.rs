@@ -64,7 +64,7 @@ pub fn generate(
             suffix: String::new(),
             count: program.sends.len(),
         },
-        contacts: Names::Packed(people.names(spec)),
+        contacts: Names::Generated(people.names(spec)),
         deliveries: Names::Listed(program.deliveries),
         sends: program.sends,
         failures,
@@ -107,5 +107,29 @@ mod tests {
             .expect_err("the end does not fit");
         assert!(e.message().starts_with("start + horizon: "), "{e}");
         assert!(e.message().contains("creation time"), "{e}");
+    }
+
+    #[test]
+    fn generated_contact_names_are_the_formatted_ones() {
+        let mut table = toml::Table::new();
+        table.insert("contacts".into(), toml::Value::Integer(3_000));
+        table.insert("sms_share".into(), toml::Value::Float(0.3));
+        let spec = SyntheticSpec::from_table(&table).expect("valid");
+        let people = population::draw(&spec, frame(Instant(0), Instant(86_400)));
+        let names = Names::Generated(people.names(&spec));
+        let (mut out, mut sms) = (String::new(), 0);
+        for (id, c) in people.contacts.iter().enumerate() {
+            let expected = match c.channel {
+                crate::workload::Channel::Email => {
+                    format!("c{id}@{}", spec.domains[c.domain as usize])
+                }
+                crate::workload::Channel::Sms => {
+                    sms += 1;
+                    format!("+1555{id:07}")
+                }
+            };
+            assert_eq!(names.write(id as u32, &mut out), expected);
+        }
+        assert!(sms > 0 && sms < 3_000, "both channels are covered");
     }
 }

@@ -11,7 +11,7 @@ use super::spec::{ChannelModel, SyntheticSpec};
 use crate::random::{IndexedDraws, Purpose, stream};
 use crate::time::{Instant, Span};
 use crate::workload::carriers::Carriers;
-use crate::workload::names::PackedNames;
+use crate::workload::names::GeneratedNames;
 use crate::workload::{Channel, ContactId};
 
 /// What a contact is, underneath what the platform sees.
@@ -189,19 +189,16 @@ impl People {
 
     /// Contact names: `c<id>@<domain>` for email, a fictional `+1555…` number for SMS.
     ///
-    /// Packed back to back: one allocation instead of one per contact, and a trace
-    /// writer that looks up a random contact's name misses the cache once, not twice.
-    pub fn names(&self, spec: &SyntheticSpec) -> PackedNames {
-        use std::fmt::Write;
-        let mut names = PackedNames::default();
-        let mut name = String::new();
-        for (id, c) in self.contacts.iter().enumerate() {
-            name.clear();
-            let _ = match c.channel {
-                Channel::Email => write!(name, "c{id}@{}", spec.domains[c.domain as usize]),
-                Channel::Sms => write!(name, "+1555{id:07}"),
-            };
-            names.push(&name);
+    /// Written on demand from 4 bytes per contact (channel and domain) rather than stored
+    /// as text: about 30 MB less at a million contacts, held through the whole run.
+    pub fn names(&self, spec: &SyntheticSpec) -> GeneratedNames {
+        let mut names = GeneratedNames::new(spec.domains.clone());
+        names.reserve(self.contacts.len());
+        for c in &self.contacts {
+            match c.channel {
+                Channel::Email => names.push_email(c.domain),
+                Channel::Sms => names.push_sms(),
+            }
         }
         names
     }
