@@ -4,7 +4,7 @@
 //!
 //! The estimate counts messages and contacts (expected values of the synthetic program,
 //! or the imported files' sizes) and multiplies them by generous per-item sizes: a
-//! message costs its send (16 bytes), its packed state (32), its jitter and
+//! message costs its send (16 bytes), its packed state (20), its jitter and
 //! time-to-deliver slots and its share of the event queue; a contact its state (32), its
 //! name, its failure windows and its counter.
 
