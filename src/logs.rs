@@ -30,6 +30,7 @@ pub mod infer;
 pub mod json;
 pub mod mailgun;
 pub mod names;
+pub mod parallel;
 pub mod postfix;
 pub mod replay;
 pub mod report;
@@ -37,6 +38,7 @@ pub mod sendgrid;
 pub mod ses;
 pub mod twilio;
 pub mod verdicts;
+pub mod window;
 pub mod write;
 
 use std::fmt;
@@ -144,11 +146,20 @@ pub fn read_files(
         let input = std::io::BufReader::with_capacity(1 << 17, file);
         report.start_file(path);
         let fed = match format {
-            Format::Ses | Format::Sendgrid | Format::Mailgun => {
-                json::for_each_record(input, |line, text| {
-                    feed(reader.as_mut(), line, text, out, report)
-                })
+            // Each SES record is parsed on any core, then applied in file order.
+            Format::Ses => {
+                let mut records = json::Records::new(input);
+                parallel::read(
+                    &mut records,
+                    &mut ses::SesReader,
+                    out,
+                    report,
+                    window::WINDOW_BYTES,
+                )
             }
+            Format::Sendgrid | Format::Mailgun => json::for_each_record(input, |line, text| {
+                feed(reader.as_mut(), line, text, out, report)
+            }),
             _ => for_each_line(input, |line, text| {
                 feed(reader.as_mut(), line, text, out, report)
             }),

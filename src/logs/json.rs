@@ -8,6 +8,8 @@
 
 use std::io::BufRead;
 
+use super::window::{Fill, Window};
+
 /// Calls `each(line, text)` for every record of `input`.
 pub fn for_each_record(
     mut input: impl BufRead,
@@ -26,6 +28,45 @@ pub fn for_each_record(
     }
     s.finish(&mut emit);
     Ok(())
+}
+
+/// Records of `input` by windows, for the parallel readers: the same records, with the
+/// same lines, as [`for_each_record`] passes.
+#[derive(Debug)]
+pub struct Records<R> {
+    input: R,
+    s: Splitter,
+    done: bool,
+}
+
+impl<R: BufRead> Records<R> {
+    /// Records of `input`.
+    pub fn new(input: R) -> Self {
+        Records {
+            input,
+            s: Splitter::default(),
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead + Send> Fill for Records<R> {
+    fn fill(&mut self, w: &mut Window, limit: usize) -> std::io::Result<bool> {
+        w.clear();
+        while !self.done && w.len_bytes() < limit {
+            let chunk = self.input.fill_buf()?;
+            let mut emit = |line: u64, bytes: &[u8]| w.push(line, bytes);
+            if chunk.is_empty() {
+                self.s.finish(&mut emit);
+                self.done = true;
+                break;
+            }
+            self.s.feed(chunk, &mut emit);
+            let n = chunk.len();
+            self.input.consume(n);
+        }
+        Ok(!w.is_empty())
+    }
 }
 
 /// The state of the record splitter.

@@ -163,19 +163,21 @@ impl PostfixReader {
         message.push_str(&first);
         message.push(':');
         message.push_str(to);
-        out.message(&message, to, start);
-        let attempt = out.attempt(Event {
-            message: &message,
-            contact: to,
-            at: l.at,
-            outcome,
-            attempt: None,
-            words: FailureWords {
-                status: field(l.rest, "dsn=").unwrap_or(""),
-                diagnostic: text,
-                ..FailureWords::default()
+        let attempt = out.message_attempt(
+            start,
+            Event {
+                message: &message,
+                contact: to,
+                at: l.at,
+                outcome,
+                attempt: None,
+                words: FailureWords {
+                    status: field(l.rest, "dsn=").unwrap_or(""),
+                    diagnostic: text,
+                    ..FailureWords::default()
+                },
             },
-        });
+        );
         self.message = message;
         attempt
     }
