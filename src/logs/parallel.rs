@@ -81,8 +81,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::logs::window::Lines;
     use crate::logs::window::WINDOW_BYTES;
-    use crate::logs::{LogReader, json, ses};
+    use crate::logs::{LogReader, ReadOptions, json, postfix, ses};
 
     /// Everything a read leaves that the outputs are made from, as text.
     fn outcome(out: &Collector, report: &ImportReport) -> String {
@@ -171,6 +172,67 @@ mod tests {
         bytes
     }
 
+    /// The plain path for Postfix: one line at a time through [`LogReader::read`].
+    fn plain_postfix(bytes: &[u8]) -> String {
+        let (mut out, mut report) = (Collector::default(), ImportReport::default());
+        report.start_file(std::path::Path::new("log"));
+        let mut reader = postfix::PostfixReader::new(&ReadOptions::default());
+        crate::logs::for_each_line(bytes, |line, text| {
+            report.records += 1;
+            out.set_position(0, line);
+            if let Err(skip) = reader.read(line, text, &mut out) {
+                report.skip(line, text, skip);
+            }
+        })
+        .unwrap();
+        outcome(&out, &report)
+    }
+
+    fn windowed_postfix(bytes: &[u8], limit: usize, capacity: usize) -> String {
+        let (mut out, mut report) = (Collector::default(), ImportReport::default());
+        report.start_file(std::path::Path::new("log"));
+        let mut reader = postfix::PostfixReader::new(&ReadOptions::default());
+        let mut lines = Lines::new(BufReader::with_capacity(capacity, bytes));
+        read(&mut lines, &mut reader, &mut out, &mut report, limit).unwrap();
+        outcome(&out, &report)
+    }
+
+    /// One Postfix line of a few shapes for queue id `q`: a year turns over at the
+    /// December lines, and some lines are bad in each of the ways a line can be.
+    fn postfix_line(shape: u8, q: u8) -> Vec<u8> {
+        let stamp = ["Dec 31 23:59:00", "Jan  1 00:01:00", "Feb 29 10:00:00"][q as usize % 3];
+        let id = format!("A{q:04X}");
+        let text = match shape % 11 {
+            0 => format!("{stamp} mx postfix/qmgr[1]: {id}: from=<s@x.example>, nrcpt=1"),
+            1 => format!(
+                "{stamp} mx postfix/smtp[2]: {id}: to=<u{q}@x.example>, relay=127.0.0.1[127.0.0.1]:10024, dsn=2.0.0, status=sent (250 Ok: queued as B{q:04X})"
+            ),
+            2 => format!(
+                "{stamp} mx postfix/smtp[3]: B{q:04X}: to=<u{q}@x.example>, relay=mx.x.example[192.0.2.1]:25, dsn=4.2.2, status=deferred (452 4.2.2 full)"
+            ),
+            3 => format!(
+                "2026-03-03T10:00:0{}Z mx postfix/smtp[4]: {id}: to=<u{q}@x.example>, relay=mx[192.0.2.1]:25, dsn=5.1.1, status=bounced (550 5.1.1 é unknown)",
+                q % 10
+            ),
+            4 => format!(
+                "{stamp} mx postfix/bounce[5]: {id}: sender non-delivery notification: C{q:04X}"
+            ),
+            5 => format!("{stamp} mx postfix/qmgr[1]: {id}: removed"),
+            6 => format!("{stamp} mx postfix/smtp[2]: {id}: to=<u{q}@x.example>, relay=mx"),
+            7 => format!("{stamp} mx sshd[9]: accepted"),
+            8 => "Foo 31 99:00:00 mx postfix/smtp[2]: x".to_string(),
+            9 => format!("{stamp} mx postfix/qmgr[1]: {id}: from=<s@x.example>, status=expired"),
+            _ => {
+                format!("{stamp} mx postfix/smtp[2]: {id}: to=<u{q}@x.example>, status=sent (ok é)")
+            }
+        };
+        let mut bytes = text.into_bytes();
+        if shape == 10 {
+            bytes.push(0xff);
+        }
+        bytes
+    }
+
     proptest! {
         /// Windows of any size, read in pieces of any size, give what one record at a
         /// time gives: the same messages, observations, counts and bad-line numbers,
@@ -192,6 +254,26 @@ mod tests {
             let plain = plain_ses(&bytes);
             prop_assert_eq!(windowed_ses(&bytes, limit, capacity), plain.clone());
             prop_assert_eq!(windowed_ses(&bytes, WINDOW_BYTES, 1 << 17), plain);
+        }
+
+        /// The same for Postfix lines: year turns, queue id chains and bounce notices
+        /// that span windows, CRLF ends, bad lines and a truncated last line.
+        #[test]
+        fn postfix_windows_of_any_size_read_as_the_plain_reader(
+            lines in prop::collection::vec((0u8..11, 0u8..6, any::<bool>()), 0..50),
+            limit in 1usize..600,
+            capacity in 1usize..80,
+            truncate in 0usize..30,
+        ) {
+            let mut bytes = Vec::new();
+            for (shape, q, crlf) in lines {
+                bytes.extend(postfix_line(shape, q));
+                bytes.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+            }
+            bytes.truncate(bytes.len().saturating_sub(truncate));
+            let plain = plain_postfix(&bytes);
+            prop_assert_eq!(windowed_postfix(&bytes, limit, capacity), plain.clone());
+            prop_assert_eq!(windowed_postfix(&bytes, WINDOW_BYTES, 1 << 17), plain);
         }
     }
 }
