@@ -114,6 +114,18 @@ impl Splitter {
                 closed = self.scan(chunk[i]);
                 i += 1;
             }
+            if closed && start > 0 {
+                // The record opened on the byte before `start` (the only way to be inside
+                // a record past a chunk's first byte) and closed in this chunk: it is
+                // whole here, and passed on without being copied into `record` first.
+                debug_assert_eq!(
+                    (chunk[start - 1], self.record.as_slice()),
+                    (b'{', &b"{"[..])
+                );
+                self.record.clear();
+                self.emit(&chunk[start - 1..i], emit);
+                continue;
+            }
             self.record.extend_from_slice(&chunk[start..i]);
             if closed {
                 self.flush(emit);
@@ -189,6 +201,14 @@ impl Splitter {
             emit(self.start_line, text);
         }
         self.record.clear();
+    }
+
+    /// Passes on a record that is whole in the caller's chunk.
+    fn emit(&self, record: &[u8], emit: &mut impl FnMut(u64, &[u8])) {
+        let text = record.trim_ascii();
+        if !text.is_empty() {
+            emit(self.start_line, text);
+        }
     }
 
     fn finish(&mut self, emit: &mut impl FnMut(u64, &[u8])) {
