@@ -219,10 +219,10 @@ impl Prepare for PostfixReader {
         }
     }
 
-    fn apply(&mut self, line: u64, ready: Ready<'_>, out: &mut Collector) -> Result<(), Skip> {
+    fn apply(&mut self, line: u64, ready: &Ready<'_>, out: &mut Collector) -> Result<(), Skip> {
         match ready {
-            Ready::Line(prepared) => self.apply_line(&prepared?, out),
-            Ready::Again(text) => self.read(line, &text, out),
+            Ready::Line(prepared) => self.apply_line(prepared.as_ref().map_err(Clone::clone)?, out),
+            Ready::Again(text) => self.read(line, text, out),
         }
     }
 }

@@ -149,12 +149,12 @@ impl Prepare for SesReader {
     fn apply(
         &mut self,
         line: u64,
-        ready: Result<Ready<'_>, Skip>,
+        ready: &Result<Ready<'_>, Skip>,
         out: &mut Collector,
     ) -> Result<(), Skip> {
-        match ready? {
-            Ready::Event(record) => event(&record, out),
-            Ready::Again(text) => self.read(line, &text, out),
+        match ready.as_ref().map_err(Clone::clone)? {
+            Ready::Event(record) => event(record, out),
+            Ready::Again(text) => self.read(line, text, out),
         }
     }
 }
