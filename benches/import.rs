@@ -6,7 +6,10 @@ use std::hint::black_box;
 use std::io::Write;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use std::path::PathBuf;
+
 use retrysim::logs::{self, Collector, Format, ImportReport, ReadOptions};
+use retrysim::workload::MessageType;
 
 /// `n` Postfix lines: for each message, a qmgr line, a filter hop, a deferral and a
 /// delivery.
@@ -78,7 +81,35 @@ fn bench(c: &mut Criterion) {
     g.bench_function("ses_100k_lines", |b| {
         b.iter(|| black_box(read(Format::Ses, &ses)))
     });
+    // The output side too: the three CSV files an import writes, from 100,000 SES
+    // records already read.
+    let (collected, files) = collected(&ses);
+    g.bench_function("ses_100k_lines_written", |b| {
+        b.iter(|| {
+            let out = tempfile::tempdir().unwrap();
+            logs::write::sends(out.path(), &collected, MessageType::Marketing).unwrap();
+            black_box(logs::write::observations(out.path(), &collected, &files).unwrap())
+        })
+    });
     g.finish();
+}
+
+/// The collector of an SES import of `bytes`, and the file list it was read from.
+fn collected(bytes: &[u8]) -> (Collector, Vec<PathBuf>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log");
+    std::fs::write(&path, bytes).unwrap();
+    let mut c = Collector::default();
+    let mut report = ImportReport::default();
+    logs::read_files(
+        Format::Ses,
+        &[&path],
+        &ReadOptions::default(),
+        &mut c,
+        &mut report,
+    )
+    .unwrap();
+    (c, report.files)
 }
 
 criterion_group!(benches, bench);

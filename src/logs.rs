@@ -30,6 +30,7 @@ pub mod infer;
 pub mod json;
 pub mod mailgun;
 pub mod names;
+pub mod parallel;
 pub mod postfix;
 pub mod replay;
 pub mod report;
@@ -37,6 +38,7 @@ pub mod sendgrid;
 pub mod ses;
 pub mod twilio;
 pub mod verdicts;
+pub mod window;
 pub mod write;
 
 use std::fmt;
@@ -137,18 +139,29 @@ pub fn read_files(
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
     let mut reader = reader(format, options);
+    // The readers that prepare records on every core; kept across files, since a
+    // rotated log's queue ids and years go on from one file to the next.
+    let mut postfix = postfix::PostfixReader::new(options);
     for path in files {
         let path = path.as_ref();
         let file = std::fs::File::open(path)
             .with_context(|| format!("could not open '{}'", path.display()))?;
         let input = std::io::BufReader::with_capacity(1 << 17, file);
         report.start_file(path);
+        let window = window::WINDOW_BYTES;
         let fed = match format {
-            Format::Ses | Format::Sendgrid | Format::Mailgun => {
-                json::for_each_record(input, |line, text| {
-                    feed(reader.as_mut(), line, text, out, report)
-                })
+            // Each record is parsed on any core, then applied in file order.
+            Format::Ses => {
+                let mut records = json::Records::new(input);
+                parallel::read(&mut records, &mut ses::SesReader, out, report, window)
             }
+            Format::Postfix => {
+                let mut lines = window::Lines::new(input);
+                parallel::read(&mut lines, &mut postfix, out, report, window)
+            }
+            Format::Sendgrid | Format::Mailgun => json::for_each_record(input, |line, text| {
+                feed(reader.as_mut(), line, text, out, report)
+            }),
             _ => for_each_line(input, |line, text| {
                 feed(reader.as_mut(), line, text, out, report)
             }),

@@ -219,6 +219,21 @@ impl Collector {
         // One lookup serves the check and the recording below: classifying adds texts,
         // never messages, so the index found stays right.
         let found = self.find(e.message);
+        self.attempt_found(found, e)
+    }
+
+    /// [`Collector::message`] (`e`'s message to its contact, created at `created`) then
+    /// [`Collector::attempt`], with one lookup of the message's name instead of two: the
+    /// readers that log a message's creation on each attempt line call both per line,
+    /// and the lookup is a cache miss in a table of a million names.
+    pub fn message_attempt(&mut self, created: Instant, e: Event<'_>) -> Result<(), Skip> {
+        let found = self.find(e.message);
+        let i = self.seen(found, e.message, e.contact, created);
+        self.attempt_found(Some(i), e)
+    }
+
+    /// [`Collector::attempt`] once the lookup is done.
+    fn attempt_found(&mut self, found: Option<u32>, e: Event<'_>) -> Result<(), Skip> {
         if let Some(i) = found
             && self.contact(i) != e.contact
         {

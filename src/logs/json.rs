@@ -8,6 +8,8 @@
 
 use std::io::BufRead;
 
+use super::window::{Fill, Window};
+
 /// Calls `each(line, text)` for every record of `input`.
 pub fn for_each_record(
     mut input: impl BufRead,
@@ -26,6 +28,45 @@ pub fn for_each_record(
     }
     s.finish(&mut emit);
     Ok(())
+}
+
+/// Records of `input` by windows, for the parallel readers: the same records, with the
+/// same lines, as [`for_each_record`] passes.
+#[derive(Debug)]
+pub struct Records<R> {
+    input: R,
+    s: Splitter,
+    done: bool,
+}
+
+impl<R: BufRead> Records<R> {
+    /// Records of `input`.
+    pub fn new(input: R) -> Self {
+        Records {
+            input,
+            s: Splitter::default(),
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead + Send> Fill for Records<R> {
+    fn fill(&mut self, w: &mut Window, limit: usize) -> std::io::Result<bool> {
+        w.clear();
+        while !self.done && w.len_bytes() < limit {
+            let chunk = self.input.fill_buf()?;
+            let mut emit = |line: u64, bytes: &[u8]| w.push(line, bytes);
+            if chunk.is_empty() {
+                self.s.finish(&mut emit);
+                self.done = true;
+                break;
+            }
+            self.s.feed(chunk, &mut emit);
+            let n = chunk.len();
+            self.input.consume(n);
+        }
+        Ok(!w.is_empty())
+    }
 }
 
 /// The state of the record splitter.
@@ -72,6 +113,18 @@ impl Splitter {
                 }
                 closed = self.scan(chunk[i]);
                 i += 1;
+            }
+            if closed && start > 0 {
+                // The record opened on the byte before `start` (the only way to be inside
+                // a record past a chunk's first byte) and closed in this chunk: it is
+                // whole here, and passed on without being copied into `record` first.
+                debug_assert_eq!(
+                    (chunk[start - 1], self.record.as_slice()),
+                    (b'{', &b"{"[..])
+                );
+                self.record.clear();
+                self.emit(&chunk[start - 1..i], emit);
+                continue;
             }
             self.record.extend_from_slice(&chunk[start..i]);
             if closed {
@@ -148,6 +201,14 @@ impl Splitter {
             emit(self.start_line, text);
         }
         self.record.clear();
+    }
+
+    /// Passes on a record that is whole in the caller's chunk.
+    fn emit(&self, record: &[u8], emit: &mut impl FnMut(u64, &[u8])) {
+        let text = record.trim_ascii();
+        if !text.is_empty() {
+            emit(self.start_line, text);
+        }
     }
 
     fn finish(&mut self, emit: &mut impl FnMut(u64, &[u8])) {

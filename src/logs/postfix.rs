@@ -23,6 +23,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::classify::FailureWords;
+use super::parallel::Prepare;
 use super::{Collector, Event, LogReader, Outcome, ReadOptions, Skip};
 use crate::time::Instant;
 use crate::time::Zone;
@@ -63,64 +64,27 @@ impl PostfixReader {
         }
     }
 
-    fn split<'a>(&mut self, text: &'a str) -> Result<Line<'a>, Skip> {
-        let (at, rest) = self.stamp(text)?;
-        let rest = rest.trim_start();
-        let (_host, rest) = rest
-            .split_once(' ')
-            .ok_or_else(|| Skip::new("truncated", "no host name after the time"))?;
-        let (program, rest) = rest
-            .split_once(": ")
-            .ok_or_else(|| Skip::new("not_postfix", "no program name"))?;
-        let program = program.split('[').next().unwrap_or(program);
-        let Some((instance, service)) = program.rsplit_once('/') else {
-            return Err(Skip::new("not_postfix", program.to_string()));
+    /// The time of a line from its prepared stamp: a classic stamp takes its year from
+    /// the lines before it, so this is the one step of reading a stamp that must run in
+    /// file order.
+    fn resolve(&mut self, stamp: &Stamp<'_>) -> Result<Instant, Skip> {
+        let &Stamp::Local {
+            head,
+            month,
+            day,
+            time,
+        } = stamp
+        else {
+            let Stamp::At(at) = stamp else { unreachable!() };
+            return Ok(*at);
         };
-        if !instance.starts_with("postfix") {
-            return Err(Skip::new("not_postfix", program.to_string()));
-        }
-        let (queue_id, rest) = match rest.split_once(": ") {
-            Some((id, r)) if is_queue_id(id) => (id, r),
-            _ => return Err(Skip::new("not_a_message_line", "no queue id")),
-        };
-        Ok(Line {
-            at,
-            service,
-            queue_id,
-            rest,
-        })
-    }
-
-    fn stamp<'a>(&mut self, text: &'a str) -> Result<(Instant, &'a str), Skip> {
-        if text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-            let (word, rest) = text.split_once(' ').unwrap_or((text, ""));
-            let at = Instant::parse_rfc3339(word).map_err(|_| {
-                Skip::new(
-                    "bad_time",
-                    format!("expected an RFC 3339 time, got {word:?}"),
-                )
-            })?;
-            return Ok((at, rest));
-        }
-        let head = text
-            .get(..15)
-            .ok_or_else(|| Skip::new("truncated", "line too short"))?;
-        let bad = || {
-            Skip::new(
-                "bad_time",
-                format!("expected a time like \"Mar  3 10:00:00\", got {head:?}"),
-            )
-        };
-        let mut words = head.split_whitespace();
-        let month = month_number(words.next().ok_or_else(bad)?).ok_or_else(bad)?;
-        let day: u32 = words.next().and_then(|d| d.parse().ok()).ok_or_else(bad)?;
-        let time = clock_time(words.next().ok_or_else(bad)?).ok_or_else(bad)?;
         if self.last_month == 12 && month == 1 {
             self.year += 1;
         }
         self.last_month = month;
-        let date = chrono::NaiveDate::from_ymd_opt(self.year, month, day).ok_or_else(bad)?;
-        Ok((self.zone.instant_of_local(date.and_time(time)), &text[15..]))
+        let date = chrono::NaiveDate::from_ymd_opt(self.year, month, day)
+            .ok_or_else(|| bad_classic(head))?;
+        Ok(self.zone.instant_of_local(date.and_time(time)))
     }
 
     /// The first queue id and start of the chain `id` belongs to, starting one if new.
@@ -133,14 +97,14 @@ impl PostfixReader {
         (first, at)
     }
 
-    fn delivery(&mut self, l: &Line<'_>, out: &mut Collector) -> Result<(), Skip> {
-        let to = between(l.rest, "to=<", ">")
-            .ok_or_else(|| Skip::new("not_an_attempt", "no recipient"))?;
-        let status =
-            field(l.rest, "status=").ok_or_else(|| Skip::new("truncated", "no status= field"))?;
-        let status = status.split(' ').next().unwrap_or(status);
-        let relay = field(l.rest, "relay=").unwrap_or("");
-        let text = paren_text(l.rest);
+    fn delivery(&mut self, l: &Line<'_>, f: &Fields<'_>, out: &mut Collector) -> Result<(), Skip> {
+        let Fields {
+            to,
+            status,
+            relay,
+            text,
+            dsn,
+        } = *f;
         if self.notices.contains(l.queue_id) {
             return Err(Skip::new("ignored_bounce_notice", l.queue_id.to_string()));
         }
@@ -163,19 +127,21 @@ impl PostfixReader {
         message.push_str(&first);
         message.push(':');
         message.push_str(to);
-        out.message(&message, to, start);
-        let attempt = out.attempt(Event {
-            message: &message,
-            contact: to,
-            at: l.at,
-            outcome,
-            attempt: None,
-            words: FailureWords {
-                status: field(l.rest, "dsn=").unwrap_or(""),
-                diagnostic: text,
-                ..FailureWords::default()
+        let attempt = out.message_attempt(
+            start,
+            Event {
+                message: &message,
+                contact: to,
+                at: l.at,
+                outcome,
+                attempt: None,
+                words: FailureWords {
+                    status: dsn,
+                    diagnostic: text,
+                    ..FailureWords::default()
+                },
             },
-        });
+        );
         self.message = message;
         attempt
     }
@@ -209,16 +175,195 @@ impl PostfixReader {
 
 impl LogReader for PostfixReader {
     fn read(&mut self, _line: u64, text: &str, out: &mut Collector) -> Result<(), Skip> {
-        if text.trim().is_empty() {
-            return Err(Skip::new("not_a_message_line", "empty line"));
-        }
-        let l = self.split(text)?;
-        if l.rest.contains("to=<") && l.rest.contains("status=") && l.service != "qmgr" {
-            self.delivery(&l, out)
-        } else {
-            self.bookkeeping(&l, out)
+        let prepared = prepare_line(text)?;
+        self.apply_line(&prepared, out)
+    }
+}
+
+impl PostfixReader {
+    /// The ordered part of reading a line: its year, the queue id chains, the bounce
+    /// notices, and the collector.
+    fn apply_line(&mut self, p: &Prepared<'_>, out: &mut Collector) -> Result<(), Skip> {
+        let at = self.resolve(&p.stamp)?;
+        let parts = p.parts.as_ref().map_err(Clone::clone)?;
+        let l = Line {
+            at,
+            service: parts.service,
+            queue_id: parts.queue_id,
+            rest: parts.rest,
+        };
+        match &parts.delivery {
+            Some(fields) => self.delivery(&l, fields.as_ref().map_err(Clone::clone)?, out),
+            None => self.bookkeeping(&l, out),
         }
     }
+}
+
+/// A Postfix line prepared on any thread, or one with bytes that are not UTF-8, read
+/// again on the ordered path with them replaced (rare).
+#[derive(Debug)]
+pub enum Ready<'a> {
+    /// A line as text, split.
+    Line(Result<Prepared<'a>, Skip>),
+    /// A line to read with [`LogReader::read`].
+    Again(String),
+}
+
+impl Prepare for PostfixReader {
+    type Ready<'a> = Ready<'a>;
+
+    fn prepare<'a>(&self, bytes: &'a [u8]) -> Ready<'a> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ready::Line(prepare_line(text)),
+            Err(_) => Ready::Again(String::from_utf8_lossy(bytes).into_owned()),
+        }
+    }
+
+    fn apply(&mut self, line: u64, ready: &Ready<'_>, out: &mut Collector) -> Result<(), Skip> {
+        match ready {
+            Ready::Line(prepared) => self.apply_line(prepared.as_ref().map_err(Clone::clone)?, out),
+            Ready::Again(text) => self.read(line, text, out),
+        }
+    }
+}
+
+/// What a line says that no earlier line changes: its stamp as written, its parts and
+/// a delivery line's fields. Errors are kept where the plain reading meets them, so
+/// that a line is skipped for the same reason after the same changes of state.
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    stamp: Stamp<'a>,
+    /// The parts after the stamp, or why the line is not a Postfix message line (met
+    /// after the stamp has moved the year on).
+    parts: Result<Parts<'a>, Skip>,
+}
+
+/// A line's stamp as written.
+#[derive(Debug)]
+enum Stamp<'a> {
+    /// RFC 3339: a whole instant.
+    At(Instant),
+    /// Classic `Mon DD HH:MM:SS`, whose year comes from the lines before.
+    Local {
+        head: &'a str,
+        month: u32,
+        day: u32,
+        time: chrono::NaiveTime,
+    },
+}
+
+#[derive(Debug)]
+struct Parts<'a> {
+    service: &'a str,
+    queue_id: &'a str,
+    rest: &'a str,
+    /// For a delivery agent's line: its fields, or why they are not all there.
+    delivery: Option<Result<Fields<'a>, Skip>>,
+}
+
+/// A delivery line's fields.
+#[derive(Debug, Clone, Copy)]
+struct Fields<'a> {
+    to: &'a str,
+    /// The status word (`sent`, `deferred`, ...).
+    status: &'a str,
+    relay: &'a str,
+    /// The text in parentheses after the status.
+    text: &'a str,
+    dsn: &'a str,
+}
+
+/// Everything about `text` that needs no earlier line.
+fn prepare_line(text: &str) -> Result<Prepared<'_>, Skip> {
+    if text.trim().is_empty() {
+        return Err(Skip::new("not_a_message_line", "empty line"));
+    }
+    let (stamp, rest) = stamp(text)?;
+    Ok(Prepared {
+        stamp,
+        parts: parts(rest),
+    })
+}
+
+/// Splits what follows the stamp: host, program, queue id, the rest.
+fn parts(rest: &str) -> Result<Parts<'_>, Skip> {
+    let rest = rest.trim_start();
+    let (_host, rest) = rest
+        .split_once(' ')
+        .ok_or_else(|| Skip::new("truncated", "no host name after the time"))?;
+    let (program, rest) = rest
+        .split_once(": ")
+        .ok_or_else(|| Skip::new("not_postfix", "no program name"))?;
+    let program = program.split('[').next().unwrap_or(program);
+    let Some((instance, service)) = program.rsplit_once('/') else {
+        return Err(Skip::new("not_postfix", program.to_string()));
+    };
+    if !instance.starts_with("postfix") {
+        return Err(Skip::new("not_postfix", program.to_string()));
+    }
+    let (queue_id, rest) = match rest.split_once(": ") {
+        Some((id, r)) if is_queue_id(id) => (id, r),
+        _ => return Err(Skip::new("not_a_message_line", "no queue id")),
+    };
+    let delivery = (rest.contains("to=<") && rest.contains("status=") && service != "qmgr")
+        .then(|| fields(rest));
+    Ok(Parts {
+        service,
+        queue_id,
+        rest,
+        delivery,
+    })
+}
+
+/// A delivery line's fields, in the order the plain reading checks them.
+fn fields(rest: &str) -> Result<Fields<'_>, Skip> {
+    let to =
+        between(rest, "to=<", ">").ok_or_else(|| Skip::new("not_an_attempt", "no recipient"))?;
+    let status =
+        field(rest, "status=").ok_or_else(|| Skip::new("truncated", "no status= field"))?;
+    Ok(Fields {
+        to,
+        status: status.split(' ').next().unwrap_or(status),
+        relay: field(rest, "relay=").unwrap_or(""),
+        text: paren_text(rest),
+        dsn: field(rest, "dsn=").unwrap_or(""),
+    })
+}
+
+/// The stamp at the start of `text` and what follows it.
+fn stamp(text: &str) -> Result<(Stamp<'_>, &str), Skip> {
+    if text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        let (word, rest) = text.split_once(' ').unwrap_or((text, ""));
+        let at = Instant::parse_rfc3339(word).map_err(|_| {
+            Skip::new(
+                "bad_time",
+                format!("expected an RFC 3339 time, got {word:?}"),
+            )
+        })?;
+        return Ok((Stamp::At(at), rest));
+    }
+    let head = text
+        .get(..15)
+        .ok_or_else(|| Skip::new("truncated", "line too short"))?;
+    let bad = || bad_classic(head);
+    let mut words = head.split_whitespace();
+    let month = month_number(words.next().ok_or_else(bad)?).ok_or_else(bad)?;
+    let day: u32 = words.next().and_then(|d| d.parse().ok()).ok_or_else(bad)?;
+    let time = clock_time(words.next().ok_or_else(bad)?).ok_or_else(bad)?;
+    let stamp = Stamp::Local {
+        head,
+        month,
+        day,
+        time,
+    };
+    Ok((stamp, &text[15..]))
+}
+
+fn bad_classic(head: &str) -> Skip {
+    Skip::new(
+        "bad_time",
+        format!("expected a time like \"Mar  3 10:00:00\", got {head:?}"),
+    )
 }
 
 /// `HH:MM:SS`, read by hand: chrono's format parser was the largest cost of a line.

@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::classify::{FailureWords, ses_bounce_status};
+use super::parallel::Prepare;
 use super::{Collector, Event, LogReader, Outcome, Skip};
 use crate::time::Instant;
 
@@ -23,9 +24,10 @@ pub struct SesReader;
 // Every text borrows from the record when it has no escapes: an owned string per field
 // was most of the import's allocations. Fields the import does not use are not declared,
 // so serde skips them without building them.
+/// One SES record: only the fields the import reads.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Record<'a> {
+pub struct Record<'a> {
     #[serde(borrow, default)]
     event_type: Cow<'a, str>,
     #[serde(borrow, default)]
@@ -115,6 +117,48 @@ impl LogReader for SesReader {
     }
 }
 
+/// An SES record prepared on any thread: parsed, borrowing its texts from the record.
+// Unboxed on purpose: nearly every record is an `Event`, and the window's records are
+// one vector; a box each cost an allocation per record, freed on another thread.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Ready<'a> {
+    /// A bare event record.
+    Event(Record<'a>),
+    /// A record read again on the ordered path, as [`SesReader::read`] reads it: one
+    /// with bytes that are not UTF-8 (their replacement needs its own copy) or an SNS
+    /// envelope (its payload is a second, escaped document). Both are rare.
+    Again(String),
+}
+
+impl Prepare for SesReader {
+    type Ready<'a> = Result<Ready<'a>, Skip>;
+
+    fn prepare<'a>(&self, bytes: &'a [u8]) -> Result<Ready<'a>, Skip> {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return Ok(Ready::Again(String::from_utf8_lossy(bytes).into_owned()));
+        };
+        let record: Record =
+            serde_json::from_str(text).map_err(|e| Skip::new("bad_json", e.to_string()))?;
+        if record.envelope_message.is_some() {
+            return Ok(Ready::Again(text.to_string()));
+        }
+        Ok(Ready::Event(record))
+    }
+
+    fn apply(
+        &mut self,
+        line: u64,
+        ready: &Result<Ready<'_>, Skip>,
+        out: &mut Collector,
+    ) -> Result<(), Skip> {
+        match ready.as_ref().map_err(Clone::clone)? {
+            Ready::Event(record) => event(record, out),
+            Ready::Again(text) => self.read(line, text, out),
+        }
+    }
+}
+
 /// One event record, out of its SNS envelope if it had one.
 fn event(record: &Record<'_>, out: &mut Collector) -> Result<(), Skip> {
     let kind: &str = if record.event_type.is_empty() {
@@ -167,18 +211,20 @@ fn delivered(
     let at = time(&d.timestamp)?;
     for to in &d.recipients {
         let message = id(mail, to);
-        out.message(&message, to, sent);
-        out.attempt(Event {
-            message: &message,
-            contact: to,
-            at,
-            outcome: Outcome::Delivered,
-            attempt: None,
-            words: FailureWords {
-                diagnostic: &d.smtp_response,
-                ..FailureWords::default()
+        out.message_attempt(
+            sent,
+            Event {
+                message: &message,
+                contact: to,
+                at,
+                outcome: Outcome::Delivered,
+                attempt: None,
+                words: FailureWords {
+                    diagnostic: &d.smtp_response,
+                    ..FailureWords::default()
+                },
             },
-        })?;
+        )?;
     }
     Ok(())
 }
@@ -228,20 +274,22 @@ fn failures(
     for rcpt in recipients {
         let to: &str = &rcpt.email_address;
         let message = id(mail, to);
-        out.message(&message, to, sent);
-        out.attempt(Event {
-            message: &message,
-            contact: to,
-            at,
-            outcome: Outcome::Failed,
-            attempt: None,
-            words: FailureWords {
-                status: rcpt.status.as_deref().unwrap_or(""),
-                diagnostic: rcpt.diagnostic_code.as_deref().unwrap_or(""),
-                type_status,
-                ..FailureWords::default()
+        out.message_attempt(
+            sent,
+            Event {
+                message: &message,
+                contact: to,
+                at,
+                outcome: Outcome::Failed,
+                attempt: None,
+                words: FailureWords {
+                    status: rcpt.status.as_deref().unwrap_or(""),
+                    diagnostic: rcpt.diagnostic_code.as_deref().unwrap_or(""),
+                    type_status,
+                    ..FailureWords::default()
+                },
             },
-        })?;
+        )?;
     }
     Ok(())
 }

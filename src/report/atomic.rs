@@ -22,8 +22,9 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 pub struct AtomicFile {
     target: PathBuf,
     writer: Option<BufWriter<NamedTempFile>>,
-    /// The SHA-256 of the bytes written so far, for `results.toml` (see `digests`).
-    hash: Sha256,
+    /// The SHA-256 of the bytes written so far, for `results.toml` (see `digests`);
+    /// `None` for a file no `results.toml` lists.
+    hash: Option<Sha256>,
     len: u64,
 }
 
@@ -34,9 +35,19 @@ impl AtomicFile {
         Ok(AtomicFile {
             target: target.to_path_buf(),
             writer: Some(BufWriter::with_capacity(1 << 16, temp)),
-            hash: Sha256::new(),
+            hash: Some(Sha256::new()),
             len: 0,
         })
+    }
+
+    /// Starts writing `target` without computing its digest: for files that no
+    /// `results.toml` lists (an import's outputs), where hashing hundreds of megabytes
+    /// was a twentieth of the import's time. Should a digest be asked for all the same,
+    /// `digests` reads the file back.
+    pub fn create_unhashed(target: &Path) -> anyhow::Result<AtomicFile> {
+        let mut file = AtomicFile::create(target)?;
+        file.hash = None;
+        Ok(file)
     }
 
     /// Flushes, syncs and renames the file into place.
@@ -47,8 +58,10 @@ impl AtomicFile {
             .map_err(|e| e.into_error())
             .with_context(|| format!("could not write '{}'", self.target.display()))?;
         persist(temp, &self.target)?;
-        let hash = std::mem::take(&mut self.hash);
-        digests::remember(&self.target, self.len, digests::hex(hash));
+        match self.hash.take() {
+            Some(hash) => digests::remember(&self.target, self.len, digests::hex(hash)),
+            None => digests::forget(&self.target),
+        }
         Ok(self.target.clone())
     }
 }
@@ -109,7 +122,9 @@ impl Write for AtomicFile {
             .expect("writer present until commit")
             .write(buf)?;
         // Only the bytes the writer accepted are in the file.
-        self.hash.update(&buf[..n]);
+        if let Some(hash) = &mut self.hash {
+            hash.update(&buf[..n]);
+        }
         self.len += n as u64;
         Ok(n)
     }

@@ -57,6 +57,13 @@ fn push(known: &mut VecDeque<Known>, path: &Path, len: u64, digest: String) {
     });
 }
 
+/// Forgets any digest remembered for `path`: it was just rewritten without one, and an
+/// older digest of the same length must not be taken for the new bytes'.
+pub fn forget(path: &Path) {
+    let mut known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
+    known.retain(|k| k.path != path);
+}
+
 /// The digest remembered for `path`, if its length on disk is still the committed one.
 pub fn recall(path: &Path) -> Option<String> {
     let len = std::fs::symlink_metadata(path).ok()?.len();
@@ -90,6 +97,16 @@ mod tests {
         remember(&path, 3, "d".into());
         assert_eq!(recall(&path).as_deref(), Some("d"));
         std::fs::write(&path, b"abcd").unwrap();
+        assert_eq!(recall(&path), None);
+    }
+
+    #[test]
+    fn a_forgotten_file_is_not_recalled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.csv");
+        std::fs::write(&path, b"abc").unwrap();
+        remember(&path, 3, "d".into());
+        forget(&path);
         assert_eq!(recall(&path), None);
     }
 
