@@ -66,13 +66,33 @@ impl<'p, 'r> CsvFile<'p, 'r> {
         names: &'static [&'static str],
         required: usize,
     ) -> Result<Self, ImportError> {
+        Self::open_as(path, Plain::open(input), names, required)
+    }
+
+    /// Reads `input` with the csv crate alone: the reference for the fast path's tests.
+    #[cfg(test)]
+    pub(super) fn open_csv_only(
+        path: &'p Path,
+        input: Box<dyn Read + 'r>,
+        names: &'static [&'static str],
+        required: usize,
+    ) -> Result<Self, ImportError> {
+        Self::open_as(path, Err(plain::untried(input)), names, required)
+    }
+
+    fn open_as(
+        path: &'p Path,
+        opened: Result<(Plain<'r>, Vec<String>), Rest<'r>>,
+        names: &'static [&'static str],
+        required: usize,
+    ) -> Result<Self, ImportError> {
         let whole = |message: String| ImportError {
             file: path.to_path_buf(),
             line: 0,
             column: None,
             message,
         };
-        let (records, header) = match Plain::open(input) {
+        let (records, header) = match opened {
             Ok((plain, fields)) => (Records::Plain(plain), csv::StringRecord::from(fields)),
             Err(rest) => {
                 let mut reader = csv::ReaderBuilder::new().from_reader(rest);
@@ -155,7 +175,11 @@ impl<'p, 'r> CsvFile<'p, 'r> {
                         // The header line comes first, so the csv crate counts fields
                         // against it; its line 2 is this line.
                         let offset = plain.line() - 2;
-                        let reader = csv::ReaderBuilder::new().from_reader(plain.into_rest());
+                        let mut reader = csv::ReaderBuilder::new().from_reader(plain.into_rest());
+                        // Read now, as `open` reads it: a record's error position is
+                        // taken before the record, so a header read lazily with the
+                        // first record would shift that record's line.
+                        let _plain_header = reader.headers().is_ok();
                         break (reader, offset);
                     }
                 }

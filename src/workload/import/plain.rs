@@ -191,6 +191,19 @@ impl<'r> Plain<'r> {
     }
 }
 
+/// The whole of `input` for the csv crate, the fast path not tried: the reference the
+/// fast path is tested against.
+#[cfg(test)]
+pub(super) fn untried(input: Box<dyn Read + '_>) -> Rest<'_> {
+    Rest {
+        pending: Vec::new(),
+        at: 0,
+        error: None,
+        eof: false,
+        input: Bounded::new(input),
+    }
+}
+
 /// A line both readers read alike: not empty, no quote, no carriage return.
 fn is_plain(text: &[u8]) -> bool {
     !text.is_empty() && memchr::memchr2(b'"', b'\r', text).is_none()
@@ -280,7 +293,10 @@ impl Read for Rest<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod trim_tests {
     use super::*;
 
     #[test]
