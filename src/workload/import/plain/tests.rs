@@ -33,7 +33,10 @@ impl Rows for Seen {
     }
 }
 
-fn read(bytes: &[u8], fast: bool) -> (Vec<(u64, Vec<String>)>, Result<(), ImportError>) {
+/// The records a reader gave (line, fields) and how it ended.
+type Outcome = (Vec<(u64, Vec<String>)>, Result<(), ImportError>);
+
+fn read(bytes: &[u8], fast: bool) -> Outcome {
     let input = Box::new(bytes);
     let path = Path::new("f.csv");
     let file = if fast {
