@@ -5,6 +5,7 @@
 //! not be sorted: they are sorted by creation time (ties keep file order) and numbered in
 //! that order, which is documented in `docs/FORMATS.md`.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -196,6 +197,7 @@ fn read_sends(
         contacts,
         deliveries,
         carriers,
+        ahead: VecDeque::with_capacity(2 * plain::BATCH),
     };
     file.read_into(&mut reader)?;
     let SendsReader {
@@ -234,16 +236,19 @@ struct SendsReader<'a> {
     contacts: &'a mut Interner,
     deliveries: &'a mut Interner,
     carriers: &'a mut Carriers,
+    /// Hashes of the contacts of rows seen ahead and not yet handled, oldest first.
+    ahead: VecDeque<u64>,
 }
 
 impl Rows for SendsReader<'_> {
     fn ahead(&mut self, f: &[&str]) {
         // Contacts come in random order: start loading the contact's slot now, so it is
-        // in cache when its row is handled a few rows later.
-        self.contacts.prefetch(f[1]);
+        // in cache when its row is handled a few rows later; keep the hash for then.
+        self.ahead.push_back(self.contacts.prefetch(f[1]));
     }
 
     fn row(&mut self, at: &Located, f: &[&str]) -> Result<(), ImportError> {
+        let hash = self.ahead.pop_front();
         let id = at.non_empty(0, f[0])?;
         if self.lines.len() >= MAX_MESSAGES {
             return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
@@ -251,7 +256,12 @@ impl Rows for SendsReader<'_> {
         self.lines.push(at.line);
         self.ids.push(id);
         self.hashes.push(duplicates::hash(id));
-        let send = send_row(at, f, self.contacts, self.deliveries)?;
+        let contact = at.non_empty(1, f[1])?;
+        let contact = match hash {
+            Some(h) => self.contacts.id_hashed(contact, h),
+            None => self.contacts.id(contact),
+        };
+        let send = send_row(at, f, contact, self.deliveries)?;
         let carrier = f[6].trim();
         if !carrier.is_empty() {
             if send.channel != Channel::Sms {
@@ -269,14 +279,13 @@ impl Rows for SendsReader<'_> {
     }
 }
 
-/// One row of `sends.csv`, past its message id.
+/// One row of `sends.csv`, past its message id and contact.
 fn send_row(
     at: &Located<'_>,
     f: &[&str],
-    contacts: &mut Interner,
+    contact: ContactId,
     deliveries: &mut Interner,
 ) -> Result<SendRecord, ImportError> {
-    let contact = contacts.id(at.non_empty(1, f[1])?);
     let created = at.time(2, f[2])?;
     let delivery = deliveries.id(at.non_empty(3, f[3])?);
     // The exact lower-case words first: `parse` allocates to fold the case.

@@ -65,10 +65,14 @@ fn hash(name: &str) -> u64 {
 impl Interner {
     /// The id of `name`, given a new one if it was not seen before.
     pub(crate) fn id(&mut self, name: &str) -> u32 {
+        self.id_hashed(name, hash(name))
+    }
+
+    /// [`Interner::id`] of a name whose hash, as [`Interner::prefetch`] returned it, is `h`.
+    pub(crate) fn id_hashed(&mut self, name: &str, h: u64) -> u32 {
         if 2 * (self.names.len() + 1) > self.slots.len() {
             self.grow();
         }
-        let h = hash(name);
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
         loop {
@@ -85,17 +89,19 @@ impl Interner {
 
     /// Starts loading the slot where `name` would be found, so that a later
     /// [`Interner::id`] of it does not wait for memory. Only a hint: nothing changes.
-    pub(crate) fn prefetch(&self, name: &str) {
+    /// Returns the name's hash, for [`Interner::id_hashed`].
+    pub(crate) fn prefetch(&self, name: &str) -> u64 {
+        let h = hash(name);
         if !self.slots.is_empty() {
-            let i = hash(name) as usize & (self.slots.len() - 1);
-            crate::prefetch::hint(&self.slots[i]);
+            crate::prefetch::hint(&self.slots[h as usize & (self.slots.len() - 1)]);
         }
+        h
     }
 
     fn holds(&self, slot: &Slot, name: &str) -> bool {
         let bytes = name.as_bytes();
         if bytes.len() <= INLINE {
-            usize::from(slot.len) == bytes.len() && &slot.text[..bytes.len()] == bytes
+            usize::from(slot.len) == bytes.len() && same_start(&slot.text, bytes)
         } else {
             slot.len == LONG
                 && slot.text[..] == bytes[..INLINE]
@@ -143,6 +149,21 @@ impl Interner {
     }
 }
 
+/// Whether `text` starts with `bytes` (at most [`INLINE`] long), by comparing words:
+/// a call to `memcmp` for each lookup cost more than the comparison itself.
+fn same_start(text: &[u8; INLINE], bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    if n < 8 {
+        return text[..n] == *bytes;
+    }
+    // First eight bytes, bytes 8..16 when there are more than sixteen, and the last
+    // eight (which overlap the others): together every byte.
+    word(text, 0) == word(bytes, 0)
+        && (n <= 16 || word(text, 8) == word(bytes, 8))
+        && word(text, n - 8) == word(bytes, n - 8)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,8 +180,8 @@ mod tests {
             for name in &names {
                 let next = plain.len() as u32;
                 let expected = *plain.entry(name.as_str()).or_insert(next);
-                interner.prefetch(name);
-                prop_assert_eq!(interner.id(name), expected);
+                let h = interner.prefetch(name);
+                prop_assert_eq!(interner.id_hashed(name, h), expected);
             }
             prop_assert_eq!(interner.names.len(), plain.len());
             for (id, name) in interner.names.iter().enumerate() {
@@ -172,6 +193,17 @@ mod tests {
     #[test]
     fn names_sharing_their_first_bytes_stay_apart() {
         let mut interner = Interner::default();
+        for n in 0..=INLINE {
+            let name: String = (0..n).map(|i| char::from(b'a' + i as u8)).collect();
+            let text: [u8; INLINE] =
+                std::array::from_fn(|i| name.as_bytes().get(i).copied().unwrap_or(0));
+            assert!(same_start(&text, name.as_bytes()));
+            for k in 0..n {
+                let mut other = name.clone().into_bytes();
+                other[k] = b'z';
+                assert!(!same_start(&text, &other), "{name} byte {k}");
+            }
+        }
         let long = "x".repeat(INLINE);
         let a = format!("{long}a");
         let b = format!("{long}b");
