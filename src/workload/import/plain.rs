@@ -43,7 +43,10 @@ pub(super) enum Stop {
 /// The input, its unread part buffered.
 pub(super) struct Plain<'r> {
     input: Bounded<Box<dyn Read + 'r>>,
+    /// Bytes read are `buf[..end]`; the rest is room for the next read, zeroed once
+    /// when the buffer grows rather than before every read.
     buf: Vec<u8>,
+    end: usize,
     /// First byte of `buf` not yet handled.
     start: usize,
     /// Line number of `buf[start]`.
@@ -65,6 +68,7 @@ impl<'r> Plain<'r> {
         let mut plain = Plain {
             input: Bounded::new(input),
             buf: Vec::new(),
+            end: 0,
             start: 0,
             line: 1,
             eof: false,
@@ -73,9 +77,9 @@ impl<'r> Plain<'r> {
             width: 0,
             commas: Vec::new(),
         };
-        while memchr::memchr(b'\n', &plain.buf).is_none() && plain.more() {}
-        let end = memchr::memchr(b'\n', &plain.buf);
-        let text = &plain.buf[..end.unwrap_or(plain.buf.len())];
+        while memchr::memchr(b'\n', &plain.buf[..plain.end]).is_none() && plain.more() {}
+        let end = memchr::memchr(b'\n', &plain.buf[..plain.end]);
+        let text = &plain.buf[..end.unwrap_or(plain.end)];
         let whole = end.is_some() || (plain.eof && plain.error.is_none());
         let header = match std::str::from_utf8(text) {
             Ok(h) if whole && is_plain(text) && !text.starts_with(b"\xef\xbb\xbf") => h,
@@ -84,7 +88,7 @@ impl<'r> Plain<'r> {
         let fields: Vec<String> = header.split(',').map(str::to_string).collect();
         plain.header = text.to_vec();
         plain.width = fields.len();
-        plain.start = end.map_or(plain.buf.len(), |e| e + 1);
+        plain.start = end.map_or(plain.end, |e| e + 1);
         plain.line = 2;
         Ok((plain, fields))
     }
@@ -101,7 +105,7 @@ impl<'r> Plain<'r> {
         if self.line > 1 {
             pending.push(b'\n');
         }
-        pending.extend_from_slice(&self.buf[self.start..]);
+        pending.extend_from_slice(&self.buf[self.start..self.end]);
         Rest {
             pending,
             at: 0,
@@ -122,7 +126,8 @@ impl<'r> Plain<'r> {
         rows.clear();
         if !self.has_line() {
             if self.start > 0 {
-                self.buf.drain(..self.start);
+                self.buf.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
                 self.start = 0;
             }
             while !self.has_line() && self.more() {}
@@ -137,7 +142,7 @@ impl<'r> Plain<'r> {
             commas,
             ..
         } = self;
-        let buf: &'b [u8] = buf;
+        let buf: &'b [u8] = &buf[..self.end];
         while rows.len() < BATCH {
             let rest = &buf[*start..];
             let (text, next) = match memchr::memchr(b'\n', rest) {
@@ -168,7 +173,9 @@ impl<'r> Plain<'r> {
     }
 
     fn has_line(&self) -> bool {
-        memchr::memchr(b'\n', &self.buf[self.start..]).is_some() || self.eof || self.error.is_some()
+        memchr::memchr(b'\n', &self.buf[self.start..self.end]).is_some()
+            || self.eof
+            || self.error.is_some()
     }
 
     /// Reads one piece; false at the end of the input or after a failed read.
@@ -176,14 +183,12 @@ impl<'r> Plain<'r> {
         if self.eof || self.error.is_some() {
             return false;
         }
-        let len = self.buf.len();
-        self.buf.resize(len + PIECE, 0);
-        let read = self.input.read(&mut self.buf[len..]);
-        let n = *read.as_ref().unwrap_or(&0);
-        self.buf.truncate(len + n);
-        match read {
+        if self.buf.len() < self.end + PIECE {
+            self.buf.resize(self.end + PIECE, 0);
+        }
+        match self.input.read(&mut self.buf[self.end..self.end + PIECE]) {
             Ok(0) => self.eof = true,
-            Ok(_) => {}
+            Ok(n) => self.end += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => self.error = Some(e),
         }
