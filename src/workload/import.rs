@@ -1,5 +1,6 @@
 //! CSV import of `sends.csv`, `failures.csv` and `actions.csv` (DESIGN.md, "Import
-//! format"), streaming through the csv crate.
+//! format"), streaming: rows without quotes or carriage returns are split by a fast path
+//! (`plain`), the rest by the csv crate, with the same records and errors.
 //!
 //! Every error names the file, the line, the column and what was expected. Sends need
 //! not be sorted: they are sorted by creation time (ties keep file order) and numbered in
