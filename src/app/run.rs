@@ -34,13 +34,22 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     )?;
     let options = study::RunOptions::default().with_trace(args.trace);
     let mut sink = sink::Sink::open(&dir, &scenario, args.trace)?;
-    with_threads(args.threads, || {
-        stream::run_each(&scenario, options, |r| sink.take(r))
-    })??;
+    let digest_of = || fingerprint::of(&scenario).map(|f| fingerprint::digest(&f));
+    let (ran, digest) = std::thread::scope(|scope| {
+        // Hashing an imported trace's files (a tenth of a replay) overlaps the run on
+        // another core, unless the run was asked to use one thread.
+        let digest = (args.threads != Some(1)).then(|| scope.spawn(digest_of));
+        let ran = with_threads(args.threads, || {
+            stream::run_each(&scenario, options, |r| sink.take(r))
+        });
+        let digest = digest.map(|d| d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (ran, digest)
+    });
+    ran??;
     // The scenario and the record last, so the folder describes only complete results.
     let (mut written, runs) = sink.close()?;
     written.push(write_resolved(&dir, &scenario)?);
-    let digest = fingerprint::digest(&fingerprint::of(&scenario)?);
+    let digest = digest.unwrap_or_else(digest_of)?;
     folder::finish(&dir, "run", &digest, &written)?;
     print_summary(&scenario, &runs, &written)?;
     Ok(())

@@ -1,23 +1,27 @@
 //! CSV import of `sends.csv`, `failures.csv` and `actions.csv` (DESIGN.md, "Import
-//! format"), streaming through the csv crate.
+//! format"), streaming: rows without quotes or carriage returns are split by a fast path
+//! (`plain`), the rest by the csv crate, with the same records and errors.
 //!
 //! Every error names the file, the line, the column and what was expected. Sends need
 //! not be sorted: they are sorted by creation time (ties keep file order) and numbered in
 //! that order, which is documented in `docs/FORMATS.md`.
 
+use std::collections::VecDeque;
 use std::fmt;
-use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use compact_str::CompactString;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxHashMap;
 
 mod bounded;
 pub mod capacity_csv;
 mod csv_file;
+mod duplicates;
+mod interner;
+mod plain;
 
-use csv_file::{CsvFile, Located};
+use csv_file::{CsvFile, Located, Rows};
+pub(crate) use interner::Interner;
 
 use crate::rules::errors::ErrorTable;
 use crate::rules::status::parse_reply;
@@ -177,64 +181,37 @@ pub fn import_from(
     })
 }
 
-/// Assigns dense ids to names in order of first appearance. Keys up to 24 bytes are
-/// stored inline in the table, so a lookup compares them without chasing a pointer to
-/// the heap: with a million contacts, that pointer chase was the import's main cost.
-#[derive(Debug, Default)]
-pub(crate) struct Interner {
-    ids: FxHashMap<CompactString, u32>,
-    pub(crate) names: Vec<String>,
-}
-
-impl Interner {
-    pub(crate) fn id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.ids.insert(CompactString::from(name), id);
-        self.names.push(name.to_string());
-        id
-    }
-}
-
 fn read_sends(
     source: Source<'_>,
     contacts: &mut Interner,
     deliveries: &mut Interner,
     carriers: &mut Carriers,
 ) -> Result<(Vec<SendRecord>, PackedNames), ImportError> {
-    let mut rows: Vec<SendRecord> = Vec::new();
-    let mut ids = PackedNames::default();
-    let mut lines: Vec<u64> = Vec::new();
     let path = source.name.as_path();
     let required = SENDS_COLUMNS.len();
-    CsvFile::open_with_optional(path, source.input, &SENDS_READ_COLUMNS, required)?.for_each(
-        |at, f| {
-            let id = at.non_empty(0, f[0])?;
-            if lines.len() >= MAX_MESSAGES {
-                return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
-            }
-            lines.push(at.line);
-            ids.push(id);
-            let send = send_row(at, f, contacts, deliveries)?;
-            let carrier = f[6].trim();
-            if !carrier.is_empty() {
-                if send.channel() != Channel::Sms {
-                    return Err(at.error(
-                        6,
-                        "a carrier is for SMS contacts; leave it empty for email".to_string(),
-                    ));
-                }
-                carriers
-                    .assign(send.contact(), carrier)
-                    .map_err(|m| at.error(6, m))?;
-            }
-            rows.push(send);
-            Ok(())
-        },
-    )?;
-    if let Some((first, second)) = first_duplicate(ids.iter()) {
+    let file = CsvFile::open_with_optional(path, source.input, &SENDS_READ_COLUMNS, required)?;
+    let mut reader = SendsReader {
+        rows: Vec::new(),
+        ids: PackedNames::default(),
+        hashes: Vec::new(),
+        lines: Vec::new(),
+        contacts,
+        deliveries,
+        carriers,
+        ahead: VecDeque::with_capacity(2 * plain::BATCH),
+    };
+    file.read_into(&mut reader)?;
+    let SendsReader {
+        rows,
+        ids,
+        hashes,
+        lines,
+        ..
+    } = reader;
+    // Distinct hashes prove distinct ids; only equal ones need the names compared.
+    if duplicates::any_equal(&hashes)
+        && let Some((first, second)) = duplicates::first(ids.iter())
+    {
         return Err(ImportError {
             file: path.to_path_buf(),
             line: lines[second],
@@ -249,19 +226,82 @@ fn read_sends(
     Ok(sorted_by_creation(rows, ids))
 }
 
-/// One row of `sends.csv`, past its message id.
+/// What reading `sends.csv` builds, row by row.
+struct SendsReader<'a> {
+    rows: Vec<SendRecord>,
+    ids: PackedNames,
+    /// Each message id's hash, for the duplicate check.
+    hashes: Vec<u64>,
+    /// Each row's line, for the duplicate check's message.
+    lines: Vec<u64>,
+    contacts: &'a mut Interner,
+    deliveries: &'a mut Interner,
+    carriers: &'a mut Carriers,
+    /// Hashes of the contacts of rows seen ahead and not yet handled, oldest first.
+    ahead: VecDeque<u64>,
+}
+
+impl Rows for SendsReader<'_> {
+    fn ahead(&mut self, f: &[&str]) {
+        // Contacts come in random order: start loading the contact's slot now, so it is
+        // in cache when its row is handled a few rows later; keep the hash for then.
+        self.ahead.push_back(self.contacts.prefetch(f[1]));
+    }
+
+    fn row(&mut self, at: &Located, f: &[&str]) -> Result<(), ImportError> {
+        let hash = self.ahead.pop_front();
+        let id = at.non_empty(0, f[0])?;
+        if self.lines.len() >= MAX_MESSAGES {
+            return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
+        }
+        self.lines.push(at.line);
+        self.ids.push(id);
+        self.hashes.push(duplicates::hash(id));
+        let contact = at.non_empty(1, f[1])?;
+        let contact = match hash {
+            Some(h) => self.contacts.id_hashed(contact, h),
+            None => self.contacts.id(contact),
+        };
+        let send = send_row(at, f, contact, self.deliveries)?;
+        let carrier = f[6].trim();
+        if !carrier.is_empty() {
+            if send.channel() != Channel::Sms {
+                return Err(at.error(
+                    6,
+                    "a carrier is for SMS contacts; leave it empty for email".to_string(),
+                ));
+            }
+            self.carriers
+                .assign(send.contact(), carrier)
+                .map_err(|m| at.error(6, m))?;
+        }
+        self.rows.push(send);
+        Ok(())
+    }
+}
+
+/// One row of `sends.csv`, past its message id and contact.
 fn send_row(
     at: &Located<'_>,
     f: &[&str],
-    contacts: &mut Interner,
+    contact: ContactId,
     deliveries: &mut Interner,
 ) -> Result<SendRecord, ImportError> {
-    let contact = contacts.id(at.non_empty(1, f[1])?);
     let created = at.time(2, f[2])?;
     let delivery = deliveries.id(at.non_empty(3, f[3])?);
-    let channel = Channel::parse(f[4])
-        .ok_or_else(|| at.error(4, format!("expected email or sms, got {:?}", f[4])))?;
-    let kind = MessageType::parse(f[5]).ok_or_else(|| {
+    // The exact lower-case words first: `parse` allocates to fold the case.
+    let channel = match f[4] {
+        "email" => Some(Channel::Email),
+        "sms" => Some(Channel::Sms),
+        other => Channel::parse(other),
+    }
+    .ok_or_else(|| at.error(4, format!("expected email or sms, got {:?}", f[4])))?;
+    let kind = match f[5] {
+        "marketing" => Some(MessageType::Marketing),
+        "transactional" => Some(MessageType::Transactional),
+        other => MessageType::parse(other),
+    }
+    .ok_or_else(|| {
         at.error(
             5,
             format!("expected marketing or transactional, got {:?}", f[5]),
@@ -286,30 +326,6 @@ fn sorted_by_creation(rows: Vec<SendRecord>, ids: PackedNames) -> (Vec<SendRecor
         order.iter().map(|&i| rows[i as usize]).collect(),
         sorted_ids,
     )
-}
-
-/// The positions of the first repeated name (earlier, later), found by sorting 64-bit
-/// hashes rather than by keeping a set of a million strings.
-fn first_duplicate<'s>(names: impl Iterator<Item = &'s str>) -> Option<(usize, usize)> {
-    let names: Vec<&str> = names.collect();
-    let mut hashed: Vec<(u64, usize)> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (FxBuildHasher.hash_one(n), i))
-        .collect();
-    hashed.sort_unstable();
-    let mut best: Option<(usize, usize)> = None;
-    for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-        for (k, &(_, later)) in run.iter().enumerate() {
-            if let Some(&(_, earlier)) = run[..k].iter().find(|(_, e)| names[*e] == names[later]) {
-                let pair = (earlier.min(later), earlier.max(later));
-                if best.is_none_or(|b| pair.1 < b.1) {
-                    best = Some(pair);
-                }
-            }
-        }
-    }
-    best
 }
 
 fn read_failures(

@@ -5,17 +5,47 @@ use std::io::Read;
 use std::path::Path;
 
 use super::ImportError;
-use super::bounded::Bounded;
+use super::plain::{self, MAX_FIELD, Plain, Rest, Stop};
 use crate::time::Instant;
 
 /// An open CSV file whose required columns have been found in its header.
 pub(super) struct CsvFile<'p, 'r> {
     path: &'p Path,
-    reader: csv::Reader<Bounded<Box<dyn Read + 'r>>>,
+    records: Records<'r>,
     /// Position of each named column in a record; `None` for an optional column the
     /// file does not have (its field reads as empty).
     columns: Vec<Option<usize>>,
     names: &'static [&'static str],
+}
+
+/// Where the records come from: the fast path while lines are plain, else the csv
+/// crate, whose line numbers start `offset` lines into the file.
+enum Records<'r> {
+    Plain(Plain<'r>),
+    Csv {
+        reader: csv::Reader<Rest<'r>>,
+        offset: u64,
+    },
+}
+
+/// What the reader does with each record.
+pub(super) trait Rows {
+    /// Called with the fields of a record before [`Rows::row`] is called for the
+    /// records read before it: a place to prefetch what the record will need. It must
+    /// change nothing that could be seen.
+    fn ahead(&mut self, _fields: &[&str]) {}
+
+    /// Handles one record, in file order.
+    fn row(&mut self, at: &Located, fields: &[&str]) -> Result<(), ImportError>;
+}
+
+/// [`Rows`] of a closure, with nothing done ahead.
+struct Each<F>(F);
+
+impl<F: FnMut(&Located, &[&str]) -> Result<(), ImportError>> Rows for Each<F> {
+    fn row(&mut self, at: &Located, fields: &[&str]) -> Result<(), ImportError> {
+        (self.0)(at, fields)
+    }
 }
 
 impl<'p, 'r> CsvFile<'p, 'r> {
@@ -36,17 +66,43 @@ impl<'p, 'r> CsvFile<'p, 'r> {
         names: &'static [&'static str],
         required: usize,
     ) -> Result<Self, ImportError> {
+        Self::open_as(path, Plain::open(input), names, required)
+    }
+
+    /// Reads `input` with the csv crate alone: the reference for the fast path's tests.
+    #[cfg(test)]
+    pub(super) fn open_csv_only(
+        path: &'p Path,
+        input: Box<dyn Read + 'r>,
+        names: &'static [&'static str],
+        required: usize,
+    ) -> Result<Self, ImportError> {
+        Self::open_as(path, Err(plain::untried(input)), names, required)
+    }
+
+    fn open_as(
+        path: &'p Path,
+        opened: Result<(Plain<'r>, Vec<String>), Rest<'r>>,
+        names: &'static [&'static str],
+        required: usize,
+    ) -> Result<Self, ImportError> {
         let whole = |message: String| ImportError {
             file: path.to_path_buf(),
             line: 0,
             column: None,
             message,
         };
-        let mut reader = csv::ReaderBuilder::new().from_reader(Bounded::new(input));
-        let header = reader
-            .headers()
-            .map_err(|e| whole(csv_message(&e)))?
-            .clone();
+        let (records, header) = match opened {
+            Ok((plain, fields)) => (Records::Plain(plain), csv::StringRecord::from(fields)),
+            Err(rest) => {
+                let mut reader = csv::ReaderBuilder::new().from_reader(rest);
+                let header = reader
+                    .headers()
+                    .map_err(|e| whole(csv_message(&e)))?
+                    .clone();
+                (Records::Csv { reader, offset: 0 }, header)
+            }
+        };
         if header.is_empty() || header.iter().all(str::is_empty) {
             return Err(whole(format!(
                 "empty file; expected a header row {}",
@@ -75,7 +131,7 @@ impl<'p, 'r> CsvFile<'p, 'r> {
             .collect::<Result<_, _>>()?;
         Ok(CsvFile {
             path,
-            reader,
+            records,
             columns,
             names,
         })
@@ -83,50 +139,89 @@ impl<'p, 'r> CsvFile<'p, 'r> {
 
     /// Calls `each` with every record's line number and required fields, in file order.
     pub(super) fn for_each(
-        mut self,
-        mut each: impl FnMut(&Located, &[&str]) -> Result<(), ImportError>,
+        self,
+        each: impl FnMut(&Located, &[&str]) -> Result<(), ImportError>,
     ) -> Result<(), ImportError> {
-        let mut record = csv::StringRecord::new();
-        loop {
-            let more = self
-                .reader
-                .read_record(&mut record)
-                .map_err(|e| ImportError {
-                    file: self.path.to_path_buf(),
-                    line: e.position().map_or(0, |p| p.line()),
-                    column: None,
-                    message: csv_message(&e),
-                })?;
-            if !more {
-                return Ok(());
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            if let Some(i) = record.iter().position(|f| f.len() > MAX_FIELD) {
-                return Err(ImportError {
-                    file: self.path.to_path_buf(),
-                    line,
-                    column: None,
-                    message: format!("field {} is longer than {MAX_FIELD} bytes", i + 1),
-                });
-            }
-            let mut fields = [""; 8];
-            for (slot, &i) in fields.iter_mut().zip(&self.columns) {
-                *slot = i.and_then(|i| record.get(i)).unwrap_or("").trim();
-            }
-            let at = Located {
-                path: self.path,
-                line,
-                names: self.names,
-            };
-            each(&at, &fields[..self.columns.len()])?;
-        }
+        self.read_into(&mut Each(each))
+    }
+
+    /// Gives every record to `rows`, in file order.
+    pub(super) fn read_into(self, rows: &mut impl Rows) -> Result<(), ImportError> {
+        let CsvFile {
+            path,
+            records,
+            columns,
+            names,
+        } = self;
+        let at = |line| Located { path, line, names };
+        let (reader, offset) = match records {
+            Records::Csv { reader, offset } => (reader, offset),
+            Records::Plain(mut plain) => loop {
+                let mut batch = Vec::with_capacity(plain::BATCH);
+                let stop = plain.batch(&columns, &mut batch);
+                let width = columns.len();
+                for (fields, _) in &batch {
+                    rows.ahead(&fields[..width]);
+                }
+                for (fields, line) in &batch {
+                    rows.row(&at(*line), &fields[..width])?;
+                }
+                match stop {
+                    Stop::Full => {}
+                    Stop::Done => return Ok(()),
+                    Stop::Bad(line, message) => return Err(plain::located(path, line, message)),
+                    Stop::Failed(e) => return Err(plain::located(path, 0, e.to_string())),
+                    Stop::HandOver => {
+                        // The header line comes first, so the csv crate counts fields
+                        // against it; its line 2 is this line.
+                        let offset = plain.line() - 2;
+                        let mut reader = csv::ReaderBuilder::new().from_reader(plain.into_rest());
+                        // Read now, as `open` reads it: a record's error position is
+                        // taken before the record, so a header read lazily with the
+                        // first record would shift that record's line.
+                        let _plain_header = reader.headers().is_ok();
+                        break (reader, offset);
+                    }
+                }
+            },
+        };
+        read_csv(reader, offset, &columns, path, |line, fields| {
+            rows.row(&at(line), fields)
+        })
     }
 }
 
-/// The longest field accepted, in bytes: ids, codes and times are short, and a longer
-/// field is a sign of a wrong file (a quoted field can span lines, so the line limit
-/// alone does not bound it).
-const MAX_FIELD: usize = 1 << 16;
+/// Walks a csv reader's records (the header already known or first in the input),
+/// giving each record's line (plus `offset`) and the fields at `columns`, trimmed.
+fn read_csv(
+    mut reader: csv::Reader<Rest<'_>>,
+    offset: u64,
+    columns: &[Option<usize>],
+    path: &Path,
+    mut each: impl FnMut(u64, &[&str]) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    let mut record = csv::StringRecord::new();
+    let shift = |line: u64| if line > 0 { line + offset } else { 0 };
+    loop {
+        let more = reader.read_record(&mut record).map_err(|e| {
+            let line = shift(e.position().map_or(0, |p| p.line()));
+            plain::located(path, line, csv_message(&e))
+        })?;
+        if !more {
+            return Ok(());
+        }
+        let line = shift(record.position().map_or(0, |p| p.line()));
+        if let Some(i) = record.iter().position(|f| f.len() > MAX_FIELD) {
+            let message = format!("field {} is longer than {MAX_FIELD} bytes", i + 1);
+            return Err(plain::located(path, line, message));
+        }
+        let mut fields = [""; 8];
+        for (slot, &i) in fields.iter_mut().zip(columns) {
+            *slot = plain::trim(i.and_then(|i| record.get(i)).unwrap_or(""));
+        }
+        each(line, &fields[..columns.len()])?;
+    }
+}
 
 /// The first non-empty header name that appears twice.
 fn duplicated(header: &csv::StringRecord) -> Option<&str> {

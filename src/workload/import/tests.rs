@@ -169,3 +169,52 @@ fn a_trace_imports_from_readers_as_from_files() {
         Some("sends (memory) line 2, column created_at")
     );
 }
+
+/// Reads `text` as `sends.csv` from memory.
+fn sends_from(text: &str) -> Result<Workload, ImportError> {
+    import_from(
+        Source::new("sends.csv", text.as_bytes()),
+        None,
+        None,
+        &mut ErrorTable::new(&[], None),
+    )
+}
+
+#[test]
+fn crlf_and_quoted_rows_import_as_plain_ones() {
+    let rows = [
+        "m1,a,2026-01-05T09:00:00Z,d1,email,marketing",
+        "m2,b,2026-01-05T09:01:00Z,d2,sms,transactional",
+        "m3,a,2026-01-05T09:02:00Z,d1,email,marketing",
+    ];
+    let plain = sends_from(&format!("{HEADER}{}\n", rows.join("\n"))).unwrap();
+    let crlf = format!("{}\r\n{}\r\n", HEADER.trim_end(), rows.join("\r\n"));
+    let quoted = format!(
+        "{HEADER}{}\nm2,\"b\",2026-01-05T09:01:00Z,d2,sms,transactional\n{}\n",
+        rows[0], rows[2]
+    );
+    for text in [crlf, quoted] {
+        let w = sends_from(&text).unwrap();
+        assert_eq!(w.sends, plain.sends);
+        assert_eq!(
+            (&w.messages, &w.contacts, &w.deliveries),
+            (&plain.messages, &plain.contacts, &plain.deliveries)
+        );
+    }
+}
+
+#[test]
+fn errors_after_a_quoted_row_keep_their_line() {
+    let text = format!(
+        "{HEADER}m1,\"a\",2026-01-05T09:00:00Z,d1,email,marketing\nm2,b,soon,d1,email,marketing\n"
+    );
+    let e = sends_from(&text).unwrap_err();
+    assert_eq!((e.line, e.column), (3, Some("created_at")));
+    let e = sends_from(&format!("{HEADER}m1,a,2026-01-05T09:00:00Z,d1,email\n")).unwrap_err();
+    assert_eq!((e.line, e.column), (2, None));
+    assert!(
+        e.message
+            .contains("expected 6 fields like the header, got 5"),
+        "{e}"
+    );
+}

@@ -1,0 +1,134 @@
+//! The fast path against the csv crate: the same records, lines and errors for random
+//! files of plain, quoted, CRLF, empty and malformed lines.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use super::super::ImportError;
+use super::super::csv_file::{CsvFile, Located, Rows};
+
+const NAMES: &[&str] = &["id", "name", "when", "extra"];
+
+/// Every record seen (line and fields), then how the reading ended.
+#[derive(Debug, PartialEq, Default)]
+struct Seen {
+    rows: Vec<(u64, Vec<String>)>,
+    ahead: usize,
+}
+
+impl Rows for Seen {
+    fn ahead(&mut self, _fields: &[&str]) {
+        self.ahead += 1;
+    }
+
+    fn row(&mut self, at: &Located, f: &[&str]) -> Result<(), ImportError> {
+        self.rows
+            .push((at.line, f.iter().map(|s| s.to_string()).collect()));
+        // A row's own error, to check it is ordered with the file's errors as before.
+        if f[1] == "bad" {
+            return Err(at.error(1, "a bad name"));
+        }
+        at.time(2, f[2]).map(|_| ())
+    }
+}
+
+/// The records a reader gave (line, fields) and how it ended.
+type Outcome = (Vec<(u64, Vec<String>)>, Result<(), ImportError>);
+
+fn read(bytes: &[u8], fast: bool) -> Outcome {
+    let input = Box::new(bytes);
+    let path = Path::new("f.csv");
+    let file = if fast {
+        CsvFile::open_with_optional(path, input, NAMES, 3)
+    } else {
+        CsvFile::open_csv_only(path, input, NAMES, 3)
+    };
+    let mut seen = Seen::default();
+    let end = file.and_then(|f| f.read_into(&mut seen));
+    if fast {
+        // Everything split ahead was a row the fast path split, so never more than
+        // one batch beyond the rows handled.
+        assert!(seen.ahead <= seen.rows.len() + super::BATCH);
+    }
+    (seen.rows, end)
+}
+
+fn field() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => Just("2026-01-05T10:00:00Z".to_string()),
+        2 => "[a-c]{0,3}",
+        1 => Just(" x ".to_string()),
+        1 => Just(String::new()),
+        1 => Just("bad".to_string()),
+        1 => Just("yesterday".to_string()),
+        1 => Just("\"q,uo\"\"ted\"".to_string()),
+        1 => Just("\"two\nlines\"".to_string()),
+        1 => Just("a\"b".to_string()),
+        1 => Just("é\u{a0}".to_string()),
+        1 => Just("\u{feff}".to_string()),
+    ]
+}
+
+fn line() -> impl Strategy<Value = String> {
+    let ends = prop_oneof![6 => Just("\n"), 1 => Just("\r\n"), 1 => Just("\r")];
+    (prop::collection::vec(field(), 0..6), ends).prop_map(|(f, end)| f.join(",") + end)
+}
+
+fn header() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => Just("id,name,when,extra\n".to_string()),
+        1 => Just("id,name,when\r\n".to_string()),
+        1 => Just("\u{feff}id,when,name\n".to_string()),
+        1 => Just("\"id\",name,when\n".to_string()),
+        1 => Just("name,when,id,other,extra\n".to_string()),
+        1 => Just("\nid,name,when\n".to_string()),
+        1 => Just(String::new()),
+    ]
+}
+
+/// A plain row that reads without error, to push later lines past the first 8 KiB.
+fn filler(i: usize) -> String {
+    format!("m{i},n{i},2026-01-05T10:00:00Z,x\n")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn fast_and_csv_readers_agree(
+        head in header(),
+        plain in 0usize..400,
+        lines in prop::collection::vec(line(), 0..12),
+        bytes_end in prop_oneof![Just(""), Just("\0"), Just("x")],
+    ) {
+        let mut text = head;
+        for i in 0..plain {
+            text.push_str(&filler(i));
+        }
+        for l in &lines {
+            text.push_str(l);
+        }
+        text.push_str(bytes_end);
+        let bytes = text.as_bytes();
+        prop_assert_eq!(read(bytes, true), read(bytes, false));
+        // Bytes that are not UTF-8 are refused alike.
+        let mut broken = bytes.to_vec();
+        broken.insert(broken.len() / 2, 0xff);
+        prop_assert_eq!(read(&broken, true), read(&broken, false));
+    }
+}
+
+#[test]
+fn long_fields_and_lines_are_refused_alike() {
+    let long = "y".repeat(70_000);
+    for text in [
+        format!("id,name,when,extra\na,b,{long},d\n"),
+        format!("id,name,when,extra\na,b,c,\"{long}\"\n"),
+        format!("id,name,when,extra\n{}\n", "z".repeat(1 << 21)),
+    ] {
+        let (fast, csv) = (read(text.as_bytes(), true), read(text.as_bytes(), false));
+        assert!(fast.1.is_err());
+        assert_eq!(fast, csv);
+    }
+}
