@@ -2,8 +2,8 @@
 //! while the previous blocks are hashed (SHA-256, for `results.toml`) and copied to the
 //! page cache on the other core. Blocks travel in order through one channel to one
 //! thread, so the file and its digest are those of a plain sequential write; only when
-//! the work happens changes. Empty blocks come back for reuse, so no block is allocated
-//! per write once a few are in circulation.
+//! the work happens changes. A fixed handful of blocks circulates between the two, so
+//! nothing is allocated per block and memory stays a few blocks.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,10 @@ use super::rows::BlockOut;
 /// write, few enough that memory stays a few blocks.
 const IN_FLIGHT: usize = 4;
 
+/// How many blocks the filler may own besides the one it fills: every block can be
+/// queued, being written, or waiting to be taken back, and no more are ever made.
+const BLOCKS: usize = IN_FLIGHT + 1;
+
 /// A file whose blocks are written by a background thread; see the module comment.
 #[derive(Debug)]
 pub struct Pipe {
@@ -27,6 +31,8 @@ pub struct Pipe {
     full: Option<SyncSender<Vec<u8>>>,
     empty: Receiver<Vec<u8>>,
     thread: Option<JoinHandle<io::Result<AtomicFile>>>,
+    /// How many blocks this pipe has made (see [`BLOCKS`]).
+    blocks: usize,
 }
 
 impl Pipe {
@@ -34,14 +40,15 @@ impl Pipe {
     pub fn create(target: &Path) -> anyhow::Result<Pipe> {
         let mut file = AtomicFile::create(target)?;
         let (full, blocks) = sync_channel::<Vec<u8>>(IN_FLIGHT);
-        let (give_back, empty) = sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
+        // Room for every block, so that giving one back never waits.
+        let (give_back, empty) = sync_channel::<Vec<u8>>(BLOCKS + 1);
         let thread = std::thread::Builder::new()
             .name("retrysim-writer".into())
             .spawn(move || {
                 for mut block in blocks {
                     io::Write::write_all(&mut file, &block)?;
                     block.clear();
-                    // The filler may have stopped taking blocks back; then it is dropped.
+                    // Once the filler has gone the block is simply dropped.
                     let _ = give_back.try_send(block);
                 }
                 Ok(file)
@@ -52,6 +59,7 @@ impl Pipe {
             full: Some(full),
             empty,
             thread: Some(thread),
+            blocks: 0,
         })
     }
 
@@ -83,12 +91,38 @@ impl Drop for Pipe {
     }
 }
 
+impl Pipe {
+    /// An empty block for the filler: a returned one, a new one while fewer than
+    /// [`BLOCKS`] exist, else the next one the thread returns. A fixed set of blocks
+    /// matters: a new block is fresh memory that page-faults as it is filled, and
+    /// (being large) is unmapped again when freed; that cost more than the formatting.
+    fn spare(&mut self, capacity: usize) -> io::Result<Vec<u8>> {
+        if let Ok(block) = self.empty.try_recv() {
+            return Ok(block);
+        }
+        if self.blocks < BLOCKS {
+            self.blocks += 1;
+            return Ok(Vec::with_capacity(capacity));
+        }
+        match self.empty.recv() {
+            Ok(block) => Ok(block),
+            // The thread stopped: its error says why.
+            Err(_) => Err(self.stopped()),
+        }
+    }
+
+    /// Why the thread stopped before the file was complete.
+    fn stopped(&mut self) -> io::Error {
+        match self.finish() {
+            Err(e) => e,
+            Ok(_) => io::Error::other("the writing thread stopped early"),
+        }
+    }
+}
+
 impl BlockOut for Pipe {
     fn put(&mut self, block: &mut Vec<u8>) -> io::Result<()> {
-        let spare = self
-            .empty
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(block.capacity()));
+        let spare = self.spare(block.capacity())?;
         let filled = std::mem::replace(block, spare);
         let sent = match &self.full {
             Some(full) => full.send(filled).is_ok(),
@@ -97,11 +131,7 @@ impl BlockOut for Pipe {
         if sent {
             return Ok(());
         }
-        // The thread stopped: its error says why.
-        match self.finish() {
-            Err(e) => Err(e),
-            Ok(_) => Err(io::Error::other("the writing thread stopped early")),
-        }
+        Err(self.stopped())
     }
 }
 
