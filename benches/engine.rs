@@ -1,4 +1,5 @@
-//! Benchmarks: the event queue's hold operation, one simulated run, and CSV import.
+//! Benchmarks: the event queue's hold operation, one simulated run, writing its trace,
+//! and CSV import.
 //!
 //! `cargo bench --bench engine` runs them; `docs/PERFORMANCE.md` records the figures.
 
@@ -78,5 +79,34 @@ fn import(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hold, one_run, import);
+/// Writing the `attempts.csv` rows of one traced run of about 100,000 messages, into
+/// memory (no file, no digest): the formatting alone.
+fn trace_rows(c: &mut Criterion) {
+    use retrysim::report::records::{RunContext, attempt_rows};
+    use retrysim::report::rows::RowWriter;
+    let s = scenario(11_000);
+    let world = study::build_world(&s, 0).expect("world builds");
+    let traced = study::run_replication(&s, &world, study::RunOptions::default().with_trace(true));
+    let run = RunContext {
+        point: 0,
+        replication: 0,
+        workload: &world.workload,
+        errors: &world.errors,
+    };
+    let mut group = c.benchmark_group("trace");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(traced.output.attempts.len() as u64));
+    let mut out = Vec::with_capacity(16 << 20);
+    group.bench_function("attempt_rows_100k_messages", |b| {
+        b.iter(|| {
+            out.clear();
+            let mut w = RowWriter::new(&mut out);
+            attempt_rows(&mut w, run, &traced.output.attempts).expect("memory takes every row");
+            black_box(w.into_inner().expect("memory takes every row"));
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, hold, one_run, trace_rows, import);
 criterion_main!(benches);

@@ -9,6 +9,7 @@
 pub mod aggregate;
 mod answer;
 pub mod atomic;
+pub mod cells;
 mod chart_names;
 #[cfg(feature = "charts")]
 pub mod charts;
@@ -19,6 +20,7 @@ pub mod folder;
 pub mod html;
 pub mod human;
 pub mod load;
+pub mod pipe;
 pub mod recommendation;
 pub mod records;
 pub mod rows;

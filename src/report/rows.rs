@@ -1,30 +1,57 @@
-//! A CSV row writer for the largest record file, `attempts.csv`: fields are appended to
-//! one reused byte buffer, handed to the output in large pieces, and only text that
-//! can hold a special byte is scanned for quoting. Its bytes are those of the `csv`
-//! crate's writer with default settings (quotes only where needed, `""` for a quote,
-//! `\n` after each row), which a property test checks.
+//! A CSV row writer for the record files (`attempts.csv`, `operator.csv`,
+//! `suppressions.csv`): fields are appended to one reused byte buffer, handed to the
+//! output in large blocks, and only text that can hold a special byte is scanned for
+//! quoting. Integers and timestamps are written straight into the buffer. Its bytes are
+//! those of the `csv` crate's writer with default settings (quotes only where needed,
+//! `""` for a quote, `\n` after each row), which property tests check.
 
 use std::io::{self, Write};
 
-/// How many bytes are gathered before they are handed to the output.
-const CHUNK: usize = 1 << 16;
+use crate::time::{DayCache, Instant, STAMP_LEN};
+
+/// How many bytes are gathered before they are handed to the output: large enough that
+/// a file of hundreds of megabytes takes few system calls (or hand-overs to the
+/// writing thread of `report::pipe`), small enough to stay in the L2 cache.
+const CHUNK: usize = 1 << 18;
+
+/// Where a [`RowWriter`] puts each full block of rows.
+pub trait BlockOut {
+    /// Takes the bytes of `block` and leaves it empty for the next rows. A writer that
+    /// keeps blocks (`report::pipe::Pipe`) may swap in another empty buffer instead of
+    /// copying.
+    fn put(&mut self, block: &mut Vec<u8>) -> io::Result<()>;
+}
+
+impl<W: Write> BlockOut for W {
+    fn put(&mut self, block: &mut Vec<u8>) -> io::Result<()> {
+        self.write_all(block)?;
+        block.clear();
+        Ok(())
+    }
+}
 
 /// Rows of CSV written to `W`.
 #[derive(Debug)]
-pub struct RowWriter<W: Write> {
+pub struct RowWriter<W: BlockOut> {
     out: W,
     buf: Vec<u8>,
     /// No field written yet in the current row.
     row_start: bool,
+    /// The date part of the last timestamp written.
+    day: DayCache,
+    /// The last timestamp written in the four-digit years, and its text.
+    last: Option<(Instant, [u8; STAMP_LEN])>,
 }
 
-impl<W: Write> RowWriter<W> {
+impl<W: BlockOut> RowWriter<W> {
     /// A writer into `out`.
     pub fn new(out: W) -> RowWriter<W> {
         RowWriter {
             out,
             buf: Vec::with_capacity(CHUNK + 1024),
             row_start: true,
+            day: DayCache::default(),
+            last: None,
         }
     }
 
@@ -38,27 +65,65 @@ impl<W: Write> RowWriter<W> {
     /// A field that cannot hold a comma, quote or line break: numbers written by
     /// `fields::Digits` and the fixed words of the record enums.
     pub fn plain(&mut self, field: &str) {
-        debug_assert!(!needs_quotes(field.as_bytes()), "{field:?}");
+        self.bytes(field.as_bytes());
+    }
+
+    /// A field already in its written form: text checked once to need neither quotes
+    /// nor neutralising (see `report::cells`), or a field quoted beforehand.
+    pub fn bytes(&mut self, field: &[u8]) {
+        debug_assert!(!needs_quotes(field) || field.starts_with(b"\""));
         self.separate();
-        self.buf.extend_from_slice(field.as_bytes());
+        self.buf.extend_from_slice(field);
+    }
+
+    /// An unsigned integer in decimal, as `n.to_string()` writes it.
+    pub fn uint(&mut self, n: u64) {
+        self.separate();
+        if n < 10 {
+            // Most numbers of a record (replication, point, attempt, counter) are one
+            // digit.
+            self.buf.push(b'0' + n as u8);
+        } else {
+            push_decimal(&mut self.buf, n);
+        }
+    }
+
+    /// `prefix`, `n` in decimal, then `suffix`, as one field written as it is: a
+    /// numbered name whose affixes need no quoting (`report::cells` checks them).
+    pub fn numbered(&mut self, prefix: &Short<16>, n: u64, suffix: &Short<16>) {
+        self.separate();
+        push_short(&mut self.buf, prefix);
+        push_decimal(&mut self.buf, n);
+        if suffix.len > 0 {
+            push_short(&mut self.buf, suffix);
+        }
+    }
+
+    /// An instant as `Instant`'s `Display` writes it (RFC 3339, UTC).
+    pub fn stamp(&mut self, t: Instant) {
+        // Rows often repeat the previous row's second (sends come in bursts).
+        let text = match self.last {
+            Some((last, text)) if last == t => text,
+            _ => {
+                let mut text = [0; STAMP_LEN];
+                if !self.day.stamp(t, &mut text) {
+                    // Years outside 0000-9999 (never in a run's records) keep chrono's forms.
+                    self.text(&t.to_string());
+                    return;
+                }
+                self.last = Some((t, text));
+                text
+            }
+        };
+        self.separate();
+        // A copy of a fixed length, which the compiler inlines.
+        self.buf.extend_from_slice(&text);
     }
 
     /// Any text: quoted when it holds a comma, quote, or line break, with quotes doubled.
     pub fn text(&mut self, field: &str) {
         self.separate();
-        let bytes = field.as_bytes();
-        if !needs_quotes(bytes) {
-            self.buf.extend_from_slice(bytes);
-            return;
-        }
-        self.buf.push(b'"');
-        for &b in bytes {
-            if b == b'"' {
-                self.buf.push(b'"');
-            }
-            self.buf.push(b);
-        }
-        self.buf.push(b'"');
+        quote_into(&mut self.buf, field.as_bytes());
     }
 
     /// Ends the row, handing the gathered bytes to the output once there are enough.
@@ -66,22 +131,99 @@ impl<W: Write> RowWriter<W> {
         self.buf.push(b'\n');
         self.row_start = true;
         if self.buf.len() >= CHUNK {
-            self.out.write_all(&self.buf)?;
-            self.buf.clear();
+            self.out.put(&mut self.buf)?;
         }
         Ok(())
     }
 
     /// Hands over what is left and returns the output.
     pub fn into_inner(mut self) -> io::Result<W> {
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
+        if !self.buf.is_empty() {
+            self.out.put(&mut self.buf)?;
+        }
         Ok(self.out)
     }
 }
 
+/// Up to `N` bytes in a fixed array: appending them is a copy of a fixed length (a few
+/// register moves) and a truncation, not a call to `memcpy` for a handful of bytes,
+/// which in a trace is millions of calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Short<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Short<N> {
+    /// `text` when it fits in `N` bytes.
+    pub fn new(text: &[u8]) -> Option<Short<N>> {
+        let mut bytes = [0; N];
+        bytes.get_mut(..text.len())?.copy_from_slice(text);
+        Some(Short {
+            bytes,
+            len: text.len(),
+        })
+    }
+
+    /// The bytes held.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// Appends the decimal digits of `n` to `out`, as `n.to_string()` writes them.
+fn push_decimal(out: &mut Vec<u8>, n: u64) {
+    if n >= 10_u64.pow(16) {
+        out.extend_from_slice(n.to_string().as_bytes());
+        return;
+    }
+    // The digits are gathered in registers, last digit first, so that the lowest byte
+    // ends up holding the first digit, and stored straight into `out` eight at a time.
+    // (Storing digit by digit, or through a small array, and then copying the array
+    // makes the CPU's store forwarding fail: that stall cost more than the formatting.)
+    let (mut acc, mut len, mut rest) = (0u128, 0, n);
+    loop {
+        acc = (acc << 8) | u128::from(b'0' + (rest % 10) as u8);
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let start = out.len();
+    out.extend_from_slice(&(acc as u64).to_le_bytes());
+    if len > 8 {
+        out.extend_from_slice(&((acc >> 64) as u64).to_le_bytes());
+    }
+    out.truncate(start + len);
+}
+
+/// Appends the bytes of `s` to `out`.
+fn push_short<const N: usize>(out: &mut Vec<u8>, s: &Short<N>) {
+    let len = out.len();
+    out.extend_from_slice(&s.bytes);
+    out.truncate(len + s.len);
+}
+
+/// Appends `field` to `out` as the `csv` crate writes it: as it is, or in quotes with
+/// quotes doubled when it holds a comma, quote, CR or LF.
+pub fn quote_into(out: &mut Vec<u8>, field: &[u8]) {
+    if !needs_quotes(field) {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
 /// Whether the `csv` crate's writer would quote `field` (comma, quote, CR or LF).
-fn needs_quotes(field: &[u8]) -> bool {
+pub fn needs_quotes(field: &[u8]) -> bool {
     field
         .iter()
         .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
@@ -134,7 +276,76 @@ mod tests {
         );
     }
 
+    /// One row of `fields` through `write`, as text.
+    fn row(write: impl FnOnce(&mut RowWriter<Vec<u8>>)) -> String {
+        let mut w = RowWriter::new(Vec::new());
+        write(&mut w);
+        w.end_row().unwrap();
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn short_texts_hold_up_to_their_size() {
+        assert_eq!(Short::<4>::new(b"abcd").unwrap().as_bytes(), b"abcd");
+        assert_eq!(Short::<4>::new(b"").unwrap().as_bytes(), b"");
+        assert_eq!(Short::<4>::new(b"abcde"), None);
+        for n in [
+            0,
+            9,
+            10,
+            99,
+            100,
+            12_345,
+            99_999_999,
+            100_000_000,
+            10_u64.pow(16) - 1,
+            10_u64.pow(16),
+            u64::MAX,
+        ] {
+            let mut out = b"x".to_vec();
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}").as_bytes());
+        }
+    }
+
     proptest! {
+        #[test]
+        fn numbers_and_numbered_names_are_their_display_text(
+            n in prop_oneof![0u64..100, any::<u64>()],
+            prefix in "[a-z]{0,16}",
+            suffix in "[a-z]{0,16}",
+        ) {
+            let (p, s) = (Short::new(prefix.as_bytes()).unwrap(), Short::new(suffix.as_bytes()).unwrap());
+            prop_assert_eq!(
+                row(|w| { w.uint(n); w.numbered(&p, n, &s); }),
+                format!("{n},{prefix}{n}{suffix}\n")
+            );
+        }
+
+        /// Stamps in a row, repeated, a day apart, or outside the four-digit years, are
+        /// written as `Instant`'s `Display` writes them.
+        #[test]
+        fn stamps_are_their_display_text(
+            times in prop::collection::vec(
+                prop_oneof![
+                    4 => 1_767_571_200i64..1_767_571_200 + 3 * 86_400,
+                    1 => any::<i64>(),
+                    1 => prop_oneof![Just(i64::MIN), Just(i64::MAX), Just(Instant::LAST.0)],
+                ],
+                1..30,
+            )
+        ) {
+            let mut w = RowWriter::new(Vec::new());
+            let mut expected = String::new();
+            for t in &times {
+                w.stamp(Instant(*t));
+                w.stamp(Instant(*t));
+                w.end_row().unwrap();
+                expected.push_str(&format!("{0},{0}\n", Instant(*t)));
+            }
+            prop_assert_eq!(String::from_utf8(w.into_inner().unwrap()).unwrap(), expected);
+        }
+
         #[test]
         fn rows_match_the_csv_crate(
             rows in prop::collection::vec(

@@ -41,6 +41,53 @@ pub fn utc_stamp(t: Instant, buf: &mut [u8; STAMP_LEN]) -> Option<&str> {
     std::str::from_utf8(buf).ok()
 }
 
+/// [`utc_stamp`] for a stream of instants that mostly share a day, as a trace's rows do:
+/// the `YYYY-MM-DDT` part is converted once per day (it changes every 86,400 s) and
+/// only the time of day is written for each instant.
+#[derive(Debug, Clone)]
+pub struct DayCache {
+    /// The day (since 1970-01-01) whose date `date` holds; `i64::MIN` before the first.
+    day: i64,
+    date: [u8; 11],
+}
+
+impl Default for DayCache {
+    fn default() -> Self {
+        DayCache {
+            day: i64::MIN,
+            date: [0; 11],
+        }
+    }
+}
+
+impl DayCache {
+    /// Writes `t` into `buf` exactly as [`utc_stamp`] does and returns true, or returns
+    /// false (leaving `buf` alone) when its year lies outside 0000–9999.
+    pub fn stamp(&mut self, t: Instant, buf: &mut [u8; STAMP_LEN]) -> bool {
+        if t.0 < FIRST || t.0 > Instant::LAST.0 {
+            return false;
+        }
+        let day = t.0.div_euclid(86_400);
+        if day != self.day {
+            let mut whole = [0; STAMP_LEN];
+            if utc_stamp(Instant(day * 86_400), &mut whole).is_none() {
+                return false;
+            }
+            self.date.copy_from_slice(&whole[..11]);
+            self.day = day;
+        }
+        let secs = (t.0 - day * 86_400) as u32;
+        buf[..11].copy_from_slice(&self.date);
+        put2(buf, 11, secs / 3600);
+        buf[13] = b':';
+        put2(buf, 14, secs / 60 % 60);
+        buf[16] = b':';
+        put2(buf, 17, secs % 60);
+        buf[19] = b'Z';
+        true
+    }
+}
+
 /// Two decimal digits of `n` (below 100) at `at`.
 fn put2(buf: &mut [u8], at: usize, n: u32) {
     buf[at] = b'0' + (n / 10) as u8;
@@ -127,6 +174,90 @@ mod tests {
         for _ in 0..200_000 {
             let s = rng.random_range(FIRST..=Instant::LAST.0);
             assert_eq!(fast_text(s), Some(chrono_text(s)), "{s}");
+        }
+    }
+
+    /// The cached writer's text for each instant of `walk`, in order, against chrono's.
+    fn cached_agrees_along(walk: impl IntoIterator<Item = i64>) -> Result<(), String> {
+        let mut cache = DayCache::default();
+        let mut buf = [0; STAMP_LEN];
+        for t in walk {
+            let fast = cache
+                .stamp(Instant(t), &mut buf)
+                .then(|| String::from_utf8(buf.to_vec()).unwrap());
+            let expected = (FIRST..=Instant::LAST.0)
+                .contains(&t)
+                .then(|| chrono_text(t));
+            if fast != expected {
+                return Err(format!("{t}: {fast:?} against {expected:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_day_cache_agrees_with_chrono_across_day_and_year_boundaries() {
+        // Midnights of ordinary, leap and century years, each approached from both sides
+        // (the cache's day must change on the way back too), and the calendar's ends.
+        let boundaries = [
+            FIRST,
+            FIRST + 86_400 * 59,
+            -86_400,
+            0,
+            951_782_400,   // 2000-02-29
+            951_868_800,   // 2000-03-01
+            978_307_200,   // 2001-01-01
+            1_767_225_600, // 2026-01-01
+            1_772_323_200, // 2026-03-01
+            4_107_542_400, // 2100-03-01 (no leap day)
+            Instant::LAST.0 - 86_399,
+        ];
+        for b in boundaries {
+            let walk = [
+                b - 1,
+                b,
+                b + 1,
+                b - 1,
+                b + 86_399,
+                b + 86_400,
+                b - 86_401,
+                b,
+            ];
+            cached_agrees_along(walk).unwrap();
+        }
+        cached_agrees_along([
+            i64::MIN,
+            FIRST - 1,
+            FIRST,
+            Instant::LAST.0,
+            Instant::LAST.0 + 1,
+            i64::MAX,
+            FIRST,
+        ])
+        .unwrap();
+    }
+
+    proptest::proptest! {
+        /// Random walks of small and large steps, as a trace's rows move (mostly
+        /// forward by seconds, sometimes back to an earlier replication's start or by
+        /// years), from random starting instants anywhere in and around 0000–9999.
+        #[test]
+        fn the_day_cache_agrees_with_chrono_on_random_walks(
+            start in (FIRST - 1_000_000)..=(Instant::LAST.0 + 1_000_000),
+            steps in proptest::collection::vec(
+                proptest::prop_oneof![
+                    0i64..=120,
+                    -86_400i64..=86_400,
+                    -40_000_000_000i64..=40_000_000_000,
+                ],
+                1..200,
+            ),
+        ) {
+            let walk = steps.iter().scan(start, |t, step| {
+                *t = t.saturating_add(*step);
+                Some(*t)
+            });
+            proptest::prop_assert_eq!(cached_agrees_along(walk), Ok(()));
         }
     }
 

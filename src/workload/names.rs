@@ -59,6 +59,26 @@ impl PackedNames {
         &self.text[start..self.ends[i] as usize]
     }
 
+    /// Hints the CPU to fetch where name `i` ends (and the end of the name before it,
+    /// usually on the same cache line): the first of two steps ahead of [`Self::get`].
+    pub fn hint_entry(&self, i: usize) {
+        if let Some(end) = self.ends.get(i) {
+            crate::prefetch::hint(end);
+        }
+    }
+
+    /// Hints the CPU to fetch the first bytes of name `i`, reading its start, which
+    /// [`Self::hint_entry`] should have fetched a little earlier.
+    pub fn hint_text(&self, i: usize) {
+        let start = match i {
+            0 => Some(0),
+            _ => self.ends.get(i - 1).map(|&e| e as usize),
+        };
+        if let Some(byte) = start.and_then(|s| self.text.as_bytes().get(s)) {
+            crate::prefetch::hint(byte);
+        }
+    }
+
     /// Every name, in id order.
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i))
@@ -100,6 +120,39 @@ impl Names {
             Names::Generated(g) => return g.write(id, out),
         }
         out
+    }
+
+    /// Hints the CPU to fetch where the name of `id` is kept, ahead of
+    /// [`Names::hint_text`] and [`Names::name`]: a writer of records that name contacts
+    /// in random order calls it some rows ahead, so that the rows do not wait for memory.
+    /// Numbered names are computed, so there is nothing to fetch.
+    pub fn hint_entry(&self, id: u32) {
+        match self {
+            Names::Listed(v) => {
+                if let Some(name) = v.get(id as usize) {
+                    crate::prefetch::hint(name);
+                }
+            }
+            Names::Packed(p) => p.hint_entry(id as usize),
+            Names::Generated(g) => g.hint_entry(id),
+            Names::Numbered { .. } => {}
+        }
+    }
+
+    /// Hints the CPU to fetch the text of the name of `id`; see [`Names::hint_entry`],
+    /// which should come a few rows earlier.
+    pub fn hint_text(&self, id: u32) {
+        match self {
+            Names::Listed(v) => {
+                if let Some(byte) = v.get(id as usize).and_then(|n| n.as_bytes().first()) {
+                    crate::prefetch::hint(byte);
+                }
+            }
+            Names::Packed(p) => p.hint_text(id as usize),
+            // A generated name is written from its contact's word and a domain kept in
+            // cache: nothing more to fetch.
+            Names::Numbered { .. } | Names::Generated(_) => {}
+        }
     }
 
     /// The name of `id`, borrowed from the list when it is stored, or written into

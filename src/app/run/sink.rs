@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::table;
-use crate::metrics::AttemptRecord;
+use crate::report::pipe::Pipe;
 use crate::report::records::{self, RunContext};
 use crate::report::rows::RowWriter;
 use crate::report::{atomic, summary};
@@ -31,17 +31,21 @@ pub struct Finished {
     pub limited: bool,
 }
 
-/// A record file being written: the path and its CSV writer over the temporary file.
+/// A record file being written: the path and its row writer, whose blocks a thread
+/// hashes and writes while the next rows are formatted (see `report::pipe`).
 struct RecordFile {
     path: PathBuf,
-    writer: csv::Writer<atomic::AtomicFile>,
+    writer: RowWriter<Pipe>,
 }
 
 impl RecordFile {
     fn create(path: PathBuf, header: &[&str]) -> anyhow::Result<RecordFile> {
-        let mut writer = csv::Writer::from_writer(atomic::AtomicFile::create(&path)?);
+        let mut writer = RowWriter::new(Pipe::create(&path)?);
+        for field in header {
+            writer.text(field);
+        }
         writer
-            .write_record(header)
+            .end_row()
             .with_context(|| format!("could not write '{}'", path.display()))?;
         Ok(RecordFile { path, writer })
     }
@@ -51,51 +55,18 @@ impl RecordFile {
         &mut self,
         run: RunContext<'_>,
         rows: &[T],
-        write: fn(&mut csv::Writer<atomic::AtomicFile>, RunContext<'_>, &[T]) -> csv::Result<()>,
+        write: fn(&mut RowWriter<Pipe>, RunContext<'_>, &[T]) -> std::io::Result<()>,
     ) -> anyhow::Result<()> {
         write(&mut self.writer, run, rows)
             .with_context(|| format!("could not write '{}'", self.path.display()))
     }
 
     fn commit(self) -> anyhow::Result<PathBuf> {
-        let file = self
-            .writer
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .with_context(|| format!("could not write '{}'", self.path.display()))?;
-        file.commit()
-    }
-}
-
-/// `attempts.csv` being written through the row writer (see `report::rows`).
-struct TraceFile {
-    path: PathBuf,
-    writer: RowWriter<atomic::AtomicFile>,
-}
-
-impl TraceFile {
-    fn create(path: PathBuf) -> anyhow::Result<TraceFile> {
-        let mut writer = RowWriter::new(atomic::AtomicFile::create(&path)?);
-        for field in records::ATTEMPTS_HEADER {
-            writer.text(field);
-        }
-        writer
-            .end_row()
-            .with_context(|| format!("could not write '{}'", path.display()))?;
-        Ok(TraceFile { path, writer })
-    }
-
-    fn append(&mut self, run: RunContext<'_>, rows: &[AttemptRecord]) -> anyhow::Result<()> {
-        records::attempt_rows(&mut self.writer, run, rows)
-            .with_context(|| format!("could not write '{}'", self.path.display()))
-    }
-
-    fn commit(self) -> anyhow::Result<PathBuf> {
-        let file = self
+        let pipe = self
             .writer
             .into_inner()
             .with_context(|| format!("could not write '{}'", self.path.display()))?;
-        file.commit()
+        pipe.commit()
     }
 }
 
@@ -104,7 +75,7 @@ pub struct Sink<'s> {
     dir: &'s Path,
     scenario: &'s Scenario,
     suppressions: RecordFile,
-    attempts: Option<TraceFile>,
+    attempts: Option<RecordFile>,
     /// Opened at the first replication with operator rows: the file exists only when
     /// some replication has one, and earlier replications had none to write.
     operator: Option<RecordFile>,
@@ -115,7 +86,7 @@ impl<'s> Sink<'s> {
     /// Opens `suppressions.csv`, and `attempts.csv` when tracing, in `dir`.
     pub fn open(dir: &'s Path, scenario: &'s Scenario, trace: bool) -> anyhow::Result<Sink<'s>> {
         let attempts = trace
-            .then(|| TraceFile::create(dir.join("attempts.csv")))
+            .then(|| RecordFile::create(dir.join("attempts.csv"), &records::ATTEMPTS_HEADER))
             .transpose()?;
         Ok(Sink {
             dir,
@@ -144,16 +115,16 @@ impl<'s> Sink<'s> {
         };
         let out = &r.output;
         self.suppressions
-            .append(run, &out.suppressions, records::suppressions)?;
+            .append(run, &out.suppressions, records::suppression_rows)?;
         if let Some(file) = &mut self.attempts {
-            file.append(run, &out.attempts)?;
+            file.append(run, &out.attempts, records::attempt_rows)?;
         }
         if !out.operator.is_empty() && self.operator.is_none() {
             let path = self.dir.join("operator.csv");
             self.operator = Some(RecordFile::create(path, &records::OPERATOR_HEADER)?);
         }
         if let Some(file) = &mut self.operator {
-            file.append(run, &out.operator, records::operator)?;
+            file.append(run, &out.operator, records::operator_rows)?;
         }
         self.finished.push(finish(self.scenario, r));
         Ok(())
