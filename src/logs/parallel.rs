@@ -5,8 +5,10 @@
 //! would have read them, so every id, row order, count and quoted line number is the
 //! same whatever the number of threads or the size of the windows.
 //!
-//! While one window is prepared and applied, the next one is read and split on the
-//! other core. Memory stays bounded: two windows and one window's prepared records.
+//! The steps overlap as a pipeline: while one window's prepared records are applied
+//! (the ordered step, which only one core can do), the next window is read, split and
+//! prepared on the other core. Memory stays bounded: two windows and their prepared
+//! records.
 
 use rayon::prelude::*;
 
@@ -14,14 +16,15 @@ use super::window::{Fill, Window};
 use super::{Collector, ImportReport, Skip};
 
 /// A reader whose per-record work splits into a part that needs no earlier record
-/// ([`Prepare::prepare`], run in parallel) and a part that does ([`Prepare::apply`],
-/// run in file order).
+/// ([`Prepare::prepare`], run in parallel, and while earlier records are still being
+/// applied, so it has no reader state to look at) and a part that does
+/// ([`Prepare::apply`], run in file order).
 pub trait Prepare: Send + Sync {
     /// What `prepare` hands to `apply`: may borrow from the record's bytes.
     type Ready<'a>: Send;
 
     /// The work on one record (its raw bytes) that depends on nothing else.
-    fn prepare<'a>(&self, record: &'a [u8]) -> Self::Ready<'a>;
+    fn prepare(record: &[u8]) -> Self::Ready<'_>;
 
     /// Applies a prepared record that starts on `line`; `Err` says why it was skipped.
     /// It is lent, not given: a prepared SES record is some 400 bytes, and moving each
@@ -34,6 +37,13 @@ pub trait Prepare: Send + Sync {
     ) -> Result<(), Skip>;
 }
 
+/// Where an import's records go: the reader's ordered step and what it fills.
+struct Sink<'s, P> {
+    reader: &'s mut P,
+    out: &'s mut Collector,
+    report: &'s mut ImportReport,
+}
+
 /// Reads every record of `source` into `out` through `reader`, counting in `report` as
 /// [`super::read_files`] does, with windows of about `limit` bytes.
 pub fn read<P: Prepare>(
@@ -43,48 +53,105 @@ pub fn read<P: Prepare>(
     report: &mut ImportReport,
     limit: usize,
 ) -> std::io::Result<()> {
-    let (mut current, mut next) = (Window::default(), Window::default());
-    let mut spare = Vec::new();
-    let mut more = source.fill(&mut current, limit)?;
-    while more {
-        let (filled, ()) = rayon::join(
-            || source.fill(&mut next, limit),
-            || apply_window(reader, &current, out, report, &mut spare),
-        );
-        more = filled?;
-        std::mem::swap(&mut current, &mut next);
+    let mut sink = Sink {
+        reader,
+        out,
+        report,
+    };
+    let mut pipe: Pipe<'_, _, P> = Pipe {
+        source,
+        more: true,
+        limit,
+        spare: Vec::new(),
+    };
+    let (mut a, mut b, mut c) = (Window::default(), Window::default(), Window::default());
+    pipe.more = pipe.source.fill(&mut a, limit)?;
+    // Three windows take turns at being read, prepared and applied. The turn is written
+    // out three times so that each window's prepared records borrow it only until they
+    // have been applied, and the window is free to be read into again.
+    let mut ready_a = pipe.step(&mut sink, &mut b, &a, (&c, Vec::new()))?;
+    while !a.is_empty() {
+        let ready_b = pipe.step(&mut sink, &mut c, &b, (&a, ready_a))?;
+        if b.is_empty() {
+            break;
+        }
+        let ready_c = pipe.step(&mut sink, &mut a, &c, (&b, ready_b))?;
+        if c.is_empty() {
+            break;
+        }
+        ready_a = pipe.step(&mut sink, &mut b, &a, (&c, ready_c))?;
     }
     Ok(())
 }
 
-/// Prepares a window's records in parallel, then applies them in order. `spare` lends
-/// its memory to the prepared records: a fresh vector of megabytes per window made the
-/// allocator sweep its free lists each time.
-fn apply_window<P: Prepare>(
-    reader: &mut P,
-    w: &Window,
-    out: &mut Collector,
-    report: &mut ImportReport,
-    spare: &mut Vec<P::Ready<'static>>,
-) {
-    let shared: &P = reader;
-    let mut ready: Vec<P::Ready<'_>> = recycle(std::mem::take(spare));
+/// The reading end of the pipeline.
+struct Pipe<'s, F, P: Prepare> {
+    source: &'s mut F,
+    /// False once the source has ended: windows read after that are empty.
+    more: bool,
+    limit: usize,
+    /// The memory of the prepared records last applied, for the next to be prepared.
+    spare: Vec<P::Ready<'static>>,
+}
+
+impl<F: Fill, P: Prepare> Pipe<'_, F, P> {
+    /// One turn: applies `apply`'s prepared records on this core while, on the other,
+    /// the source's next records are read into `fill` and the records of `prep` (read
+    /// in the turn before) are prepared. Returns `prep`'s prepared records.
+    fn step<'p>(
+        &mut self,
+        sink: &mut Sink<'_, P>,
+        fill: &mut Window,
+        prep: &'p Window,
+        (window, ready): (&Window, Vec<P::Ready<'_>>),
+    ) -> std::io::Result<Vec<P::Ready<'p>>> {
+        let spare = recycle(std::mem::take(&mut self.spare));
+        let (source, more, limit) = (&mut *self.source, self.more, self.limit);
+        let (read, used) = rayon::join(
+            || -> std::io::Result<_> {
+                let filled = if more {
+                    source.fill(fill, limit)?
+                } else {
+                    fill.clear();
+                    false
+                };
+                Ok((filled, prepare_window::<P>(prep, spare)))
+            },
+            move || {
+                apply_window(sink, window, &ready);
+                recycle(ready)
+            },
+        );
+        self.spare = used;
+        let (filled, prepared) = read?;
+        self.more = filled;
+        Ok(prepared)
+    }
+}
+
+/// Prepares a window's records in parallel, in the memory of `spare`: a fresh vector of
+/// megabytes per window made the allocator sweep its free lists each time.
+fn prepare_window<'w, P: Prepare>(w: &'w Window, spare: Vec<P::Ready<'w>>) -> Vec<P::Ready<'w>> {
+    let mut ready = spare;
     // An indexed collect keeps the records in file order whatever thread prepared each.
     (0..w.len())
         .into_par_iter()
         .with_min_len(64)
-        .map(|i| shared.prepare(w.record(i).1))
+        .map(|i| P::prepare(w.record(i).1))
         .collect_into_vec(&mut ready);
-    let file = report.file_index();
-    for ((line, _), r) in w.records().zip(&ready) {
-        report.records += 1;
-        out.set_position(file, line);
-        if let Err(skip) = reader.apply(line, r, out) {
-            report.skip(line, "", skip);
+    ready
+}
+
+/// Applies a window's prepared records in file order.
+fn apply_window<P: Prepare>(sink: &mut Sink<'_, P>, w: &Window, ready: &[P::Ready<'_>]) {
+    let file = sink.report.file_index();
+    for ((line, _), r) in w.records().zip(ready) {
+        sink.report.records += 1;
+        sink.out.set_position(file, line);
+        if let Err(skip) = sink.reader.apply(line, r, sink.out) {
+            sink.report.skip(line, "", skip);
         }
     }
-    ready.clear();
-    *spare = recycle(ready);
 }
 
 /// An empty vector of another lifetime on the same memory: the standard library

@@ -212,7 +212,7 @@ pub enum Ready<'a> {
 impl Prepare for PostfixReader {
     type Ready<'a> = Ready<'a>;
 
-    fn prepare<'a>(&self, bytes: &'a [u8]) -> Ready<'a> {
+    fn prepare(bytes: &[u8]) -> Ready<'_> {
         match std::str::from_utf8(bytes) {
             Ok(text) => Ready::Line(prepare_line(text)),
             Err(_) => Ready::Again(String::from_utf8_lossy(bytes).into_owned()),
