@@ -77,9 +77,17 @@ pub fn temp_in(target: &Path, extension: &str) -> anyhow::Result<NamedTempFile> 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(&format!("{TEMP_SUFFIX}{extension}"))
+    let (prefix, suffix) = (format!(".{name}."), format!("{TEMP_SUFFIX}{extension}"));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(&suffix);
+    // A temporary file is private (0600) by default; this one becomes a result file, so
+    // it is created as `File::create` would create it: 0666 less the user's umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
         .tempfile_in(folder)
         .with_context(|| {
             format!(
@@ -179,6 +187,22 @@ mod tests {
         f.commit().unwrap();
         let read_back = crate::report::folder::file_digest(&target).unwrap();
         assert_eq!(digests::recall(&target), Some(read_back));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_committed_file_has_the_mode_of_a_plainly_created_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.csv");
+        std::fs::File::create(&plain).unwrap();
+        let target = dir.path().join("out.csv");
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"a\n").unwrap();
+        f.commit().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // Under the usual umask (022) both are 0644; a temporary file's own mode is 0600.
+        assert_eq!(mode(&target), mode(&plain));
     }
 
     #[test]
