@@ -31,12 +31,7 @@ pub fn utc_stamp(t: Instant, buf: &mut [u8; STAMP_LEN]) -> Option<&str> {
     buf[7] = b'-';
     put2(buf, 8, day);
     buf[10] = b'T';
-    put2(buf, 11, secs / 3600);
-    buf[13] = b':';
-    put2(buf, 14, secs / 60 % 60);
-    buf[16] = b':';
-    put2(buf, 17, secs % 60);
-    buf[19] = b'Z';
+    put_time_of_day(buf, secs);
     // Every byte written above is ASCII.
     std::str::from_utf8(buf).ok()
 }
@@ -78,14 +73,19 @@ impl DayCache {
         }
         let secs = (t.0 - day * 86_400) as u32;
         buf[..11].copy_from_slice(&self.date);
-        put2(buf, 11, secs / 3600);
-        buf[13] = b':';
-        put2(buf, 14, secs / 60 % 60);
-        buf[16] = b':';
-        put2(buf, 17, secs % 60);
-        buf[19] = b'Z';
+        put_time_of_day(buf, secs);
         true
     }
+}
+
+/// `HH:MM:SSZ` of `secs` (below 86,400) after midnight, at its place in a stamp.
+fn put_time_of_day(buf: &mut [u8], secs: u32) {
+    put2(buf, 11, secs / 3600);
+    buf[13] = b':';
+    put2(buf, 14, secs / 60 % 60);
+    buf[16] = b':';
+    put2(buf, 17, secs % 60);
+    buf[19] = b'Z';
 }
 
 /// Two decimal digits of `n` (below 100) at `at`.
