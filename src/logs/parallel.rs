@@ -255,9 +255,10 @@ mod tests {
             7 => r#"{"eventType":"Delivery","delivery":{"#.to_string(),
             8 => format!(r#"{{"eventType":"Send","x":"é",{mail}}}"#),
             // Stamps the prepare step parses ahead: a fraction with an offset, and
-            // texts that do not parse (a 13th month, a bare date) on either object.
+            // texts that do not parse (a 13th month, a bare date) on either object;
+            // and a list of two addresses, one with an escape (an owned text).
             9 => format!(
-                r#"{{"eventType":"Delivery","delivery":{{"timestamp":"2026-03-03T11:01:00.25+02:00","recipients":["u{m}@x.example"]}},{mail}}}"#
+                r#"{{"eventType":"Delivery","delivery":{{"timestamp":"2026-03-03T11:01:00.25+02:00","recipients":["u{m}@x.example","w\u0040{m}.example"]}},{mail}}}"#
             ),
             _ => format!(
                 r#"{{"eventType":"DeliveryDelay","deliveryDelay":{{"timestamp":"2026-03-03","delayedRecipients":[{{"emailAddress":"u{m}@x.example"}}]}},"mail":{{"timestamp":"2026-13-03T09:00:00.5Z","messageId":"m{m}","destination":["u{m}@x.example"]}}}}"#

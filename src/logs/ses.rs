@@ -12,6 +12,10 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+mod list;
+
+use list::List;
+
 use super::classify::{FailureWords, ses_bounce_status};
 use super::parallel::Prepare;
 use super::{Collector, Event, LogReader, Outcome, Skip};
@@ -63,8 +67,14 @@ struct Mail<'a> {
     #[serde(borrow)]
     message_id: Cow<'a, str>,
     #[serde(borrow, default)]
-    destination: Vec<Cow<'a, str>>,
+    destination: List<Address<'a>>,
 }
+
+/// An address in a list, borrowed from the record when it has no escapes: serde builds
+/// a `Cow` inside a sequence as an owned string unless the `Cow` itself is marked to
+/// borrow, which only a field can be.
+#[derive(Debug, Deserialize)]
+struct Address<'a>(#[serde(borrow)] Cow<'a, str>);
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -75,7 +85,7 @@ struct Delivery<'a> {
     #[serde(skip)]
     parsed: Stamp,
     #[serde(borrow, default)]
-    recipients: Vec<Cow<'a, str>>,
+    recipients: List<Address<'a>>,
     #[serde(borrow, default)]
     smtp_response: Cow<'a, str>,
 }
@@ -93,7 +103,7 @@ struct Bounce<'a> {
     #[serde(skip)]
     parsed: Stamp,
     #[serde(borrow, default)]
-    bounced_recipients: Vec<Recipient<'a>>,
+    bounced_recipients: List<Recipient<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,7 +117,7 @@ struct Delay<'a> {
     #[serde(borrow, default)]
     delay_type: Cow<'a, str>,
     #[serde(borrow, default)]
-    delayed_recipients: Vec<Recipient<'a>>,
+    delayed_recipients: List<Recipient<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -214,7 +224,7 @@ fn event(record: &Record<'_>, out: &mut Collector) -> Result<(), Skip> {
     let sent = time(&mail.timestamp, mail.parsed)?;
     match kind {
         "Send" => {
-            for to in &mail.destination {
+            for Address(to) in &mail.destination {
                 with_id(mail, to, |message| out.message(message, to, sent));
             }
             Ok(())
@@ -268,7 +278,7 @@ fn delivered(
         .as_ref()
         .ok_or_else(|| Skip::new("missing_field", "no delivery object"))?;
     let at = time(&d.timestamp, d.parsed)?;
-    for to in &d.recipients {
+    for Address(to) in &d.recipients {
         with_id(mail, to, |message| {
             out.message_attempt(
                 sent,
@@ -324,7 +334,7 @@ fn delayed(
 }
 
 fn failures(
-    recipients: &[Recipient<'_>],
+    recipients: &List<Recipient<'_>>,
     mail: &Mail<'_>,
     sent: Instant,
     at: Instant,
