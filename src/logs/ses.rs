@@ -12,6 +12,10 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+mod list;
+
+use list::List;
+
 use super::classify::{FailureWords, ses_bounce_status};
 use super::parallel::Prepare;
 use super::{Collector, Event, LogReader, Outcome, Skip};
@@ -20,6 +24,13 @@ use crate::time::Instant;
 /// Reads SES event JSON.
 #[derive(Debug, Default)]
 pub struct SesReader;
+
+/// A timestamp parsed ahead, on the parallel prepare step: SES writes fractional
+/// seconds (`.500Z`), which take the general RFC 3339 parser, and two of those per
+/// record were a tenth of the ordered (single-core) step. `None` means "not parsed":
+/// the plain reader never fills it, and a text that does not parse is left `None` so
+/// that the ordered step parses it again and reports the error exactly as before.
+type Stamp = Option<Instant>;
 
 // Every text borrows from the record when it has no escapes: an owned string per field
 // was most of the import's allocations. Fields the import does not use are not declared,
@@ -50,19 +61,31 @@ pub struct Record<'a> {
 struct Mail<'a> {
     #[serde(borrow)]
     timestamp: Cow<'a, str>,
+    /// `timestamp` parsed on the parallel step ([`Stamp`]).
+    #[serde(skip)]
+    parsed: Stamp,
     #[serde(borrow)]
     message_id: Cow<'a, str>,
     #[serde(borrow, default)]
-    destination: Vec<Cow<'a, str>>,
+    destination: List<Address<'a>>,
 }
+
+/// An address in a list, borrowed from the record when it has no escapes: serde builds
+/// a `Cow` inside a sequence as an owned string unless the `Cow` itself is marked to
+/// borrow, which only a field can be.
+#[derive(Debug, Deserialize)]
+struct Address<'a>(#[serde(borrow)] Cow<'a, str>);
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Delivery<'a> {
     #[serde(borrow)]
     timestamp: Cow<'a, str>,
+    /// `timestamp` parsed on the parallel step ([`Stamp`]).
+    #[serde(skip)]
+    parsed: Stamp,
     #[serde(borrow, default)]
-    recipients: Vec<Cow<'a, str>>,
+    recipients: List<Address<'a>>,
     #[serde(borrow, default)]
     smtp_response: Cow<'a, str>,
 }
@@ -76,8 +99,11 @@ struct Bounce<'a> {
     bounce_sub_type: Cow<'a, str>,
     #[serde(borrow)]
     timestamp: Cow<'a, str>,
+    /// `timestamp` parsed on the parallel step ([`Stamp`]).
+    #[serde(skip)]
+    parsed: Stamp,
     #[serde(borrow, default)]
-    bounced_recipients: Vec<Recipient<'a>>,
+    bounced_recipients: List<Recipient<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,10 +111,13 @@ struct Bounce<'a> {
 struct Delay<'a> {
     #[serde(borrow)]
     timestamp: Cow<'a, str>,
+    /// `timestamp` parsed on the parallel step ([`Stamp`]).
+    #[serde(skip)]
+    parsed: Stamp,
     #[serde(borrow, default)]
     delay_type: Cow<'a, str>,
     #[serde(borrow, default)]
-    delayed_recipients: Vec<Recipient<'a>>,
+    delayed_recipients: List<Recipient<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,11 +167,12 @@ impl Prepare for SesReader {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return Ok(Ready::Again(String::from_utf8_lossy(bytes).into_owned()));
         };
-        let record: Record =
+        let mut record: Record =
             serde_json::from_str(text).map_err(|e| Skip::new("bad_json", e.to_string()))?;
         if record.envelope_message.is_some() {
             return Ok(Ready::Again(text.to_string()));
         }
+        record.parse_times();
         Ok(Ready::Event(record))
     }
 
@@ -159,6 +189,27 @@ impl Prepare for SesReader {
     }
 }
 
+impl Record<'_> {
+    /// Parses every timestamp the record holds into its [`Stamp`].
+    fn parse_times(&mut self) {
+        fn ahead(text: &str, parsed: &mut Stamp) {
+            *parsed = Instant::parse_rfc3339(text).ok();
+        }
+        if let Some(m) = &mut self.mail {
+            ahead(&m.timestamp, &mut m.parsed);
+        }
+        if let Some(d) = &mut self.delivery {
+            ahead(&d.timestamp, &mut d.parsed);
+        }
+        if let Some(b) = &mut self.bounce {
+            ahead(&b.timestamp, &mut b.parsed);
+        }
+        if let Some(d) = &mut self.delivery_delay {
+            ahead(&d.timestamp, &mut d.parsed);
+        }
+    }
+}
+
 /// One event record, out of its SNS envelope if it had one.
 fn event(record: &Record<'_>, out: &mut Collector) -> Result<(), Skip> {
     let kind: &str = if record.event_type.is_empty() {
@@ -170,10 +221,10 @@ fn event(record: &Record<'_>, out: &mut Collector) -> Result<(), Skip> {
         .mail
         .as_ref()
         .ok_or_else(|| Skip::new("missing_field", "no mail object"))?;
-    let sent = time(&mail.timestamp)?;
+    let sent = time(&mail.timestamp, mail.parsed)?;
     match kind {
         "Send" => {
-            for to in &mail.destination {
+            for Address(to) in &mail.destination {
                 with_id(mail, to, |message| out.message(message, to, sent));
             }
             Ok(())
@@ -206,8 +257,14 @@ fn with_id<T>(mail: &Mail<'_>, to: &str, f: impl FnOnce(&str) -> T) -> T {
     })
 }
 
-fn time(text: &str) -> Result<Instant, Skip> {
-    Instant::parse_rfc3339(text).map_err(|_| Skip::new("bad_time", format!("{text:?}")))
+/// The instant `text` names: `parsed` when the prepare step parsed it, else parsed here.
+fn time(text: &str, parsed: Stamp) -> Result<Instant, Skip> {
+    match parsed {
+        Some(at) => Ok(at),
+        None => {
+            Instant::parse_rfc3339(text).map_err(|_| Skip::new("bad_time", format!("{text:?}")))
+        }
+    }
 }
 
 fn delivered(
@@ -220,8 +277,8 @@ fn delivered(
         .delivery
         .as_ref()
         .ok_or_else(|| Skip::new("missing_field", "no delivery object"))?;
-    let at = time(&d.timestamp)?;
-    for to in &d.recipients {
+    let at = time(&d.timestamp, d.parsed)?;
+    for Address(to) in &d.recipients {
         with_id(mail, to, |message| {
             out.message_attempt(
                 sent,
@@ -252,7 +309,7 @@ fn bounced(
         .bounce
         .as_ref()
         .ok_or_else(|| Skip::new("missing_field", "no bounce object"))?;
-    let at = time(&b.timestamp)?;
+    let at = time(&b.timestamp, b.parsed)?;
     let type_status = ses_bounce_status(&b.bounce_type, &b.bounce_sub_type);
     failures(&b.bounced_recipients, mail, sent, at, type_status, out)
 }
@@ -267,7 +324,7 @@ fn delayed(
         .delivery_delay
         .as_ref()
         .ok_or_else(|| Skip::new("missing_field", "no deliveryDelay object"))?;
-    let at = time(&d.timestamp)?;
+    let at = time(&d.timestamp, d.parsed)?;
     let type_status = if d.delay_type == "MailboxFull" {
         "4.2.2"
     } else {
@@ -277,7 +334,7 @@ fn delayed(
 }
 
 fn failures(
-    recipients: &[Recipient<'_>],
+    recipients: &List<Recipient<'_>>,
     mail: &Mail<'_>,
     sent: Instant,
     at: Instant,
@@ -306,4 +363,58 @@ fn failures(
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stamps `prepare` parsed, in the order mail, delivery, bounce, delay.
+    fn stamps(record: &[u8]) -> [Stamp; 4] {
+        let Ok(Ready::Event(r)) = SesReader::prepare(record) else {
+            panic!("not a bare event: {}", String::from_utf8_lossy(record));
+        };
+        [
+            r.mail.map(|m| m.parsed),
+            r.delivery.map(|d| d.parsed),
+            r.bounce.map(|b| b.parsed),
+            r.delivery_delay.map(|d| d.parsed),
+        ]
+        .map(Option::flatten)
+    }
+
+    fn at(text: &str) -> Stamp {
+        Some(Instant::parse_rfc3339(text).unwrap())
+    }
+
+    #[test]
+    fn prepare_parses_every_stamp_ahead_as_the_plain_parser_does() {
+        let record = br#"{"eventType":"Bounce","mail":{"timestamp":"2026-03-03T00:00:00.000Z","messageId":"m"},
+            "delivery":{"timestamp":"2026-03-03T01:00:00.5+01:00"},
+            "bounce":{"timestamp":"2026-03-03T00:00:02Z"},
+            "deliveryDelay":{"timestamp":"2026-03-03T00:00:03.999-05:30"}}"#;
+        assert_eq!(
+            stamps(record),
+            [
+                at("2026-03-03T00:00:00Z"),
+                at("2026-03-03T00:00:00Z"),
+                at("2026-03-03T00:00:02Z"),
+                at("2026-03-03T05:30:03Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_stamp_that_does_not_parse_is_left_for_the_ordered_step_to_report() {
+        let record = br#"{"eventType":"Delivery","mail":{"timestamp":"yesterday","messageId":"m"},
+            "delivery":{"timestamp":"2026-03-03T00:00:01Z","recipients":["u@x.example"]}}"#;
+        assert_eq!(
+            stamps(record),
+            [None, at("2026-03-03T00:00:01Z"), None, None]
+        );
+        let ready = SesReader::prepare(record);
+        let mut out = Collector::default();
+        let skip = SesReader.apply(1, &ready, &mut out).unwrap_err();
+        assert_eq!(skip, Skip::new("bad_time", "\"yesterday\""));
+    }
 }
