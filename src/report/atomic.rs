@@ -87,14 +87,12 @@ pub fn temp_in(target: &Path, extension: &str) -> anyhow::Result<NamedTempFile> 
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    builder
-        .tempfile_in(folder)
-        .with_context(|| {
-            format!(
-                "could not create a temporary file for '{}'",
-                target.display()
-            )
-        })
+    builder.tempfile_in(folder).with_context(|| {
+        format!(
+            "could not create a temporary file for '{}'",
+            target.display()
+        )
+    })
 }
 
 /// Syncs `temp` to disk and renames it over `target`.
