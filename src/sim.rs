@@ -17,7 +17,6 @@ mod retry;
 mod sender;
 pub mod state;
 mod tally;
-mod ttd;
 
 use crate::engine::{self, EventQueue, Process};
 use crate::kinds::PerChannel;
@@ -187,7 +186,7 @@ struct Simulation<'a> {
     /// The local reading of each channel's next automatic job run (S5).
     job_readings: PerChannel<LocalReading>,
     out: RunOutput,
-    ttd: Vec<u32>,
+    ttd: crate::metrics::DeliveryTimes,
     /// Per contact, 1 + the index of its domain's policy, or 0; empty without
     /// `[policy.domains]` (see `crate::rules::domains`).
     contact_domain: Vec<u16>,
@@ -208,7 +207,7 @@ impl<'a> Simulation<'a> {
             jitter: IndexedDraws::new(spec.seed, spec.replication, Purpose::Jitter),
             job_readings: PerChannel::default(),
             out: RunOutput::default(),
-            ttd: Vec::new(),
+            ttd: Default::default(),
             contact_domain: contact_domains(&w.contacts, &spec.policies.domains),
             load: spec
                 .limits
@@ -239,8 +238,8 @@ impl<'a> Simulation<'a> {
             };
             *slot += 1;
         }
-        ttd::sort(&mut self.ttd);
-        self.out.metrics.ttd_sorted = self.ttd;
+        self.ttd.finish();
+        self.out.metrics.ttd = self.ttd;
         if let Some(load) = self.load.take() {
             let (metrics, rows, domains) = load.finish();
             self.out.metrics.load = Some(metrics);

@@ -85,8 +85,8 @@ pub struct Metric {
 pub struct RunMetrics {
     /// The counts.
     pub counters: Counters,
-    /// Time to deliver of every delivered message, in seconds, sorted ascending.
-    pub ttd_sorted: Vec<u32>,
+    /// Time to deliver of every delivered message, in seconds.
+    pub ttd: super::DeliveryTimes,
     /// Load totals, only in a world with capacity or sender limits.
     pub load: Option<super::LoadMetrics>,
 }
@@ -94,12 +94,7 @@ pub struct RunMetrics {
 impl RunMetrics {
     /// The nearest-rank `q`-quantile of time to deliver, if anything was delivered.
     pub fn ttd_quantile(&self, q: f64) -> Option<u32> {
-        let n = self.ttd_sorted.len();
-        if n == 0 {
-            return None;
-        }
-        let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
-        Some(self.ttd_sorted[rank - 1])
+        self.ttd.quantile(q)
     }
 
     /// The metrics in `summary.csv` column order.
@@ -157,7 +152,10 @@ mod tests {
     #[test]
     fn quantiles_use_the_nearest_rank() {
         let m = RunMetrics {
-            ttd_sorted: (1..=10).collect(),
+            ttd: super::super::DeliveryTimes {
+                zeros: 0,
+                later: (1..=10).collect(),
+            },
             ..Default::default()
         };
         assert_eq!(m.ttd_quantile(0.5), Some(5));

@@ -2,7 +2,7 @@
 //! quantiles of time to deliver pooled over its replications. The store writes and reads
 //! these records; the statistics and the recommendation reduce them.
 
-use crate::metrics::{RunMetrics, Value};
+use crate::metrics::{DeliveryTimes, RunMetrics, Value};
 
 /// The quantiles of time to deliver kept per point: 0.01, 0.02, ..., 1.00.
 pub const TTD_QUANTILES: usize = 100;
@@ -26,31 +26,23 @@ impl PointRecord {
     /// Summarises the replications of point `index`.
     pub fn from_runs(index: usize, runs: &[RunMetrics]) -> PointRecord {
         let values = runs.iter().map(RunMetrics::values).collect();
-        let mut pooled = Vec::with_capacity(runs.iter().map(|m| m.ttd_sorted.len()).sum());
-        for m in runs {
-            pooled.extend_from_slice(&m.ttd_sorted);
-        }
-        // Each run's list is sorted already, so one run's needs no second sort.
-        if runs.len() > 1 {
-            pooled.sort_unstable();
-        }
-        let first_retried = pooled.partition_point(|&s| s == 0);
+        let pooled = DeliveryTimes::pool(runs.iter().map(|m| &m.ttd));
         PointRecord {
             index,
             values,
-            ttd: quantiles(&pooled),
-            retried_ttd: quantiles(&pooled[first_retried..]),
+            ttd: quantiles(pooled.zeros, &pooled.later),
+            retried_ttd: quantiles(0, &pooled.later),
         }
     }
 }
 
-/// Nearest-rank quantiles k/100 (k = 1..=100) of a sorted sample.
-fn quantiles(sorted: &[u32]) -> Vec<Option<u32>> {
-    let n = sorted.len();
-    (1..=TTD_QUANTILES)
+/// Nearest-rank quantiles k/100 (k = 1..=100) of `zeros` zeros followed by the ascending `later`.
+fn quantiles(zeros: u64, later: &[u32]) -> Vec<Option<u32>> {
+    let n = zeros + later.len() as u64;
+    (1..=TTD_QUANTILES as u64)
         .map(|k| {
-            let rank = (k * n).div_ceil(TTD_QUANTILES).clamp(1, n.max(1));
-            sorted.get(rank - 1).copied()
+            let rank = (k * n).div_ceil(TTD_QUANTILES as u64).clamp(1, n.max(1));
+            DeliveryTimes::rank_in(zeros, later, rank)
         })
         .collect()
 }

@@ -170,7 +170,7 @@ fn finish(scenario: &Scenario, r: Replication) -> Finished {
         swept: &[],
     });
     let numbers = table::numbers(&output.metrics);
-    output.metrics.ttd_sorted = Vec::new();
+    output.metrics.ttd = Default::default();
     output.suppressions = Vec::new();
     output.attempts = Vec::new();
     output.operator = Vec::new();
