@@ -64,9 +64,9 @@ pub const OPERATOR_HEADER: [&str; 8] = [
 /// How many rows ahead a trace row's contact name is asked for (see [`attempt_rows`]).
 const CONTACT_AHEAD: usize = 16;
 
-/// Appends the attempts of one run through a [`RowWriter`]: the same bytes as
-/// [`attempts`] (tested), with names, codes and notes checked for quoting once per run
-/// (`report::cells`) and numbers and timestamps written straight into the row.
+/// Appends the attempts of one run through a [`RowWriter`]: the same bytes as the
+/// `csv`-crate reference writer (tested), with names, codes and notes checked for quoting
+/// once per run (`report::cells`) and numbers and timestamps written straight into the row.
 pub fn attempt_rows<W: BlockOut>(
     w: &mut RowWriter<W>,
     run: RunContext<'_>,
@@ -119,7 +119,7 @@ pub fn attempt_rows<W: BlockOut>(
 }
 
 /// Appends the suppressions of one run through a [`RowWriter`]: the same bytes as
-/// [`suppressions`] (tested).
+/// the `csv`-crate reference writer (tested).
 pub fn suppression_rows<W: BlockOut>(
     w: &mut RowWriter<W>,
     run: RunContext<'_>,
@@ -143,7 +143,7 @@ pub fn suppression_rows<W: BlockOut>(
 }
 
 /// Appends the operator rows of one run through a [`RowWriter`]: the same bytes as
-/// [`operator`] (tested).
+/// the `csv`-crate reference writer (tested).
 pub fn operator_rows<W: BlockOut>(
     w: &mut RowWriter<W>,
     run: RunContext<'_>,
