@@ -7,6 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use retrysim::report::records::{self, RunContext};
+use retrysim::report::rows::RowWriter;
 use retrysim::report::summary::{self, SummaryRow};
 use retrysim::scenario::Scenario;
 use retrysim::study;
@@ -82,10 +83,11 @@ auto_retry = {auto}
     std::fs::create_dir(&out).expect("out dir");
     let path = summary::write(&out.join("summary.csv"), &[], &rows).expect("summary.csv");
     check_parses(&std::fs::read(path).expect("read summary.csv"), runs.len());
-    let mut suppressions = csv::Writer::from_writer(Vec::new());
-    let mut attempts = csv::Writer::from_writer(Vec::new());
-    suppressions.write_record(records::SUPPRESSIONS_HEADER).unwrap();
-    attempts.write_record(records::ATTEMPTS_HEADER).unwrap();
+    // The record files go through the row writers runs use.
+    let mut suppressions = RowWriter::new(Vec::new());
+    let mut attempts = RowWriter::new(Vec::new());
+    header(&mut suppressions, &records::SUPPRESSIONS_HEADER);
+    header(&mut attempts, &records::ATTEMPTS_HEADER);
     let (mut n_suppressions, mut n_attempts) = (0, 0);
     for r in &runs {
         let context = || RunContext {
@@ -94,14 +96,22 @@ auto_retry = {auto}
             workload: &r.world.workload,
             errors: &r.world.errors,
         };
-        records::suppressions(&mut suppressions, context(), &r.output.suppressions).unwrap();
-        records::attempts(&mut attempts, context(), &r.output.attempts).unwrap();
+        records::suppression_rows(&mut suppressions, context(), &r.output.suppressions).unwrap();
+        records::attempt_rows(&mut attempts, context(), &r.output.attempts).unwrap();
         n_suppressions += r.output.suppressions.len();
         n_attempts += r.output.attempts.len();
     }
     check_parses(&suppressions.into_inner().unwrap(), n_suppressions);
     check_parses(&attempts.into_inner().unwrap(), n_attempts);
 });
+
+/// Writes a header row.
+fn header(w: &mut RowWriter<Vec<u8>>, columns: &[&str]) {
+    for column in columns {
+        w.plain(column);
+    }
+    w.end_row().unwrap();
+}
 
 /// The CSV parses, has `rows` records, and every record has the header's width (the
 /// reader's default refuses unequal lengths).
