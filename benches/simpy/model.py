@@ -19,6 +19,7 @@ import csv
 import math
 import re
 import sys
+import time
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -388,8 +389,10 @@ class EmailModel:
             except simpy.Interrupt:  # E3: the contact was suppressed meanwhile
                 self.tally.ends["suppressed_messages"] += 1
                 return
-            del contact.waiting[m.id]
-            if contact.suppressed:  # suppressed at this very instant, just before
+            # A retry due at the very instant another message suppressed the contact
+            # fires before the interrupt arrives: no attempt to a suppressed contact (E9).
+            contact.waiting.pop(m.id, None)
+            if contact.suppressed:
                 self.tally.ends["suppressed_messages"] += 1
                 return
 
@@ -423,13 +426,15 @@ class EmailModel:
         if klass == "business_final":
             self.record(m, number, "failed", code, False)
             return "failed"
-        counted = klass == "soft" and self.counts(contact, soft_bounced_before, now)
+        # Without a threshold there is no counter at all (the preset table's "none").
+        threshold = self.policy.soft_bounce_threshold
+        counted = (klass == "soft" and threshold is not None
+                   and self.counts(contact, soft_bounced_before, now))
         if counted:  # E1
             contact.counter += 1
             contact.last_counted = now
         self.record(m, number, "failed", code, counted)
-        threshold = self.policy.soft_bounce_threshold
-        if counted and threshold is not None and contact.counter >= threshold:  # E3
+        if counted and contact.counter >= threshold:  # E3
             self.suppress(contact, "soft_bounce_threshold")
             return "suppressed_messages"
         return None
@@ -529,7 +534,10 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", help="a scenario with [workload] kind = \"csv\"")
     parser.add_argument("--attempts", help="write every attempt to this CSV file")
+    parser.add_argument("--timing", action="store_true",
+                        help="print the seconds spent reading and simulating to stderr")
     args = parser.parse_args(argv)
+    clock = time.perf_counter()
     try:
         sends, failures, start, run_end, policy = load_scenario(args.scenario)
         messages, contacts = read_trace(sends, failures, start, run_end)
@@ -549,10 +557,15 @@ def main(argv):
         contact.windows = [(s - start, None if e is None else e - start, c, k)
                            for s, e, c, k in contact.windows]
         contact.dead_from -= start
+    read_s = time.perf_counter() - clock
     env = simpy.Environment()
     model = EmailModel(env, policy, start, run_end - start, trace)
     env.process(model.sender(messages))
     env.run()
+    if args.timing:
+        simulate_s = time.perf_counter() - clock - read_s
+        print(f"read {read_s:.2f} s, simulate {simulate_s:.2f} s, "
+              f"{len(messages)} messages", file=sys.stderr)
     if trace_file:
         trace_file.close()
     row = summary(model.tally, len(messages), len(contacts), policy)
