@@ -80,9 +80,12 @@ class Policy:
 
     def delay_after(self, attempt):
         """E7, exponential without jitter: the wait after attempt n fails is
-        min(initial * factor^(n-1), cap)."""
+        min(initial * factor^(n-1), cap), in whole seconds. RULES.md does not say how a
+        fraction of a second (factor 1.5: 1012.5 s) is dropped; this rounds to the
+        nearest second, halves up, as retrysim does (a truncating first version
+        disagreed with it by a second)."""
         delay = self.backoff_initial * self.backoff_factor ** (attempt - 1)
-        return int(min(delay, self.backoff_cap))
+        return math.floor(min(delay, self.backoff_cap) + 0.5)
 
 
 # Scenario keys the model reads; any other key would change rules it does not model,
@@ -102,7 +105,7 @@ POLICY_KEYS = {
 
 def read_policy(table, where):
     policy = Policy()
-    for key, value in table.items():
+    for key in table:
         if key not in POLICY_KEYS:
             raise ModelError(f"{where}: policy.{key} is not modelled")
     if table.get("preset", "email") not in ("email", "ajo"):
@@ -118,8 +121,9 @@ def read_policy(table, where):
     for key in ("cross_delivery_gap", "retry_period"):
         if key in table:
             setattr(policy, key, parse_duration(table[key], f"{where}: policy.{key}"))
-    if policy.retry_period > 84 * 3600:
-        raise ModelError(f"{where}: policy.retry_period must be at most 84h")
+    # One period serves both message types here, so it must fit both types' bounds (E6).
+    if not 6 * 3600 <= policy.retry_period <= 84 * 3600:
+        raise ModelError(f"{where}: policy.retry_period must be 6h..=84h (E6, marketing)")
     if table.get("counter_reset", "any_delivery") not in ("any_delivery", "after_retry"):
         raise ModelError(f"{where}: policy.counter_reset must be any_delivery or after_retry")
     policy.counter_reset = table.get("counter_reset", "any_delivery")
@@ -129,12 +133,13 @@ def read_policy(table, where):
     if "cost_per_attempt" in table:
         policy.cost_per_attempt = float(table["cost_per_attempt"])
     backoff = table.get("backoff", {})
-    if backoff.get("kind", "exponential") != "exponential" or backoff.get("jitter", "none") != "none":
-        raise ModelError(f"{where}: only policy.backoff kind = \"exponential\" without jitter is modelled")
-    if "initial" in backoff:
-        policy.backoff_initial = parse_duration(backoff["initial"], f"{where}: policy.backoff.initial")
-    if "cap" in backoff:
-        policy.backoff_cap = parse_duration(backoff["cap"], f"{where}: policy.backoff.cap")
+    kind = (backoff.get("kind", "exponential"), backoff.get("jitter", "none"))
+    if kind != ("exponential", "none"):
+        raise ModelError(f"{where}: only an exponential policy.backoff without jitter is modelled")
+    for key in ("initial", "cap"):
+        if key in backoff:
+            seconds = parse_duration(backoff[key], f"{where}: policy.backoff.{key}")
+            setattr(policy, f"backoff_{key}", seconds)
     if "factor" in backoff:
         policy.backoff_factor = float(backoff["factor"])
     return policy
@@ -486,8 +491,9 @@ class EmailModel:
 
     def record(self, m, number, outcome, code, counted):
         if self.trace is not None:
-            self.trace.writerow([m.id, m.contact.name, number, format_instant(self.origin + self.env.now),
-                                 outcome, code, str(counted).lower(), m.contact.counter])
+            at = format_instant(self.origin + self.env.now)
+            self.trace.writerow([m.id, m.contact.name, number, at, outcome, code,
+                                 str(counted).lower(), m.contact.counter])
 
 
 # ----------------------------------------------------------------------------------------
