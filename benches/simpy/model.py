@@ -566,6 +566,26 @@ def load_scenario(path):
             read_policy(policy_table, str(path)))
 
 
+def simulate(messages, policy, run_end, origin=0, trace=None):
+    """Runs the model over `messages` (in creation order, times in seconds from the
+    run's start, which is `origin` on the Unix clock) and returns its tally."""
+    env = simpy.Environment()
+    model = EmailModel(env, policy, origin, run_end, trace)
+    env.process(model.sender(messages))
+    env.run()
+    return model.tally
+
+
+def to_run_clock(messages, contacts, start):
+    """Moves every time to seconds from the run's start, the simulated clock."""
+    for m in messages:
+        m.created -= start
+    for contact in contacts.values():
+        contact.windows = [(s - start, None if e is None else e - start, c, k)
+                           for s, e, c, k in contact.windows]
+        contact.dead_from -= start
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", help="a scenario with [workload] kind = \"csv\"")
@@ -580,31 +600,22 @@ def main(argv):
     except ModelError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    to_run_clock(messages, contacts, start)
+    read_s = time.process_time() - clock
     trace_file = open(args.attempts, "w", newline="") if args.attempts else None
     trace = None
     if trace_file:
         trace = csv.writer(trace_file, lineterminator="\n")
         trace.writerow(["message_id", "contact", "attempt", "at", "outcome", "error_code",
                         "counted", "counter"])
-    # The simulated clock counts seconds from the run's start.
-    for m in messages:
-        m.created -= start
-    for contact in contacts.values():
-        contact.windows = [(s - start, None if e is None else e - start, c, k)
-                           for s, e, c, k in contact.windows]
-        contact.dead_from -= start
-    read_s = time.process_time() - clock
-    env = simpy.Environment()
-    model = EmailModel(env, policy, start, run_end - start, trace)
-    env.process(model.sender(messages))
-    env.run()
+    tally = simulate(messages, policy, run_end - start, start, trace)
     if args.timing:
         simulate_s = time.process_time() - clock - read_s
         print(f"CPU: read {read_s:.2f} s, simulate {simulate_s:.2f} s, "
               f"{len(messages)} messages", file=sys.stderr)
     if trace_file:
         trace_file.close()
-    row = summary(model.tally, len(messages), len(contacts), policy)
+    row = summary(tally, len(messages), len(contacts), policy)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(row.keys())
     out.writerow(row.values())
