@@ -325,9 +325,6 @@ def read_failures(path, contacts):
         try:
             if row.get("diagnostic"):
                 raise ValueError("classifying by the text is not modelled")
-            contact = contacts.get(row["contact"])
-            if contact is None:
-                continue  # a contact with no send cannot change any figure
             column = "error_code"
             klass = classify(row["error_code"])
             if klass is None:
@@ -336,9 +333,13 @@ def read_failures(path, contacts):
             begin = parse_instant(row["start"])
             column = "end"
             end = parse_instant(row["end"]) if row["end"] else None
+            if end is not None and end <= begin:
+                raise ValueError(f"expected an end after the start {row['start']}")
         except ValueError as error:
             raise ModelError(f"{path} line {line}, column {column}: {error}") from None
-        contact.windows.append((begin, end, row["error_code"], klass))
+        contact = contacts.get(row["contact"])
+        if contact is not None:  # a contact with no send cannot change any figure
+            contact.windows.append((begin, end, row["error_code"], klass))
 
 
 # ----------------------------------------------------------------------------------------
