@@ -253,6 +253,28 @@ mod tests {
     }
 
     #[test]
+    fn fractional_delays_round_to_the_nearest_second_halves_up_e7() {
+        // 1 s grown by 1.5: 1, 1.5, 2.25, 3.375, 5.0625 s; each rounded on its own, the
+        // unrounded value carried to the next step.
+        let b = Backoff {
+            schedule: Schedule::Exponential {
+                initial: Span(1),
+                factor: 1.5,
+                cap: Span(1000),
+            },
+            jitter: Jitter::None,
+        };
+        let delays: Vec<i64> = (1..=5).map(|n| b.delay(n, None, 0.0).unwrap().0).collect();
+        assert_eq!(delays, vec![1, 2, 2, 3, 5]);
+        // Full jitter at 0.5 of 5 s is 2.5 s: the half goes up.
+        let full = Backoff {
+            schedule: Schedule::Fixed { interval: Span(5) },
+            jitter: Jitter::Full,
+        };
+        assert_eq!(full.delay(1, None, 0.5), Some(Span(3)));
+    }
+
+    #[test]
     fn list_repeats_its_last_delay_e7() {
         let b = Backoff {
             schedule: Schedule::List {
