@@ -17,6 +17,12 @@ use super::{digests, writeback};
 /// The suffix of every temporary file, so that leftovers of a killed run can be found.
 pub const TEMP_SUFFIX: &str = ".tmp";
 
+/// How many bytes a file receives between two requests to start writing them to disk
+/// ([`AtomicFile::start_writeback`]): a few requests per replication of a large trace,
+/// each long enough for the disk to take in long runs. Smaller files are written to
+/// disk only by the sync at commit, as before.
+pub const WRITEBACK_STEP: u64 = 8 << 20;
+
 /// A buffered file under a temporary name.
 #[derive(Debug)]
 pub struct AtomicFile {
@@ -55,8 +61,8 @@ impl AtomicFile {
 
     /// Asks the kernel to start writing to disk the bytes it has received since the
     /// last call, without waiting (see `report::writeback`), so that the sync at
-    /// [`AtomicFile::commit`] has only the rest to wait for. For large files written
-    /// over a long time; bytes still in this writer's buffer are left for later.
+    /// [`AtomicFile::commit`] has only the rest to wait for. Writing calls it every
+    /// [`WRITEBACK_STEP`] bytes; bytes still in this writer's buffer are left for later.
     pub fn start_writeback(&mut self) {
         let Some(writer) = &self.writer else {
             return;
@@ -151,6 +157,9 @@ impl Write for AtomicFile {
             hash.update(&buf[..n]);
         }
         self.len += n as u64;
+        if self.len - self.written_back >= WRITEBACK_STEP {
+            self.start_writeback();
+        }
         Ok(n)
     }
 

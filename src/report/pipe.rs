@@ -19,11 +19,6 @@ use super::rows::BlockOut;
 /// write, few enough that memory stays a few blocks.
 const IN_FLIGHT: usize = 4;
 
-/// How many bytes the thread writes between two requests to start writing them to
-/// disk (`AtomicFile::start_writeback`): a few requests per replication of a large
-/// trace, each large enough for the disk to take in long runs.
-const WRITEBACK_STEP: usize = 8 << 20;
-
 /// How many blocks the filler may own besides the one it fills: every block can be
 /// queued, being written, or waiting to be taken back, and no more are ever made.
 const BLOCKS: usize = IN_FLIGHT + 1;
@@ -50,14 +45,8 @@ impl Pipe {
         let thread = std::thread::Builder::new()
             .name("retrysim-writer".into())
             .spawn(move || {
-                let mut unsynced = 0;
                 for mut block in blocks {
                     io::Write::write_all(&mut file, &block)?;
-                    unsynced += block.len();
-                    if unsynced >= WRITEBACK_STEP {
-                        file.start_writeback();
-                        unsynced = 0;
-                    }
                     block.clear();
                     // Once the filler has gone the block is simply dropped.
                     let _ = give_back.try_send(block);
@@ -173,13 +162,14 @@ mod tests {
 
     #[test]
     fn a_file_long_enough_for_writeback_requests_is_written_whole() {
+        use crate::report::atomic::WRITEBACK_STEP;
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("attempts.csv");
         let mut pipe = Pipe::create(&target).unwrap();
         let mut expected = Vec::new();
         // Three and a half writeback steps, in blocks of uneven sizes.
         let mut k = 0u32;
-        while expected.len() < WRITEBACK_STEP * 7 / 2 {
+        while expected.len() < (WRITEBACK_STEP * 7 / 2) as usize {
             let mut block = vec![(k % 251) as u8; 200_000 + (k as usize * 7_919) % 100_000];
             expected.extend_from_slice(&block);
             pipe.put(&mut block).unwrap();
