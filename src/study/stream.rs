@@ -102,7 +102,7 @@ contacts = 300
         let scenario = Scenario::from_toml_str(SCENARIO, "stream.toml").unwrap();
         let options = RunOptions::default().with_trace(true);
         let all = super::super::run_all(&scenario, options).unwrap();
-        for threads in [1, 2] {
+        for threads in [1, 2, 3] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
