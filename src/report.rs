@@ -29,6 +29,7 @@ pub mod store;
 pub mod summary;
 pub mod sweep_load;
 pub mod table;
+pub mod writeback;
 
 use std::borrow::Cow;
 

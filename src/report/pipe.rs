@@ -161,6 +161,27 @@ mod tests {
     }
 
     #[test]
+    fn a_file_long_enough_for_writeback_requests_is_written_whole() {
+        use crate::report::atomic::WRITEBACK_STEP;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("attempts.csv");
+        let mut pipe = Pipe::create(&target).unwrap();
+        let mut expected = Vec::new();
+        // Three and a half writeback steps, in blocks of uneven sizes.
+        let mut k = 0u32;
+        while expected.len() < (WRITEBACK_STEP * 7 / 2) as usize {
+            let mut block = vec![(k % 251) as u8; 200_000 + (k as usize * 7_919) % 100_000];
+            expected.extend_from_slice(&block);
+            pipe.put(&mut block).unwrap();
+            k += 1;
+        }
+        pipe.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), expected);
+        let read_back = folder::file_digest(&target).unwrap();
+        assert_eq!(digests::recall(&target), Some(read_back));
+    }
+
+    #[test]
     fn an_abandoned_pipe_leaves_nothing_behind() {
         let dir = tempfile::tempdir().unwrap();
         let mut pipe = Pipe::create(&dir.path().join("a.csv")).unwrap();

@@ -3,16 +3,23 @@
 //! holds as many worlds as there are worker threads, not as many as replications.
 //!
 //! Results still reach the caller in replication order, so whatever it writes is the
-//! same for every thread count.
+//! same for every thread count. The caller consumes a replication (writes its records)
+//! while the other workers simulate the next ones, so on two cores a traced run writes
+//! and simulates at the same time instead of in turns.
 
-use rayon::prelude::*;
+use std::ops::Range;
 
 use super::{Replication, RunOptions, World, build_world, run_replication, with_operator};
 use crate::scenario::{Scenario, WorkloadSpec};
 
+mod slots;
+
+use slots::Slots;
+
 /// Runs every replication of the scenario's policy and hands each result to `visit`, in
-/// replication order. Replications are taken in batches of one per worker thread of the
-/// current rayon pool; a batch's worlds are dropped before the next batch is built.
+/// replication order, on the calling thread. At most one replication per worker thread
+/// of the current rayon pool is alive (being built, run, or waiting for `visit`): the
+/// next one starts when `visit` has consumed one, while the others keep running.
 ///
 /// An imported trace is read once and shared by every replication (only the operator's
 /// schedule is drawn per replication), as in [`super::run_all`].
@@ -25,24 +32,35 @@ pub fn run_each(
         WorkloadSpec::Csv(_) => Some(super::workload_world(scenario, 0)?),
         WorkloadSpec::Synthetic(_) => None,
     };
-    let batch = rayon::current_num_threads().max(1) as u32;
-    if scenario.replications > batch {
+    let window = rayon::current_num_threads().max(1) as u32;
+    let count = scenario.replications;
+    if count > window {
         // Worlds will be built one after another: keep their memory from piling up.
         super::trim::map_large_blocks();
     }
-    let mut first = 0;
-    while first < scenario.replications {
-        let end = first.saturating_add(batch).min(scenario.replications);
-        let done: Vec<anyhow::Result<Replication>> = (first..end)
-            .into_par_iter()
-            .map(|r| one(scenario, shared.as_ref(), r, options))
-            .collect();
-        for replication in done {
-            visit(replication?)?;
+    let slots = Slots::new(count as usize);
+    let shared = shared.as_ref();
+    rayon::in_place_scope_fifo(|scope| {
+        let start = |range: Range<u32>| {
+            for r in range {
+                let slots = &slots;
+                scope.spawn_fifo(move |_| {
+                    slots.run(r as usize, || one(scenario, shared, r, options));
+                });
+            }
+        };
+        start(0..window.min(count));
+        for r in 0..count {
+            // On an error the replications already started finish and are dropped.
+            visit(slots.take(r as usize)?)?;
+            // The world just written is gone: one more may be built.
+            let next = r.saturating_add(window);
+            if next < count {
+                start(next..next + 1);
+            }
         }
-        first = end;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Builds replication `r`'s world (or reuses the shared imported one) and runs it.
@@ -84,7 +102,7 @@ contacts = 300
         let scenario = Scenario::from_toml_str(SCENARIO, "stream.toml").unwrap();
         let options = RunOptions::default().with_trace(true);
         let all = super::super::run_all(&scenario, options).unwrap();
-        for threads in [1, 2] {
+        for threads in [1, 2, 3] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
