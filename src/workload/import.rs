@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
+mod aside;
 mod bounded;
 pub mod capacity_csv;
 mod csv_file;
@@ -125,23 +126,36 @@ impl<'r> Source<'r> {
 
     /// The file at `path`, opened now.
     pub fn open(path: &Path) -> Result<Source<'static>, ImportError> {
-        let file = std::fs::File::open(path).map_err(|e| ImportError {
-            file: path.to_path_buf(),
-            line: 0,
-            column: None,
-            message: format!("cannot open: {e}"),
-        })?;
-        Ok(Source::new(path, file))
+        Ok(Source::new(path, open_file(path)?))
     }
+}
+
+fn open_file(path: &Path) -> Result<std::fs::File, ImportError> {
+    std::fs::File::open(path).map_err(|e| ImportError {
+        file: path.to_path_buf(),
+        line: 0,
+        column: None,
+        message: format!("cannot open: {e}"),
+    })
 }
 
 /// Reads a whole trace from its files. Error codes are classified through `errors`,
 /// which remembers them.
 pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, ImportError> {
     let sends = Source::open(&files.sends)?;
-    let failures = files.failures.as_deref().map(Source::open).transpose()?;
+    let failures = match files.failures.as_deref() {
+        Some(path) => Some((path, open_file(path)?)),
+        None => None,
+    };
     let actions = files.actions.as_deref().map(Source::open).transpose()?;
-    import_from(sends, failures, actions, errors)
+    let windows = windows::Sizes::for_pool();
+    let failures = match failures {
+        // A file, unlike a reader, can be read on another thread.
+        Some((path, file)) if windows.is_some() => Failures::Aside(path.to_path_buf(), file),
+        Some((path, file)) => Failures::After(Source::new(path, file)),
+        None => Failures::None,
+    };
+    import_with(sends, failures, actions, errors, windows)
 }
 
 /// Reads a whole trace from any readers (in the `sends.csv`, `failures.csv` and
@@ -153,16 +167,23 @@ pub fn import_from(
     actions: Option<Source<'_>>,
     errors: &mut ErrorTable,
 ) -> Result<Workload, ImportError> {
-    // One thread reads row by row; more prepare rows on every thread while they are
-    // applied in file order.
-    let windows = (rayon::current_num_threads() > 1).then(windows::Sizes::default);
-    import_with(sends, failures, actions, errors, windows)
+    let failures = failures.map_or(Failures::None, Failures::After);
+    import_with(sends, failures, actions, errors, windows::Sizes::for_pool())
+}
+
+/// Where `failures.csv` comes from, and when it is read.
+enum Failures<'r> {
+    None,
+    /// Read after `sends.csv`, into the same name table.
+    After(Source<'r>),
+    /// Read on another thread while `sends.csv` is read ([`aside`]).
+    Aside(PathBuf, std::fs::File),
 }
 
 /// [`import_from`], with `sends.csv` read in windows of `windows` or row by row.
 fn import_with(
     sends: Source<'_>,
-    failures: Option<Source<'_>>,
+    failures: Failures<'_>,
     actions: Option<Source<'_>>,
     errors: &mut ErrorTable,
     windows: Option<windows::Sizes>,
@@ -175,10 +196,15 @@ fn import_with(
         deliveries: &mut deliveries,
         carriers: &mut carriers,
     };
-    let (sends, message_names) = sends::read_sends(sends, tables, windows)?;
-    let windows = match failures {
-        Some(source) => read_failures(source, &mut contacts, errors)?,
-        None => Vec::new(),
+    let ((sends, message_names), windows) = match failures {
+        Failures::Aside(path, file) => {
+            aside::read_both(sends, tables, windows, (path, file), errors)?
+        }
+        Failures::After(source) => {
+            let sent = sends::read_sends(sends, tables, windows)?;
+            (sent, read_failures(source, &mut contacts, errors)?)
+        }
+        Failures::None => (sends::read_sends(sends, tables, windows)?, Vec::new()),
     };
     let mut failures = FailureModel::new(contacts.names.len(), windows);
     failures.classify(errors);
@@ -198,7 +224,7 @@ fn import_with(
     })
 }
 
-fn read_failures(
+pub(super) fn read_failures(
     source: Source<'_>,
     contacts: &mut Interner,
     errors: &mut ErrorTable,

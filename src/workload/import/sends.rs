@@ -255,10 +255,12 @@ impl Windowed for SendsReader<'_> {
         {
             return Err(at.error(0, e.1.clone()));
         }
-        // The fast path split the row as UTF-8, so this borrows and never replaces.
-        let id = String::from_utf8_lossy(r.id.text(window));
+        // The fast path split the row as UTF-8, so this cannot fail; checking a few
+        // bytes again is cheaper than the lossy conversion's scan.
+        let id = std::str::from_utf8(r.id.text(window))
+            .map_err(|_| at.error(0, "expected UTF-8 text"))?;
         let names = Names {
-            id: &id,
+            id,
             id_hash: r.id_hash,
             contact: r.contact.text(window),
             contact_hash: r.contact_hash,

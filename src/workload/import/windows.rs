@@ -7,8 +7,9 @@
 //! which does the row's work that needs nothing from earlier rows (parsing times and
 //! words, hashing names). The prepared lines are then applied in file order by
 //! [`Windowed::apply`] (names interned in order of first appearance, records pushed), and
-//! the steps overlap: while one window is applied, the next one is prepared and the one
-//! after it read, so all three stages keep both cores busy.
+//! the steps overlap as a pipeline: while one window is applied, the next one is
+//! prepared and the one after it read (on the calling thread, since the input need not
+//! be `Send`), so the ordered step is the only one that cannot be shared out.
 //!
 //! The ordered step meets every line in file order and stops at the first that is not
 //! plain, malformed or refused, exactly where the row reader stops, so errors and line
@@ -35,6 +36,14 @@ pub(super) struct Sizes {
     pub(super) window: usize,
     /// About how many bytes a piece prepared by one task holds.
     pub(super) piece: usize,
+}
+
+impl Sizes {
+    /// The default sizes when the current pool has more than one thread; `None` (read
+    /// row by row) on one thread, where preparing ahead would only add work.
+    pub(super) fn for_pool() -> Option<Sizes> {
+        (rayon::current_num_threads() > 1).then(Sizes::default)
+    }
 }
 
 impl Default for Sizes {
@@ -139,28 +148,29 @@ pub(super) fn read<'r, 'p, W: Windowed>(
     let mut line = 2;
     let mut current = plain.cut(sizes.window, Vec::new());
     let mut ready = prepare::<W>(&current, width, columns, sizes.piece);
+    let mut next = plain.cut(sizes.window, Vec::new());
     let mut spare = Vec::new();
     while !current.is_empty() {
         let mut next_ready = Vec::new();
         let mut applied: Applied = Ok(None);
-        // Reading needs the input, which need not be `Send`: it stays on this thread,
-        // while the pool applies this window and prepares the next one read.
-        let next = plain.cut(sizes.window, std::mem::take(&mut spare));
+        let mut after = Vec::new();
         rayon::in_place_scope(|scope| {
             let (next_ready, applied) = (&mut next_ready, &mut applied);
-            let (window, ready, rows) = (&current, &ready, &mut *rows);
+            let (window, ready, rows, next) = (&current, &ready, &mut *rows, &next);
             scope.spawn(move |_| *applied = apply(rows, window, ready, line, at));
-            let next = &next;
             scope.spawn(move |_| *next_ready = prepare::<W>(next, width, columns, sizes.piece));
+            // Reading needs the input, which need not be `Send`: it stays on this
+            // thread, which then helps with the jobs above.
+            after = plain.cut(sizes.window, std::mem::take(&mut spare));
         });
         match applied? {
             None => line += ready.iter().map(Vec::len).sum::<usize>() as u64,
             Some((line, offset)) => {
-                let rest = plain.into_rest_after(&[&current[offset..], &next]);
+                let rest = plain.into_rest_after(&[&current[offset..], &next, &after]);
                 return Ok(Ended::HandOver { line, rest });
             }
         }
-        spare = std::mem::replace(&mut current, next);
+        spare = std::mem::replace(&mut current, std::mem::replace(&mut next, after));
         ready = next_ready;
     }
     match plain.failure() {

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 
 use super::super::windows::Sizes;
-use super::super::{Source, import_with};
+use super::super::{Failures, Source, import_with};
 use crate::rules::errors::ErrorTable;
 
 const HEADER: &str = "message_id,contact,created_at,delivery_id,channel,message_type";
@@ -14,7 +14,10 @@ const HEADER: &str = "message_id,contact,created_at,delivery_id,channel,message_
 fn outcome(bytes: &[u8], windows: Option<Sizes>) -> String {
     let sends = Source::new("sends.csv", bytes);
     let mut errors = ErrorTable::new(&[], None);
-    format!("{:?}", import_with(sends, None, None, &mut errors, windows))
+    format!(
+        "{:?}",
+        import_with(sends, Failures::None, None, &mut errors, windows)
+    )
 }
 
 /// A row that reads, for message `m` of contact `c`.
