@@ -147,18 +147,18 @@ pub(super) fn read<'r, 'p, W: Windowed>(
     let width = plain.width();
     let mut line = 2;
     let mut current = plain.cut(sizes.window, Vec::new());
-    let mut ready = prepare::<W>(&current, width, columns, sizes.piece);
+    let mut ready = Vec::new();
+    prepare::<W>(&current, width, columns, sizes.piece, &mut ready);
     let mut next = plain.cut(sizes.window, Vec::new());
-    let mut spare = Vec::new();
+    let (mut spare, mut next_ready) = (Vec::new(), Vec::new());
     while !current.is_empty() {
-        let mut next_ready = Vec::new();
         let mut applied: Applied = Ok(None);
         let mut after = Vec::new();
         rayon::in_place_scope(|scope| {
             let (next_ready, applied) = (&mut next_ready, &mut applied);
             let (window, ready, rows, next) = (&current, &ready, &mut *rows, &next);
             scope.spawn(move |_| *applied = apply(rows, window, ready, line, at));
-            scope.spawn(move |_| *next_ready = prepare::<W>(next, width, columns, sizes.piece));
+            scope.spawn(move |_| prepare::<W>(next, width, columns, sizes.piece, next_ready));
             // Reading needs the input, which need not be `Send`: it stays on this
             // thread, which then helps with the jobs above.
             after = plain.cut(sizes.window, std::mem::take(&mut spare));
@@ -171,7 +171,7 @@ pub(super) fn read<'r, 'p, W: Windowed>(
             }
         }
         spare = std::mem::replace(&mut current, std::mem::replace(&mut next, after));
-        ready = next_ready;
+        std::mem::swap(&mut ready, &mut next_ready);
     }
     match plain.failure() {
         Some(e) => Err(at(0).whole_line(e.to_string())),
@@ -179,18 +179,24 @@ pub(super) fn read<'r, 'p, W: Windowed>(
     }
 }
 
-/// Prepares the lines of `window` in parallel, in pieces of about `piece` bytes.
+/// Prepares the lines of `window` in parallel, in pieces of about `piece` bytes, into
+/// `out`, whose vectors keep their memory from window to window: fresh ones for every
+/// window made the allocator map and fault in new pages each time.
 fn prepare<W: Windowed>(
     window: &[u8],
     width: usize,
     columns: &[Option<usize>],
     piece: usize,
-) -> Prepared<W::Ready> {
-    // An indexed collect keeps the pieces in file order whatever thread prepared each.
-    pieces(window, piece)
+    out: &mut Prepared<W::Ready>,
+) {
+    let pieces = pieces(window, piece);
+    out.resize_with(pieces.len(), Vec::new);
+    // Piece `i` goes to `out[i]`, so the lines stay in file order whatever thread
+    // prepared each piece.
+    pieces
         .into_par_iter()
-        .map(|range| prepare_piece::<W>(window, range, width, columns))
-        .collect()
+        .zip(out.par_iter_mut())
+        .for_each(|(range, lines)| prepare_piece::<W>(window, range, width, columns, lines));
 }
 
 /// `window` cut after line ends into runs of about `piece` bytes.
@@ -214,8 +220,9 @@ fn prepare_piece<W: Windowed>(
     range: Range<usize>,
     width: usize,
     columns: &[Option<usize>],
-) -> Vec<Line<W::Ready>> {
-    let mut out = Vec::with_capacity(range.len() / 64);
+    out: &mut Vec<Line<W::Ready>>,
+) {
+    out.clear();
     let mut commas = Vec::new();
     let mut at = range.start;
     while at < range.end {
@@ -234,7 +241,6 @@ fn prepare_piece<W: Windowed>(
         });
         at = next;
     }
-    out
 }
 
 /// Applies the prepared lines of `window`, whose first line is `first`, in file order.
