@@ -157,8 +157,11 @@ pub(super) fn read<'r, 'p, W: Windowed>(
         rayon::in_place_scope(|scope| {
             let (next_ready, applied) = (&mut next_ready, &mut applied);
             let (window, ready, rows, next) = (&current, &ready, &mut *rows, &next);
-            scope.spawn(move |_| *applied = apply(rows, window, ready, line, at));
+            // Another thread takes the oldest job and this one, once it has read, the
+            // newest: so the ordered step stays on this thread, turn after turn, with
+            // the name tables in its core's cache, and the other core prepares.
             scope.spawn(move |_| prepare::<W>(next, width, columns, sizes.piece, next_ready));
+            scope.spawn(move |_| *applied = apply(rows, window, ready, line, at));
             // Reading needs the input, which need not be `Send`: it stays on this
             // thread, which then helps with the jobs above.
             after = plain.cut(sizes.window, std::mem::take(&mut spare));
