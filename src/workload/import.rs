@@ -6,21 +6,23 @@
 //! not be sorted: they are sorted by creation time (ties keep file order) and numbered in
 //! that order, which is documented in `docs/FORMATS.md`.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
+mod aside;
 mod bounded;
 pub mod capacity_csv;
 mod csv_file;
 mod duplicates;
 mod interner;
 mod plain;
+mod sends;
+mod windows;
 
-use csv_file::{CsvFile, Located, Rows};
+use csv_file::CsvFile;
 pub(crate) use interner::Interner;
 
 use crate::rules::errors::ErrorTable;
@@ -29,10 +31,7 @@ use crate::time::Instant;
 use crate::workload::actions::{Action, ActionKind};
 use crate::workload::carriers::Carriers;
 use crate::workload::names::PackedNames;
-use crate::workload::{
-    Channel, ContactId, FailureModel, MAX_MESSAGES, MessageType, Names, SendRecord, Window,
-    Workload,
-};
+use crate::workload::{ContactId, FailureModel, Names, Window, Workload};
 
 /// A located problem in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,23 +126,36 @@ impl<'r> Source<'r> {
 
     /// The file at `path`, opened now.
     pub fn open(path: &Path) -> Result<Source<'static>, ImportError> {
-        let file = std::fs::File::open(path).map_err(|e| ImportError {
-            file: path.to_path_buf(),
-            line: 0,
-            column: None,
-            message: format!("cannot open: {e}"),
-        })?;
-        Ok(Source::new(path, file))
+        Ok(Source::new(path, open_file(path)?))
     }
+}
+
+fn open_file(path: &Path) -> Result<std::fs::File, ImportError> {
+    std::fs::File::open(path).map_err(|e| ImportError {
+        file: path.to_path_buf(),
+        line: 0,
+        column: None,
+        message: format!("cannot open: {e}"),
+    })
 }
 
 /// Reads a whole trace from its files. Error codes are classified through `errors`,
 /// which remembers them.
 pub fn import(files: &TraceFiles, errors: &mut ErrorTable) -> Result<Workload, ImportError> {
     let sends = Source::open(&files.sends)?;
-    let failures = files.failures.as_deref().map(Source::open).transpose()?;
+    let failures = match files.failures.as_deref() {
+        Some(path) => Some((path, open_file(path)?)),
+        None => None,
+    };
     let actions = files.actions.as_deref().map(Source::open).transpose()?;
-    import_from(sends, failures, actions, errors)
+    let windows = windows::Sizes::for_pool();
+    let failures = match failures {
+        // A file, unlike a reader, can be read on another thread.
+        Some((path, file)) if windows.is_some() => Failures::Aside(path.to_path_buf(), file),
+        Some((path, file)) => Failures::After(Source::new(path, file)),
+        None => Failures::None,
+    };
+    import_with(sends, failures, actions, errors, windows)
 }
 
 /// Reads a whole trace from any readers (in the `sends.csv`, `failures.csv` and
@@ -155,13 +167,44 @@ pub fn import_from(
     actions: Option<Source<'_>>,
     errors: &mut ErrorTable,
 ) -> Result<Workload, ImportError> {
+    let failures = failures.map_or(Failures::None, Failures::After);
+    import_with(sends, failures, actions, errors, windows::Sizes::for_pool())
+}
+
+/// Where `failures.csv` comes from, and when it is read.
+enum Failures<'r> {
+    None,
+    /// Read after `sends.csv`, into the same name table.
+    After(Source<'r>),
+    /// Read on another thread while `sends.csv` is read ([`aside`]).
+    Aside(PathBuf, std::fs::File),
+}
+
+/// [`import_from`], with `sends.csv` read in windows of `windows` or row by row.
+fn import_with(
+    sends: Source<'_>,
+    failures: Failures<'_>,
+    actions: Option<Source<'_>>,
+    errors: &mut ErrorTable,
+    windows: Option<windows::Sizes>,
+) -> Result<Workload, ImportError> {
     let mut contacts = Interner::default();
     let mut deliveries = Interner::default();
     let mut carriers = Carriers::default();
-    let (sends, message_names) = read_sends(sends, &mut contacts, &mut deliveries, &mut carriers)?;
-    let windows = match failures {
-        Some(source) => read_failures(source, &mut contacts, errors)?,
-        None => Vec::new(),
+    let tables = sends::Tables {
+        contacts: &mut contacts,
+        deliveries: &mut deliveries,
+        carriers: &mut carriers,
+    };
+    let ((sends, message_names), windows) = match failures {
+        Failures::Aside(path, file) => {
+            aside::read_both(sends, tables, windows, (path, file), errors)?
+        }
+        Failures::After(source) => {
+            let sent = sends::read_sends(sends, tables, windows)?;
+            (sent, read_failures(source, &mut contacts, errors)?)
+        }
+        Failures::None => (sends::read_sends(sends, tables, windows)?, Vec::new()),
     };
     let mut failures = FailureModel::new(contacts.names.len(), windows);
     failures.classify(errors);
@@ -181,154 +224,7 @@ pub fn import_from(
     })
 }
 
-fn read_sends(
-    source: Source<'_>,
-    contacts: &mut Interner,
-    deliveries: &mut Interner,
-    carriers: &mut Carriers,
-) -> Result<(Vec<SendRecord>, PackedNames), ImportError> {
-    let path = source.name.as_path();
-    let required = SENDS_COLUMNS.len();
-    let file = CsvFile::open_with_optional(path, source.input, &SENDS_READ_COLUMNS, required)?;
-    let mut reader = SendsReader {
-        rows: Vec::new(),
-        ids: PackedNames::default(),
-        hashes: Vec::new(),
-        lines: Vec::new(),
-        contacts,
-        deliveries,
-        carriers,
-        ahead: VecDeque::with_capacity(2 * plain::BATCH),
-    };
-    file.read_into(&mut reader)?;
-    let SendsReader {
-        rows,
-        ids,
-        hashes,
-        lines,
-        ..
-    } = reader;
-    // Distinct hashes prove distinct ids; only equal ones need the names compared.
-    if duplicates::any_equal(&hashes)
-        && let Some((first, second)) = duplicates::first(ids.iter())
-    {
-        return Err(ImportError {
-            file: path.to_path_buf(),
-            line: lines[second],
-            column: Some("message_id"),
-            message: format!(
-                "duplicate message_id {:?}, first seen on line {}",
-                ids.get(second),
-                lines[first]
-            ),
-        });
-    }
-    Ok(sorted_by_creation(rows, ids))
-}
-
-/// What reading `sends.csv` builds, row by row.
-struct SendsReader<'a> {
-    rows: Vec<SendRecord>,
-    ids: PackedNames,
-    /// Each message id's hash, for the duplicate check.
-    hashes: Vec<u64>,
-    /// Each row's line, for the duplicate check's message.
-    lines: Vec<u64>,
-    contacts: &'a mut Interner,
-    deliveries: &'a mut Interner,
-    carriers: &'a mut Carriers,
-    /// Hashes of the contacts of rows seen ahead and not yet handled, oldest first.
-    ahead: VecDeque<u64>,
-}
-
-impl Rows for SendsReader<'_> {
-    fn ahead(&mut self, f: &[&str]) {
-        // Contacts come in random order: start loading the contact's slot now, so it is
-        // in cache when its row is handled a few rows later; keep the hash for then.
-        self.ahead.push_back(self.contacts.prefetch(f[1]));
-    }
-
-    fn row(&mut self, at: &Located, f: &[&str]) -> Result<(), ImportError> {
-        let hash = self.ahead.pop_front();
-        let id = at.non_empty(0, f[0])?;
-        if self.lines.len() >= MAX_MESSAGES {
-            return Err(at.error(0, format!("at most {MAX_MESSAGES} messages are supported")));
-        }
-        self.lines.push(at.line);
-        self.ids.push(id);
-        self.hashes.push(duplicates::hash(id));
-        let contact = at.non_empty(1, f[1])?;
-        let contact = match hash {
-            Some(h) => self.contacts.id_hashed(contact, h),
-            None => self.contacts.id(contact),
-        };
-        let send = send_row(at, f, contact, self.deliveries)?;
-        let carrier = f[6].trim();
-        if !carrier.is_empty() {
-            if send.channel() != Channel::Sms {
-                return Err(at.error(
-                    6,
-                    "a carrier is for SMS contacts; leave it empty for email".to_string(),
-                ));
-            }
-            self.carriers
-                .assign(send.contact(), carrier)
-                .map_err(|m| at.error(6, m))?;
-        }
-        self.rows.push(send);
-        Ok(())
-    }
-}
-
-/// One row of `sends.csv`, past its message id and contact.
-fn send_row(
-    at: &Located<'_>,
-    f: &[&str],
-    contact: ContactId,
-    deliveries: &mut Interner,
-) -> Result<SendRecord, ImportError> {
-    let created = at.time(2, f[2])?;
-    let delivery = deliveries.id(at.non_empty(3, f[3])?);
-    // The exact lower-case words first: `parse` allocates to fold the case.
-    let channel = match f[4] {
-        "email" => Some(Channel::Email),
-        "sms" => Some(Channel::Sms),
-        other => Channel::parse(other),
-    }
-    .ok_or_else(|| at.error(4, format!("expected email or sms, got {:?}", f[4])))?;
-    let kind = match f[5] {
-        "marketing" => Some(MessageType::Marketing),
-        "transactional" => Some(MessageType::Transactional),
-        other => MessageType::parse(other),
-    }
-    .ok_or_else(|| {
-        at.error(
-            5,
-            format!("expected marketing or transactional, got {:?}", f[5]),
-        )
-    })?;
-    SendRecord::new(created, contact, delivery, channel, kind).map_err(|e| at.error(2, e))
-}
-
-/// Sends in creation order (ties keep file order), with their ids in the same order.
-fn sorted_by_creation(rows: Vec<SendRecord>, ids: PackedNames) -> (Vec<SendRecord>, PackedNames) {
-    // Exported traces are already in order: one pass to see it saves sorting and copying.
-    if rows.is_sorted_by_key(|s| s.created()) {
-        return (rows, ids);
-    }
-    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-    order.sort_by_key(|&i| rows[i as usize].created());
-    let mut sorted_ids = PackedNames::default();
-    for &i in &order {
-        sorted_ids.push(ids.get(i as usize));
-    }
-    (
-        order.iter().map(|&i| rows[i as usize]).collect(),
-        sorted_ids,
-    )
-}
-
-fn read_failures(
+pub(super) fn read_failures(
     source: Source<'_>,
     contacts: &mut Interner,
     errors: &mut ErrorTable,

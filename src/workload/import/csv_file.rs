@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::ImportError;
 use super::plain::{self, MAX_FIELD, Plain, Rest, Stop};
+use super::windows::{self, Ended, Sizes, Windowed};
 use crate::time::Instant;
 
 /// An open CSV file whose required columns have been found in its header.
@@ -172,15 +173,8 @@ impl<'p, 'r> CsvFile<'p, 'r> {
                     Stop::Bad(line, message) => return Err(plain::located(path, line, message)),
                     Stop::Failed(e) => return Err(plain::located(path, 0, e.to_string())),
                     Stop::HandOver => {
-                        // The header line comes first, so the csv crate counts fields
-                        // against it; its line 2 is this line.
-                        let offset = plain.line() - 2;
-                        let mut reader = csv::ReaderBuilder::new().from_reader(plain.into_rest());
-                        // Read now, as `open` reads it: a record's error position is
-                        // taken before the record, so a header read lazily with the
-                        // first record would shift that record's line.
-                        let _plain_header = reader.headers().is_ok();
-                        break (reader, offset);
+                        let line = plain.line();
+                        break handed_over(plain.into_rest(), line);
                     }
                 }
             },
@@ -189,6 +183,46 @@ impl<'p, 'r> CsvFile<'p, 'r> {
             rows.row(&at(line), fields)
         })
     }
+
+    /// [`CsvFile::read_into`], with the plain rows read in windows on every thread of
+    /// the current pool (`windows`); the rows after a line that is not plain are read
+    /// by the csv crate and given to `rows` one by one, as there.
+    pub(super) fn read_windowed<W: Windowed + Rows>(
+        self,
+        rows: &mut W,
+        sizes: Sizes,
+    ) -> Result<(), ImportError> {
+        let CsvFile {
+            path,
+            records,
+            columns,
+            names,
+        } = self;
+        let at = |line| Located { path, line, names };
+        let (reader, offset) = match records {
+            Records::Csv { reader, offset } => (reader, offset),
+            Records::Plain(plain) => match windows::read(plain, &columns, rows, &at, sizes)? {
+                Ended::Done => return Ok(()),
+                Ended::HandOver { line, rest } => handed_over(rest, line),
+            },
+        };
+        read_csv(reader, offset, &columns, path, |line, fields| {
+            rows.row(&at(line), fields)
+        })
+    }
+}
+
+/// A csv reader of what the fast path left, which starts with line `line` of the file
+/// behind the header, and the offset of its line numbers.
+fn handed_over(rest: Rest<'_>, line: u64) -> (csv::Reader<Rest<'_>>, u64) {
+    // The header line comes first, so the csv crate counts fields against it; its line
+    // 2 is this line.
+    let mut reader = csv::ReaderBuilder::new().from_reader(rest);
+    // Read now, as `open` reads it: a record's error position is taken before the
+    // record, so a header read lazily with the first record would shift that record's
+    // line.
+    let _plain_header = reader.headers().is_ok();
+    (reader, line - 2)
 }
 
 /// Walks a csv reader's records (the header already known or first in the input),
@@ -249,6 +283,11 @@ impl Located<'_> {
             column: Some(self.names[column]),
             message: message.into(),
         }
+    }
+
+    /// An error about the line as a whole (no column), as the csv crate reports.
+    pub(super) fn whole_line(&self, message: String) -> ImportError {
+        plain::located(self.path, self.line, message)
     }
 
     pub(super) fn time(&self, column: usize, text: &str) -> Result<Instant, ImportError> {

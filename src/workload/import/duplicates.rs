@@ -3,11 +3,12 @@
 //! Every id's 64-bit hash is taken while the file is read (the id is in cache then).
 //! Distinct hashes prove distinct ids, and that is the answer for nearly every file: one
 //! radix pass scatters the hashes into buckets by their top bits, and each small bucket
-//! is sorted and checked on its own. Only when two hashes are equal (a repeated id, or a
+//! is sorted and checked on its own (the two halves of the hash space on two threads). Only when two hashes are equal (a repeated id, or a
 //! clash) does [`first`] compare the names themselves.
 
 use std::hash::BuildHasher;
 
+use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
 /// The hash [`any_equal`] expects for a name.
@@ -20,22 +21,34 @@ pub(super) fn any_equal(hashes: &[u64]) -> bool {
     if hashes.len() < 2 {
         return false;
     }
-    // About sixteen hashes a bucket, so sorting a bucket stays in registers and cache.
-    let bits = (hashes.len() / 16).max(2).ilog2();
-    let shift = 64 - bits;
+    // Equal hashes share their top bit, so each half of the hash space is checked on
+    // its own, on another thread when the pool has one: the answer is the same.
+    [0, 1]
+        .into_par_iter()
+        .any(|top| any_equal_in_half(hashes, top))
+}
+
+/// Whether two of the `hashes` whose top bit is `top` are equal.
+fn any_equal_in_half(hashes: &[u64], top: u64) -> bool {
+    // About sixteen hashes a bucket, so sorting a bucket stays in registers and cache;
+    // buckets by the bits below the top one.
+    let bits = (hashes.len() / 32).max(2).ilog2();
+    let shift = 63 - bits;
+    let mask = (1u64 << bits) - 1;
+    let bucket = |h: u64| ((h >> shift) & mask) as usize;
     let mut starts = vec![0usize; (1 << bits) + 1];
-    for &h in hashes {
-        starts[(h >> shift) as usize + 1] += 1;
+    for &h in hashes.iter().filter(|&&h| h >> 63 == top) {
+        starts[bucket(h) + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
     let mut next = starts.clone();
-    let mut scattered = vec![0u64; hashes.len()];
-    for &h in hashes {
-        let bucket = &mut next[(h >> shift) as usize];
-        scattered[*bucket] = h;
-        *bucket += 1;
+    let mut scattered = vec![0u64; starts[1 << bits]];
+    for &h in hashes.iter().filter(|&&h| h >> 63 == top) {
+        let at = &mut next[bucket(h)];
+        scattered[*at] = h;
+        *at += 1;
     }
     starts.windows(2).any(|w| {
         let bucket = &mut scattered[w[0]..w[1]];

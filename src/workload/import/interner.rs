@@ -63,13 +63,19 @@ fn hash(name: &str) -> u64 {
 }
 
 impl Interner {
-    /// The id of `name`, given a new one if it was not seen before.
-    pub(crate) fn id(&mut self, name: &str) -> u32 {
-        self.id_hashed(name, hash(name))
+    /// The hash [`Interner::id_bytes`] expects for `name`.
+    pub(crate) fn hash(name: &str) -> u64 {
+        hash(name)
     }
 
-    /// [`Interner::id`] of a name whose hash, as [`Interner::prefetch`] returned it, is `h`.
-    pub(crate) fn id_hashed(&mut self, name: &str, h: u64) -> u32 {
+    /// The id of `name`, given a new one if it was not seen before.
+    pub(crate) fn id(&mut self, name: &str) -> u32 {
+        self.id_bytes(name.as_bytes(), hash(name))
+    }
+
+    /// [`Interner::id`] of the UTF-8 text `name`, whose [`Interner::hash`] is `h`: the
+    /// windowed reader keeps fields as bytes, already checked to be UTF-8.
+    pub(crate) fn id_bytes(&mut self, name: &[u8], h: u64) -> u32 {
         if 2 * (self.names.len() + 1) > self.slots.len() {
             self.grow();
         }
@@ -89,35 +95,39 @@ impl Interner {
 
     /// Starts loading the slot where `name` would be found, so that a later
     /// [`Interner::id`] of it does not wait for memory. Only a hint: nothing changes.
-    /// Returns the name's hash, for [`Interner::id_hashed`].
+    /// Returns the name's hash, for [`Interner::id_bytes`].
     pub(crate) fn prefetch(&self, name: &str) -> u64 {
         let h = hash(name);
-        if !self.slots.is_empty() {
-            crate::prefetch::hint(&self.slots[h as usize & (self.slots.len() - 1)]);
-        }
+        self.prefetch_hashed(h);
         h
     }
 
-    fn holds(&self, slot: &Slot, name: &str) -> bool {
-        let bytes = name.as_bytes();
+    /// [`Interner::prefetch`] of the name whose hash is `h`.
+    pub(crate) fn prefetch_hashed(&self, h: u64) {
+        if !self.slots.is_empty() {
+            crate::prefetch::hint(&self.slots[h as usize & (self.slots.len() - 1)]);
+        }
+    }
+
+    fn holds(&self, slot: &Slot, bytes: &[u8]) -> bool {
         if bytes.len() <= INLINE {
             usize::from(slot.len) == bytes.len() && same_start(&slot.text, bytes)
         } else {
             slot.len == LONG
                 && slot.text[..] == bytes[..INLINE]
-                && self.names[slot.id as usize] == name
+                && self.names[slot.id as usize].as_bytes() == bytes
         }
     }
 
-    fn insert(&mut self, at: usize, h: u64, name: &str) -> u32 {
+    fn insert(&mut self, at: usize, h: u64, name: &[u8]) -> u32 {
         let id = self.names.len() as u32;
         self.slots[at] = Self::slot(h, id, name);
-        self.names.push(name.to_string());
+        // Callers pass UTF-8 text, so this copies and replaces nothing.
+        self.names.push(String::from_utf8_lossy(name).into_owned());
         id
     }
 
-    fn slot(h: u64, id: u32, name: &str) -> Slot {
-        let bytes = name.as_bytes();
+    fn slot(h: u64, id: u32, bytes: &[u8]) -> Slot {
         let n = bytes.len().min(INLINE);
         let mut text = [0; INLINE];
         text[..n].copy_from_slice(&bytes[..n]);
@@ -144,7 +154,7 @@ impl Interner {
             while self.slots[i].id != EMPTY {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = Self::slot(h, id as u32, name);
+            self.slots[i] = Self::slot(h, id as u32, name.as_bytes());
         }
     }
 }
@@ -181,7 +191,7 @@ mod tests {
                 let next = plain.len() as u32;
                 let expected = *plain.entry(name.as_str()).or_insert(next);
                 let h = interner.prefetch(name);
-                prop_assert_eq!(interner.id_hashed(name, h), expected);
+                prop_assert_eq!(interner.id_bytes(name.as_bytes(), h), expected);
             }
             prop_assert_eq!(interner.names.len(), plain.len());
             for (id, name) in interner.names.iter().enumerate() {

@@ -172,6 +172,60 @@ impl<'r> Plain<'r> {
         Stop::Full
     }
 
+    /// The number of fields of the header, which every row must have.
+    pub(super) fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Cuts the next run of whole lines, about `limit` bytes or more, out of the input
+    /// (the last line may lack its line end only at the end of the input), leaving the
+    /// unfinished line buffered; `spare` is memory for the buffer. Empty when no line is
+    /// left: then the input has ended, or a read failed ([`Plain::failure`]).
+    ///
+    /// Reads stay the 8 KiB pieces [`Plain::batch`] reads, so a failed read loses the
+    /// same bytes and the lines before it are whole, as there.
+    pub(super) fn cut(&mut self, limit: usize, spare: Vec<u8>) -> Vec<u8> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        while self.end < limit && self.more() {}
+        while !self.has_line() && self.more() {}
+        let cut = if self.eof && self.error.is_none() {
+            self.end
+        } else {
+            memchr::memrchr(b'\n', &self.buf[..self.end]).map_or(0, |i| i + 1)
+        };
+        // The lines leave in the buffer itself; only the unfinished line is copied.
+        let tail = self.end - cut;
+        let mut next = spare;
+        if next.len() < tail {
+            next.resize(tail, 0);
+        }
+        next[..tail].copy_from_slice(&self.buf[cut..self.end]);
+        let mut window = std::mem::replace(&mut self.buf, next);
+        window.truncate(cut);
+        self.end = tail;
+        window
+    }
+
+    /// The error of the read that ended the input, once every line before it is cut.
+    pub(super) fn failure(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+
+    /// [`Plain::into_rest`] with `before` (lines already cut from the input, the line
+    /// the csv crate is to read first at its start) in front of what is still buffered.
+    pub(super) fn into_rest_after(mut self, before: &[&[u8]]) -> Rest<'r> {
+        let mut buf: Vec<u8> = before.concat();
+        buf.extend_from_slice(&self.buf[self.start..self.end]);
+        self.end = buf.len();
+        self.start = 0;
+        self.buf = buf;
+        self.into_rest()
+    }
+
     fn has_line(&self) -> bool {
         memchr::memchr(b'\n', &self.buf[self.start..self.end]).is_some()
             || self.eof
@@ -210,13 +264,13 @@ pub(super) fn untried(input: Box<dyn Read + '_>) -> Rest<'_> {
 }
 
 /// A line both readers read alike: not empty, no quote, no carriage return.
-fn is_plain(text: &[u8]) -> bool {
+pub(super) fn is_plain(text: &[u8]) -> bool {
     !text.is_empty() && memchr::memchr2(b'"', b'\r', text).is_none()
 }
 
 /// The fields of a plain line at `columns` (empty where a column is absent), trimmed,
 /// checked as the csv crate and `csv_file` check them, in the same order.
-fn split<'b>(
+pub(super) fn split<'b>(
     text: &'b [u8],
     width: usize,
     columns: &[Option<usize>],

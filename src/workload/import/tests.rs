@@ -1,6 +1,7 @@
 //! Import errors point at the file, line and column; sends are sorted.
 
 use super::*;
+use crate::workload::Channel;
 use std::io::Write;
 
 fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
