@@ -31,9 +31,9 @@ use super::{FirstOutcomes, Outcome};
 use crate::sim::{RunOutput, RunSpec};
 use crate::workload::{MessageId, Workload};
 
-/// Entries in the ring: 256 KB, which stays in the second core's cache and the shared
-/// one, and lasts the run several milliseconds.
-pub const RING: usize = 1 << 16;
+/// Entries in the ring: 512 KB, which stays in the second core's cache and the shared
+/// one, and lasts the run about ten milliseconds.
+pub const RING: usize = 1 << 17;
 /// Entries the filler writes between two publications of `ready`.
 const CHUNK: usize = 2048;
 /// The run publishes its progress (`low`) once per this many arrivals.
@@ -41,9 +41,9 @@ pub const PUBLISH_EVERY: u32 = 1024;
 /// How far ahead of the entry it computes the filler asks the CPU for the contact's
 /// window offset; half as far for the windows themselves.
 const LOOKAHEAD: usize = 16;
-/// The filler's nap when the ring is full: short against the time the run takes to
-/// free a chunk (about 0.2 ms), long enough not to spin.
-const NAP: Duration = Duration::from_micros(50);
+/// The filler's nap when the ring is (nearly) full: short against the time the run
+/// takes to pass a sixteenth of the ring (about 0.7 ms), long enough not to spin.
+const NAP: Duration = Duration::from_micros(200);
 
 impl FirstOutcomes {
     /// An empty ring of at most `size` entries (rounded up to a power of two) for a
@@ -120,8 +120,9 @@ pub fn fill(ring: &FirstOutcomes, workload: &Workload) {
         // Entries the run has passed are never read: skip them.
         next = next.max(low);
         let end = (next + CHUNK).min(sends.len()).min(low + size);
-        if end <= next {
-            // The ring is full: the run has to pass some entries first.
+        // Wake for a sixteenth of the ring at least (or the last sends), not for every
+        // chunk the run passes: each nap is a system call and a wake-up.
+        if end <= next || (low + size - next < size / 16 && end < sends.len()) {
             std::thread::sleep(NAP);
             continue;
         }
