@@ -28,10 +28,10 @@ pub fn by_creation(batches: Vec<Vec<SendRecord>>) -> Vec<SendRecord> {
     Plan::of(&batches).apply(batches)
 }
 
-/// [`by_creation`] on one core while two other jobs run on the other (one after the
-/// other with one thread): `read` reads the batches while the sort plans (and counts),
-/// then `then` takes `read`'s result while the sort scatters the batches, which frees
-/// them. Returns the sorted stream and `then`'s result.
+/// Sorts `batches` as `by_creation` does, on one core, while two other jobs run on the
+/// other (one after the other with one thread): `read` reads the batches while the sort
+/// plans (and counts), then `then` takes `read`'s result while the sort scatters the
+/// batches, which frees them. Returns the sorted stream and `then`'s result.
 ///
 /// The sort's two passes are serial and memory-bound, and the rest of a world's
 /// generation reads nothing they write, so this hides most of the rest behind them.
@@ -45,7 +45,7 @@ pub fn by_creation_beside<A: Send, B: Send>(
     rayon::join(move || plan.apply(batches), move || then(a))
 }
 
-/// How [`by_creation`] will order a set of batches, decided (and, for the counting sort,
+/// How the sort will order a set of batches, decided (and, for the counting sort,
 /// counted) by reading them; [`Plan::apply`] then consumes them. Private, so that a plan
 /// is only ever applied to the batches it was made from.
 #[derive(Debug)]
