@@ -31,9 +31,9 @@ use super::{FirstOutcomes, Outcome};
 use crate::sim::{RunOutput, RunSpec};
 use crate::workload::{MessageId, Workload};
 
-/// Entries in the ring: 512 KB, which stays in the second core's cache and the shared
-/// one, and lasts the run about ten milliseconds.
-pub const RING: usize = 1 << 17;
+/// Entries in the ring: 4 MB, which stays in the shared cache and lasts the run about
+/// 0.1 s, so that the filler wakes rarely (see [`NAP`]).
+pub const RING: usize = 1 << 20;
 /// Entries the filler writes between two publications of `ready`.
 const CHUNK: usize = 2048;
 /// The run publishes its progress (`low`) once per this many arrivals.
@@ -42,8 +42,10 @@ pub const PUBLISH_EVERY: u32 = 1024;
 /// window offset; half as far for the windows themselves.
 const LOOKAHEAD: usize = 16;
 /// The filler's nap when the ring is (nearly) full: short against the time the run
-/// takes to pass a sixteenth of the ring (about 0.7 ms), long enough not to spin.
-const NAP: Duration = Duration::from_micros(200);
+/// takes to pass a quarter of the ring (about 25 ms), and long enough that a filler
+/// waiting for it wakes only a few hundred times a run: on a loaded machine every
+/// wake-up competes with the run for a core.
+const NAP: Duration = Duration::from_millis(1);
 
 impl FirstOutcomes {
     /// An empty ring of at most `size` entries (rounded up to a power of two) for a
@@ -120,9 +122,9 @@ pub fn fill(ring: &FirstOutcomes, workload: &Workload) {
         // Entries the run has passed are never read: skip them.
         next = next.max(low);
         let end = (next + CHUNK).min(sends.len()).min(low + size);
-        // Wake for a sixteenth of the ring at least (or the last sends), not for every
+        // Work for a quarter of the ring at least (or the last sends), not for every
         // chunk the run passes: each nap is a system call and a wake-up.
-        if end <= next || (low + size - next < size / 16 && end < sends.len()) {
+        if end <= next || (low + size - next < size / 4 && end < sends.len()) {
             std::thread::sleep(NAP);
             continue;
         }
@@ -233,8 +235,10 @@ mod tests {
                     if m % 7 == 0 {
                         ring.passed(m as MessageId);
                     }
+                    // The filler promises to keep at least three quarters of the ring
+                    // ahead of `low` (it naps while less than a quarter is free).
                     let low = m - m % 7;
-                    while !ring.is_ready((low + size).min(n) - 1) {
+                    while !ring.is_ready((low + size - size / 4).min(n) - 1) {
                         std::thread::yield_now();
                     }
                     for k in [m, m.saturating_sub(3), low + size] {
