@@ -32,7 +32,7 @@ use crate::sim::{RunOutput, RunSpec};
 use crate::workload::{MessageId, Workload};
 
 /// Entries in the ring: 4 MB, which stays in the shared cache and lasts the run about
-/// 0.1 s, so that the filler wakes rarely (see [`NAP`]).
+/// 0.1 s, so that the filler wakes rarely (see `NAP`).
 pub const RING: usize = 1 << 20;
 /// Entries the filler writes between two publications of `ready`.
 const CHUNK: usize = 2048;
