@@ -11,6 +11,7 @@
 mod attempt;
 mod buffers;
 mod capacity;
+mod census;
 pub mod first;
 mod queue;
 mod retry;
@@ -55,8 +56,9 @@ pub struct RunSpec<'a> {
     /// Receiver capacity and sender limits; `None` for an unlimited world.
     pub limits: Option<&'a BoundLimits>,
     /// Every send's outcome at its creation instant, computed once per world when
-    /// several runs share it (a sweep); `None` to ask the failure model every time. It
-    /// must have been built from this `workload` and `end`.
+    /// several runs share it (a sweep), or a ring of them filled beside the run
+    /// (`first::ahead`); `None` to ask the failure model every time. It must have been
+    /// built from this `workload` and `end`.
     pub first: Option<&'a first::FirstOutcomes>,
 }
 
@@ -218,26 +220,18 @@ impl<'a> Simulation<'a> {
     /// Counts every created message by its final state.
     fn finish(mut self) -> RunOutput {
         let c = &mut self.out.metrics.counters;
-        c.contacts = self
-            .contacts
-            .iter()
-            .filter(|c| c.last_message != state::NO_MESSAGE)
-            .count() as u64;
-        c.suppressed_contacts = self.contacts.iter().filter(|c| c.ever_suppressed).count() as u64;
-        for m in &self.messages {
-            let slot = match m.status() {
-                Status::Unborn => continue,
-                Status::Retrying => &mut c.pending,
-                Status::Failed | Status::Rejected => &mut c.failed,
-                Status::Delivered => &mut c.delivered,
-                Status::Expired => &mut c.expired,
-                Status::HardBounced => &mut c.hard_bounced,
-                Status::OptedOut => &mut c.opted_out,
-                Status::Suppressed => &mut c.suppressed_messages,
-                Status::Skipped => &mut c.skipped_suppressed,
-            };
-            *slot += 1;
-        }
+        let (by_status, contacts) = census::count(&self.messages, &self.contacts);
+        c.contacts = contacts.reached;
+        c.suppressed_contacts = contacts.ever_suppressed;
+        let n = |status| census::of(&by_status, status);
+        c.pending += n(Status::Retrying);
+        c.failed += n(Status::Failed) + n(Status::Rejected);
+        c.delivered += n(Status::Delivered);
+        c.expired += n(Status::Expired);
+        c.hard_bounced += n(Status::HardBounced);
+        c.opted_out += n(Status::OptedOut);
+        c.suppressed_messages += n(Status::Suppressed);
+        c.skipped_suppressed += n(Status::Skipped);
         self.ttd.finish();
         self.out.metrics.ttd = self.ttd;
         if let Some(load) = self.load.take() {

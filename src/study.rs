@@ -140,9 +140,27 @@ fn outside(sends: &[SendRecord], start: Instant, end: Instant) -> usize {
 }
 
 /// Runs one replication in `world`, as the replication the world was drawn for.
+///
+/// When the rayon pool has a second thread and the world is large, each send's
+/// first-attempt outcome is looked up there, ahead of the run
+/// ([`sim::first::ahead`]); the output is the same either way.
 pub fn run_replication(scenario: &Scenario, world: &World, options: RunOptions) -> Replication {
-    run_replication_with(scenario, world, options, None)
+    let spec = run_spec(scenario, world, options, None);
+    let output = if rayon::current_num_threads() > 1 && spec.workload.sends.len() >= AHEAD_FROM {
+        sim::first::ahead::simulate(&spec)
+    } else {
+        sim::simulate(&spec)
+    };
+    Replication {
+        replication: world.replication,
+        world: world.clone(),
+        output,
+    }
 }
+
+/// Sends from which a run looks first outcomes up on another thread: below it, a run
+/// takes a few milliseconds and the second thread would not pay for itself.
+const AHEAD_FROM: usize = sim::first::ahead::RING;
 
 /// [`run_replication`] with the world's first-attempt outcomes, when the caller runs
 /// several policies in the same world and has computed them once
@@ -154,8 +172,22 @@ pub fn run_replication_with(
     options: RunOptions,
     first: Option<&sim::first::FirstOutcomes>,
 ) -> Replication {
+    Replication {
+        replication: world.replication,
+        world: world.clone(),
+        output: sim::simulate(&run_spec(scenario, world, options, first)),
+    }
+}
+
+/// The run of `world`'s replication under `scenario`'s policy.
+fn run_spec<'a>(
+    scenario: &'a Scenario,
+    world: &'a World,
+    options: RunOptions,
+    first: Option<&'a sim::first::FirstOutcomes>,
+) -> RunSpec<'a> {
     let replication = world.replication;
-    let spec = RunSpec {
+    RunSpec {
         workload: &world.workload,
         errors: &world.errors,
         policies: &scenario.policies,
@@ -167,11 +199,6 @@ pub fn run_replication_with(
         trace: options.trace,
         limits: world.limits.as_deref(),
         first,
-    };
-    Replication {
-        replication,
-        world: world.clone(),
-        output: sim::simulate(&spec),
     }
 }
 

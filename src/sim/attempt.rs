@@ -39,6 +39,12 @@ impl<'a> Simulation<'a> {
     ) {
         let contact = self.send(message).contact();
         self.prefetch_ahead(message);
+        if message % super::first::ahead::PUBLISH_EVERY == 0 {
+            // Lets a first-outcome ring filled beside the run reuse the slots behind it.
+            if let Some(t) = self.spec.first {
+                t.passed(message);
+            }
+        }
         self.out.metrics.counters.messages += 1;
         let c = &mut self.contacts[contact as usize];
         self.messages[message as usize].prev_same_contact = c.last_message;
@@ -68,9 +74,11 @@ impl<'a> Simulation<'a> {
         let sends = &self.spec.workload.sends;
         let failures = &self.spec.workload.failures;
         // With a first-outcome table the send's first attempt reads the table, not the
-        // windows, so fetching them would only spend memory bandwidth.
-        let windows_needed = self.spec.first.is_none();
-        if let Some(far) = sends.get(message as usize + super::LOOKAHEAD) {
+        // windows, so fetching them would only spend memory bandwidth (a ring filled
+        // beside the run may not have reached that send yet; then they are fetched).
+        let far_index = message as usize + super::LOOKAHEAD;
+        let windows_needed = !self.spec.first.is_some_and(|t| t.is_ready(far_index));
+        if let Some(far) = sends.get(far_index) {
             crate::prefetch::hint(&self.contacts[far.contact() as usize]);
             if windows_needed {
                 failures.prefetch_offsets(far.contact());

@@ -7,9 +7,18 @@
 //! the contact's windows start, then the windows), which a sweep would otherwise repeat
 //! for every point; here it is one sequential read of four bytes per send.
 //!
+//! A single run (`retrysim run`) has no points to share the table with, but it has an
+//! idle core while it simulates: [`ahead`] fills a small ring of the same outcomes there,
+//! a little ahead of the run, which then reads them instead of the failure windows.
+//!
 //! The table is only a cache: [`FirstOutcomes::at`] answers only for a message's
-//! creation instant and the run's end it was built for, and the run asks the failure
-//! model itself for anything else, so a result cannot depend on whether it was used.
+//! creation instant and the run's end it was built for, and only with an entry that is
+//! written and not yet reused, and the run asks the failure model itself for anything
+//! else, so a result cannot depend on whether it was used or how far it was filled.
+
+pub mod ahead;
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
 use crate::rules::errors::ErrorCode;
 use crate::time::Instant;
@@ -21,12 +30,29 @@ const FAILS: u32 = 1 << 16;
 /// address, counted in `attempts_to_dead`).
 const DEAD: u32 = 1 << 17;
 
-/// What an attempt at its creation instant returns, for every send of one workload.
-#[derive(Debug, Clone, Default)]
+/// What an attempt at its creation instant returns, for every send of one workload (a
+/// whole table, [`FirstOutcomes::new`]) or for a moving range of them (a ring that
+/// [`ahead`] fills while a run reads it).
+///
+/// The entries are atomics so that the filling thread and the run share them without
+/// `unsafe`; on the targets we build for, a relaxed load or store is a plain move.
+#[derive(Debug)]
 pub struct FirstOutcomes {
-    /// One packed outcome per send, by message id: the code in the low 16 bits, then
-    /// [`FAILS`] and [`DEAD`].
-    packed: Vec<u32>,
+    /// One packed outcome per entry, entry `m` (message id `m`) in slot `m & mask`: the
+    /// code in the low 16 bits, then [`FAILS`] and [`DEAD`].
+    slots: Box<[AtomicU32]>,
+    /// `usize::MAX` for a whole table (every message has its own slot), the ring's size
+    /// less one for a ring.
+    mask: usize,
+    /// Entries below this are written (stored with `Release` after the entries).
+    ready: AtomicUsize,
+    /// A ring's reader reads no entry below this (it raises it as its arrivals pass),
+    /// so the filler may reuse their slots; always 0 for a whole table.
+    low: AtomicUsize,
+    /// Set when the reading run has finished: a ring's filler stops.
+    stop: AtomicBool,
+    /// The number of sends of the workload.
+    sends: usize,
     /// The run end `DEAD` was decided against.
     end: Instant,
 }
@@ -72,12 +98,21 @@ impl FirstOutcomes {
     /// a run that ends at `end`.
     pub fn new(workload: &Workload, end: Instant) -> FirstOutcomes {
         let failures = &workload.failures;
-        let packed = workload
+        let slots: Box<[AtomicU32]> = workload
             .sends
             .iter()
-            .map(|s| Outcome::of(failures, s.contact(), s.created(), end).pack())
+            .map(|s| AtomicU32::new(Outcome::of(failures, s.contact(), s.created(), end).pack()))
             .collect();
-        FirstOutcomes { packed, end }
+        let sends = slots.len();
+        FirstOutcomes {
+            slots,
+            mask: usize::MAX,
+            ready: AtomicUsize::new(sends),
+            low: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+            sends,
+            end,
+        }
     }
 
     /// The outcome of `message` at `at`, if the table holds it: only at the message's
@@ -93,14 +128,27 @@ impl FirstOutcomes {
         if at != created || end != self.end {
             return None;
         }
-        self.packed
-            .get(message as usize)
-            .map(|&b| Outcome::unpack(b))
+        let m = message as usize;
+        // A ring's slot holds entry `m` only between the reader's own `low` (below it
+        // the filler may have reused the slot) and `ready` (from it on, not yet written).
+        if m < self.low.load(Ordering::Relaxed) || m >= self.ready.load(Ordering::Acquire) {
+            return None;
+        }
+        self.slots
+            .get(m & self.mask)
+            .map(|b| Outcome::unpack(b.load(Ordering::Relaxed)))
+    }
+
+    /// Whether the entry of `message` is written (a hint for what to prefetch: the
+    /// answer may change as the filler goes on).
+    #[inline]
+    pub fn is_ready(&self, message: usize) -> bool {
+        message < self.ready.load(Ordering::Relaxed)
     }
 
     /// Whether the table was built for a workload of `sends` sends.
     pub fn covers(&self, sends: usize) -> bool {
-        self.packed.len() == sends
+        self.sends == sends
     }
 }
 

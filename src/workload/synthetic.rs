@@ -50,27 +50,42 @@ pub fn generate(
     }
     let people = population::draw(spec, frame);
     let program = program::draw(spec, frame, &people);
-    if program.sends.len() > MAX_MESSAGES {
+    let count = program.send_count();
+    if count > MAX_MESSAGES {
         return Err(format!(
-            "workload: the sending program makes {} messages; at most {MAX_MESSAGES} are supported",
-            program.sends.len()
+            "workload: the sending program makes {count} messages; at most {MAX_MESSAGES} are supported"
         )
         .into());
     }
-    let failures = windows::model(spec, &people, &program.sends, errors)?;
+    // The sort of the send stream and the rest of the world (failure model, names,
+    // carriers) read nothing of each other, and each is a serial pass, so they run on
+    // two cores (one after the other with one thread). Dropping the contacts' timelines
+    // (a million small vectors) is part of the second job too.
+    let (sends, rest) = order::by_creation_beside(
+        program.batches,
+        move |batches| (windows::first_sends(&people, batches), people),
+        |(first, people)| -> Result<_, MessageError> {
+            let failures = windows::model(spec, &people, &first, errors)?;
+            let names = people.names(spec);
+            let carriers = people.carriers(spec, frame);
+            drop(people);
+            Ok((failures, names, carriers))
+        },
+    );
+    let (failures, names, carriers) = rest?;
     Ok(Workload {
         messages: Names::Numbered {
             prefix: "m".into(),
             suffix: String::new(),
-            count: program.sends.len(),
+            count: sends.len(),
         },
-        contacts: Names::Generated(people.names(spec)),
+        contacts: Names::Generated(names),
         deliveries: Names::Listed(program.deliveries),
-        sends: program.sends,
+        sends,
         failures,
         actions: Vec::new(),
         notes: Vec::new(),
-        carriers: people.carriers(spec, frame),
+        carriers,
     })
 }
 

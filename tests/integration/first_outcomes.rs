@@ -1,13 +1,16 @@
 //! A sweep looks up each send's first-attempt outcome once per world
 //! (`sim::first::FirstOutcomes`); a run that reads the table must produce exactly what a
 //! run asking the failure model produces, whatever the policy, with receiver capacity
-//! deferring first attempts, and with the trace's every attempt compared.
+//! deferring first attempts, and with the trace's every attempt compared. A single run
+//! fills a ring of the same outcomes on another thread ahead of itself
+//! (`sim::first::ahead`), which must change nothing either, however far the ring wraps.
 
 use std::path::Path;
 
 use retrysim::scenario::Scenario;
-use retrysim::sim::first::FirstOutcomes;
-use retrysim::study::{self, RunOptions};
+use retrysim::sim::first::{FirstOutcomes, ahead};
+use retrysim::sim::{RunSpec, simulate};
+use retrysim::study::{self, RunOptions, World};
 
 /// `file` shrunk with `sets`, then each policy of `policies` (one `--set` each) run in
 /// replication 0's world with and without the table, traced.
@@ -21,7 +24,7 @@ fn same_with_and_without_table(file: &str, sets: &[&str], policies: &[&str]) {
         let scenario = Scenario::load(Some(Path::new(file)), &all).unwrap();
         all.pop();
         let options = RunOptions::default().with_trace(true);
-        let plain = study::run_replication(&scenario, &world, options).output;
+        let plain = study::run_replication_with(&scenario, &world, options, None).output;
         let cached = study::run_replication_with(&scenario, &world, options, Some(&table)).output;
         assert!(
             plain.metrics.counters.attempts > 0,
@@ -80,7 +83,73 @@ fn a_table_built_for_another_end_is_ignored() {
     // Built as if the run ended at its start: every failing address would look dead.
     let wrong = FirstOutcomes::new(&world.workload, base.start);
     let options = RunOptions::default();
-    let plain = study::run_replication(&base, &world, options).output;
+    let plain = study::run_replication_with(&base, &world, options, None).output;
     let cached = study::run_replication_with(&base, &world, options, Some(&wrong)).output;
     assert_eq!(plain.metrics, cached.metrics);
+}
+
+/// The run of `scenario` in `world`, traced, as `study` builds it.
+fn spec<'a>(scenario: &'a Scenario, world: &'a World) -> RunSpec<'a> {
+    RunSpec {
+        workload: &world.workload,
+        errors: &world.errors,
+        policies: &scenario.policies,
+        start: scenario.start,
+        end: scenario.end(),
+        zone: scenario.zone,
+        seed: scenario.seed,
+        replication: world.replication,
+        trace: true,
+        limits: world.limits.as_deref(),
+        first: None,
+    }
+}
+
+/// `file` shrunk with `sets`, run plainly and with rings of several sizes filled beside
+/// the run on a pool of `threads` threads: every output the same.
+fn same_with_a_ring_ahead(file: &str, sets: &[&str], threads: usize) {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let scenario = Scenario::load(Some(Path::new(file)), &sets).unwrap();
+    let world = study::build_world(&scenario, 0).unwrap();
+    let spec = spec(&scenario, &world);
+    let plain = simulate(&spec);
+    assert!(plain.metrics.counters.attempts > 0, "{file}: nothing ran");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    for size in [1, 64, 1_024, ahead::RING] {
+        let ringed = pool.install(|| ahead::simulate_in(&spec, size));
+        let at = format!("{file}, ring of {size}, {threads} thread(s)");
+        assert_eq!(plain.metrics, ringed.metrics, "{at}: metrics");
+        assert_eq!(plain.suppressions, ringed.suppressions, "{at}");
+        assert_eq!(plain.attempts, ringed.attempts, "{at}: attempts");
+        assert_eq!(plain.operator, ringed.operator, "{at}: operator");
+        assert_eq!(plain.load, ringed.load, "{at}: load");
+    }
+}
+
+#[test]
+fn a_ring_filled_ahead_changes_no_result_in_the_default_world() {
+    for threads in [1, 2, 3] {
+        same_with_a_ring_ahead(
+            "scenarios/default.toml",
+            &["workload.contacts=3000"],
+            threads,
+        );
+    }
+}
+
+#[test]
+fn a_ring_filled_ahead_changes_no_result_when_capacity_defers_first_attempts() {
+    same_with_a_ring_ahead(
+        "scenarios/large_capacity.toml",
+        &["workload.contacts=3000", "horizon=\"5d\""],
+        2,
+    );
+}
+
+#[test]
+fn a_ring_filled_ahead_changes_no_result_with_jobs_and_operator_retries() {
+    same_with_a_ring_ahead("scenarios/sms_retries.toml", &["workload.contacts=3000"], 2);
 }

@@ -22,44 +22,93 @@ const SPAN_ALLOWANCE: usize = 1 << 22;
 
 /// Joins `batches` into one stream sorted by creation time, ties in batch order then in
 /// each batch's order: the order of a stable sort of the concatenation by `created`.
+/// Generation uses [`by_creation_beside`]; this plain form is the tests' reference.
+#[cfg(test)]
 pub fn by_creation(batches: Vec<Vec<SendRecord>>) -> Vec<SendRecord> {
-    let total: usize = batches.iter().map(Vec::len).sum();
-    let bounds = batches
-        .par_iter()
-        .flat_map_iter(|b| b.iter().map(|s| s.created().0))
-        .fold(
-            || (i64::MAX, i64::MIN),
-            |(lo, hi), t| (lo.min(t), hi.max(t)),
-        )
-        .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
-    if total == 0 {
-        return Vec::new();
-    }
-    let span = u64::try_from(i128::from(bounds.1) - i128::from(bounds.0) + 1).ok();
-    match span.and_then(|s| usize::try_from(s).ok()) {
-        Some(span)
-            if span <= total.saturating_mul(SPAN_PER_SEND).max(SPAN_ALLOWANCE)
-                && u32::try_from(total).is_ok() =>
-        {
-            counting(batches, total, bounds.0, span)
+    Plan::of(&batches).apply(batches)
+}
+
+/// Sorts `batches` as `by_creation` does, on one core, while two other jobs run on the
+/// other (one after the other with one thread): `read` reads the batches while the sort
+/// plans (and counts), then `then` takes `read`'s result while the sort scatters the
+/// batches, which frees them. Returns the sorted stream and `then`'s result.
+///
+/// The sort's two passes are serial and memory-bound, and the rest of a world's
+/// generation reads nothing they write, so this hides most of the rest behind them.
+pub fn by_creation_beside<A: Send, B: Send>(
+    batches: Vec<Vec<SendRecord>>,
+    read: impl FnOnce(&[Vec<SendRecord>]) -> A + Send,
+    then: impl FnOnce(A) -> B + Send,
+) -> (Vec<SendRecord>, B) {
+    let (plan, a) = rayon::join(|| Plan::of(&batches), || read(&batches));
+    // The plan is applied to the very batches it counted, which the scatter relies on.
+    rayon::join(move || plan.apply(batches), move || then(a))
+}
+
+/// How the sort will order a set of batches, decided (and, for the counting sort,
+/// counted) by reading them; [`Plan::apply`] then consumes them. Private, so that a plan
+/// is only ever applied to the batches it was made from.
+#[derive(Debug)]
+enum Plan {
+    /// The counting sort: `next[k]` is where the first send created in second `lo + k`
+    /// goes, of `total` sends.
+    Counting {
+        next: Vec<u32>,
+        lo: i64,
+        total: usize,
+    },
+    /// The comparison sort, for streams too sparse (or too large) for a counting table.
+    Comparison { total: usize },
+}
+
+impl Plan {
+    /// Reads `batches` once for their time span, then, for a counting sort, once more
+    /// to count the sends of each second.
+    fn of(batches: &[Vec<SendRecord>]) -> Plan {
+        let total: usize = batches.iter().map(Vec::len).sum();
+        let bounds = batches
+            .par_iter()
+            .flat_map_iter(|b| b.iter().map(|s| s.created().0))
+            .fold(
+                || (i64::MAX, i64::MIN),
+                |(lo, hi), t| (lo.min(t), hi.max(t)),
+            )
+            .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+        if total == 0 {
+            return Plan::Comparison { total };
         }
-        _ => comparison(batches, total),
+        let span = u64::try_from(i128::from(bounds.1) - i128::from(bounds.0) + 1).ok();
+        match span.and_then(|s| usize::try_from(s).ok()) {
+            Some(span)
+                if span <= total.saturating_mul(SPAN_PER_SEND).max(SPAN_ALLOWANCE)
+                    && u32::try_from(total).is_ok() =>
+            {
+                let lo = bounds.0;
+                Plan::Counting {
+                    next: first_slots(batches, lo, span),
+                    lo,
+                    total,
+                }
+            }
+            _ => Plan::Comparison { total },
+        }
+    }
+
+    /// Puts `batches`, the batches this plan was made from, in order.
+    fn apply(self, batches: Vec<Vec<SendRecord>>) -> Vec<SendRecord> {
+        match self {
+            Plan::Counting { next, lo, total } => scatter(batches, next, lo, total),
+            Plan::Comparison { total } => comparison(batches, total),
+        }
     }
 }
 
-/// The counting sort: `span` seconds from `lo`, `total` sends.
-///
-/// The output is not filled before the scatter: a filled vector would fault in all of
-/// its pages at once while every batch is still held, so generation would peak at twice
-/// the stream. Unfilled, its pages come in as sends land in them, while each batch is
-/// freed as soon as it has been scattered.
-fn counting(batches: Vec<Vec<SendRecord>>, total: usize, lo: i64, span: usize) -> Vec<SendRecord> {
-    let slot = |s: &SendRecord| (s.created().0 - lo) as usize;
-    // next[k]: where the next send created in second lo + k goes.
+/// The counting sort's table: the first slot of each of `span` seconds from `lo`.
+fn first_slots(batches: &[Vec<SendRecord>], lo: i64, span: usize) -> Vec<u32> {
     let mut next = vec![0u32; span];
-    for b in &batches {
+    for b in batches {
         for s in b {
-            next[slot(s)] += 1;
+            next[(s.created().0 - lo) as usize] += 1;
         }
     }
     let mut at = 0u32;
@@ -68,6 +117,22 @@ fn counting(batches: Vec<Vec<SendRecord>>, total: usize, lo: i64, span: usize) -
         *n = at;
         at += count;
     }
+    next
+}
+
+/// The counting sort's scatter: `total` sends, `next` from [`first_slots`].
+///
+/// The output is not filled before the scatter: a filled vector would fault in all of
+/// its pages at once while every batch is still held, so generation would peak at twice
+/// the stream. Unfilled, its pages come in as sends land in them, while each batch is
+/// freed as soon as it has been scattered.
+fn scatter(
+    batches: Vec<Vec<SendRecord>>,
+    mut next: Vec<u32>,
+    lo: i64,
+    total: usize,
+) -> Vec<SendRecord> {
+    let slot = |s: &SendRecord| (s.created().0 - lo) as usize;
     let mut out: Vec<SendRecord> = Vec::with_capacity(total);
     let room = &mut out.spare_capacity_mut()[..total];
     let mut written = 0usize;
@@ -80,9 +145,10 @@ fn counting(batches: Vec<Vec<SendRecord>>, total: usize, lo: i64, span: usize) -
         written += b.len();
     }
     assert_eq!(written, total, "every send is scattered once");
-    // SAFETY: the first slots are the running sums of the per-second counts, so the
-    // scatter wrote each of the `total` slots exactly once: each second's sends fill
-    // its range, and the ranges tile 0..total. Every element is initialised.
+    // SAFETY: the first slots are the running sums of the per-second counts of these
+    // same batches, so the scatter wrote each of the `total` slots exactly once: each
+    // second's sends fill its range, and the ranges tile 0..total. Every element is
+    // initialised.
     unsafe { out.set_len(total) };
     out
 }
@@ -158,5 +224,39 @@ mod tests {
     fn empty_batches_give_an_empty_stream() {
         assert!(by_creation(vec![Vec::new(), Vec::new()]).is_empty());
         assert!(by_creation(Vec::new()).is_empty());
+    }
+
+    /// A plan applied to other batches than it was made from must not leave slots
+    /// unwritten: the scatter's count check stops it.
+    #[test]
+    #[should_panic(expected = "every send is scattered once")]
+    fn a_plan_applied_to_fewer_sends_is_refused() {
+        let b = batches(5, 60);
+        let plan = Plan::of(&b);
+        let mut fewer = b;
+        fewer.pop();
+        fewer.push(Vec::new());
+        let _ = plan.apply(fewer);
+    }
+
+    #[test]
+    fn beside_gives_the_same_stream_and_both_results() {
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let b = batches(6, 600);
+            let expected = stable_sort(&b);
+            let (sends, n) = pool.install(|| {
+                by_creation_beside(
+                    b,
+                    |read| read.iter().map(Vec::len).sum::<usize>(),
+                    |n| n * 2,
+                )
+            });
+            assert_eq!(sends, expected, "{threads} thread(s)");
+            assert_eq!(n, expected.len() * 2);
+        }
     }
 }

@@ -13,21 +13,33 @@ use crate::random::{Purpose, stream};
 use crate::time::{Instant, Span};
 use crate::workload::{Channel, ContactId, SendRecord};
 
-/// The generated sends, sorted by creation time, and the delivery names.
+/// The generated sends, as drawn (one batch per campaign occurrence, then one per
+/// transactional stream), and the delivery names.
+///
+/// The batches are not yet in time order: `order::by_creation` joins them, and
+/// `synthetic::generate` runs that sort on one core while the failure model is built
+/// from the same batches on the other.
 #[derive(Debug, Clone)]
 pub struct Program {
-    /// Sends in time order (ties in generation order).
-    pub sends: Vec<SendRecord>,
+    /// Sends in generation order: batch by batch, each in drawing order.
+    pub batches: Vec<Vec<SendRecord>>,
     /// Delivery names by delivery id.
     pub deliveries: Vec<String>,
+}
+
+impl Program {
+    /// The number of sends in every batch.
+    pub fn send_count(&self) -> usize {
+        self.batches.iter().map(Vec::len).sum()
+    }
 }
 
 /// Stream ids of transactional streams sit above those of campaign occurrences.
 const STREAM_IDS: u64 = 1 << 63;
 
 /// Draws the whole program. Each campaign occurrence and each stream has its own random
-/// stream, so they are drawn in parallel and joined in a fixed order: the result does not
-/// depend on the thread count.
+/// stream, so they are drawn in parallel and collected in a fixed order: the result does
+/// not depend on the thread count.
 pub fn draw(spec: &SyntheticSpec, frame: Frame, people: &People) -> Program {
     let by_channel = |ch: Channel| -> Vec<ContactId> {
         (0..people.len() as ContactId)
@@ -47,9 +59,10 @@ pub fn draw(spec: &SyntheticSpec, frame: Frame, people: &People) -> Program {
             .par_iter()
             .map(|s| stream_sends(s, frame, &audiences[s.stream.channel])),
     );
-    // Same-second sends keep generation order.
-    let sends = super::order::by_creation(batches);
-    Program { sends, deliveries }
+    Program {
+        batches,
+        deliveries,
+    }
 }
 
 /// One occurrence of a campaign: its delivery and the stream it draws from.

@@ -17,11 +17,12 @@ use crate::rules::errors::{ErrorCode, ErrorTable};
 use crate::time::Instant;
 use crate::workload::{Channel, FailureModel, SendRecord, Window};
 
-/// Builds the failure model of `people` receiving `sends`, codes resolved in `errors`.
+/// Builds the failure model of `people`, whose greylisted contacts first receive a
+/// message at `first` (see [`first_sends`]), codes resolved in `errors`.
 pub fn model(
     spec: &SyntheticSpec,
     people: &People,
-    sends: &[SendRecord],
+    first: &[Instant],
     errors: &mut ErrorTable,
 ) -> Result<FailureModel, MessageError> {
     // The interned ids reach the outputs, so codes are resolved in the order they always
@@ -43,9 +44,8 @@ pub fn model(
             &spec.sms.codes.greylisting,
         )?,
     );
-    let first = first_sends(people, sends);
     let mut offsets = Vec::with_capacity(people.len() + 1);
-    let mut windows = Vec::with_capacity(count(people, &outages, &first));
+    let mut windows = Vec::with_capacity(count(people, &outages, first));
     for (id, contact) in people.contacts.iter().enumerate() {
         offsets.push(windows.len() as u32);
         let from = windows.len();
@@ -119,23 +119,25 @@ fn outage_windows(
 /// [`Instant::NEVER`] (not greylisted, or no message). Greylisting defers exactly that
 /// first message.
 ///
-/// The sends reach random contacts, so the greylisted-and-not-yet-seen test is kept in
-/// one bit per contact: 125 KB for a million contacts stays in cache, where reading each
-/// contact's record (32 MB) missed it on almost every send.
-fn first_sends(people: &People, sends: &[SendRecord]) -> Vec<Instant> {
-    let mut waiting = vec![0u64; people.len().div_ceil(64)];
+/// Only the instant is kept, so the earliest creation time among a contact's sends is
+/// the answer in any order of the sends: this reads the batches as drawn, which lets the
+/// model be built while the batches are still being sorted (`synthetic::generate`).
+///
+/// The sends reach random contacts, so the greylisted test is kept in one bit per
+/// contact: 125 KB for a million contacts stays in cache, where reading each contact's
+/// record (32 MB) missed it on almost every send.
+pub fn first_sends(people: &People, batches: &[Vec<SendRecord>]) -> Vec<Instant> {
+    let mut greylisted = vec![0u64; people.len().div_ceil(64)];
     for (c, contact) in people.contacts.iter().enumerate() {
         if contact.greylisted {
-            waiting[c / 64] |= 1 << (c % 64);
+            greylisted[c / 64] |= 1 << (c % 64);
         }
     }
     let mut first = vec![Instant::NEVER; people.len()];
-    for s in sends {
+    for s in batches.iter().flatten() {
         let c = s.contact() as usize;
-        let (word, bit) = (c / 64, 1u64 << (c % 64));
-        if waiting[word] & bit != 0 {
-            waiting[word] &= !bit;
-            first[c] = s.created();
+        if greylisted[c / 64] & (1u64 << (c % 64)) != 0 {
+            first[c] = first[c].min(s.created());
         }
     }
     first
@@ -199,10 +201,33 @@ mod tests {
             send(12, 70),
             send(20, 1),
         ];
-        let first = first_sends(&people, &sends);
+        let first = first_sends(&people, &[sends.to_vec()]);
         assert_eq!(first[0], Instant::NEVER, "not greylisted");
         assert_eq!(first[1], Instant(11));
         assert_eq!(first[70], Instant(10));
         assert_eq!(first[71], Instant::NEVER, "greylisted but never sent to");
+    }
+
+    /// The batches are not in time order: the earliest send counts wherever it is drawn,
+    /// exactly as in the sorted stream.
+    #[test]
+    fn greylisting_takes_the_earliest_send_in_any_batch_order() {
+        let mut contacts: Vec<Contact> = (0..3).map(|_| contact(true)).collect();
+        contacts[2] = contact(false);
+        let people = People { contacts };
+        let batches = vec![
+            vec![send(30, 0), send(12, 1), send(5, 2)],
+            vec![send(9, 1), send(31, 0)],
+            vec![send(20, 0), send(9, 1)],
+        ];
+        let first = first_sends(&people, &batches);
+        assert_eq!(first[..2], [Instant(20), Instant(9)]);
+        assert_eq!(first[2], Instant::NEVER, "not greylisted");
+        let sorted = super::super::order::by_creation(batches.clone());
+        let mut seen = [Instant::NEVER; 3];
+        for s in sorted.iter().rev() {
+            seen[s.contact() as usize] = s.created();
+        }
+        assert_eq!(first[..2], seen[..2], "the sorted stream's first sends");
     }
 }
