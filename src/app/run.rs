@@ -36,11 +36,17 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     let mut sink = sink::Sink::open(&dir, &scenario, args.trace)?;
     let digest_of = || fingerprint::of(&scenario).map(|f| fingerprint::digest(&f));
     let (ran, digest) = std::thread::scope(|scope| {
-        // Hashing an imported trace's files (a tenth of a replay) overlaps the run on
-        // another core, unless the run was asked to use one thread.
-        let digest = (args.threads != Some(1)).then(|| scope.spawn(digest_of));
+        // Hashing an imported trace's files (a tenth of a replay) overlaps the
+        // simulation on another core, unless the run was asked to use one thread. It
+        // starts once the files are read, since the import itself uses both cores.
+        let mut digest = None;
+        let start_digest = || {
+            if args.threads != Some(1) {
+                digest = Some(scope.spawn(digest_of));
+            }
+        };
         let ran = with_threads(args.threads, || {
-            stream::run_each(&scenario, options, |r| sink.take(r))
+            stream::run_each(&scenario, options, start_digest, |r| sink.take(r))
         });
         let digest = digest.map(|d| d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         (ran, digest)

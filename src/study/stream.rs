@@ -22,16 +22,21 @@ use slots::Slots;
 /// next one starts when `visit` has consumed one, while the others keep running.
 ///
 /// An imported trace is read once and shared by every replication (only the operator's
-/// schedule is drawn per replication), as in [`super::run_all`].
+/// schedule is drawn per replication), as in [`super::run_all`]. `inputs_read` is called
+/// once, on the calling thread, when that import is done (at once for a synthetic
+/// workload, which reads no file): work that would compete with the import for the
+/// cores, such as hashing the same files, can start there instead.
 pub fn run_each(
     scenario: &Scenario,
     options: RunOptions,
+    inputs_read: impl FnOnce(),
     mut visit: impl FnMut(Replication) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let shared = match scenario.workload {
         WorkloadSpec::Csv(_) => Some(super::workload_world(scenario, 0)?),
         WorkloadSpec::Synthetic(_) => None,
     };
+    inputs_read();
     let window = rayon::current_num_threads().max(1) as u32;
     let count = scenario.replications;
     if count > window {
@@ -109,10 +114,15 @@ contacts = 300
                 .unwrap();
             let mut seen = Vec::new();
             pool.install(|| {
-                run_each(&scenario, options, |r| {
-                    seen.push((r.replication, r.output.metrics, r.output.attempts.len()));
-                    Ok(())
-                })
+                run_each(
+                    &scenario,
+                    options,
+                    || {},
+                    |r| {
+                        seen.push((r.replication, r.output.metrics, r.output.attempts.len()));
+                        Ok(())
+                    },
+                )
             })
             .unwrap();
             let expected: Vec<_> = all
@@ -133,10 +143,15 @@ contacts = 300
     fn an_error_from_the_visitor_stops_the_stream() {
         let scenario = Scenario::from_toml_str(SCENARIO, "stream.toml").unwrap();
         let mut calls = 0;
-        let result = run_each(&scenario, RunOptions::default(), |_| {
-            calls += 1;
-            anyhow::bail!("disk full")
-        });
+        let result = run_each(
+            &scenario,
+            RunOptions::default(),
+            || {},
+            |_| {
+                calls += 1;
+                anyhow::bail!("disk full")
+            },
+        );
         assert_eq!(result.unwrap_err().to_string(), "disk full");
         assert_eq!(calls, 1);
     }
