@@ -179,8 +179,8 @@ pub fn run_replication_with(
     }
 }
 
-/// The run of `world`'s replication under `scenario`'s policy.
-fn run_spec<'a>(
+/// The run of `world`'s replication under `scenario`'s policy, reading `first` when given.
+pub fn run_spec<'a>(
     scenario: &'a Scenario,
     world: &'a World,
     options: RunOptions,

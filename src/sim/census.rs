@@ -83,18 +83,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const ALL: [Status; 10] = [
-        Status::Unborn,
-        Status::Retrying,
-        Status::Failed,
-        Status::Delivered,
-        Status::Expired,
-        Status::HardBounced,
-        Status::OptedOut,
-        Status::Rejected,
-        Status::Suppressed,
-        Status::Skipped,
-    ];
+    const ALL: [Status; 10] = Status::ALL;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(8))]

@@ -37,7 +37,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, indexed by its discriminant, to read one back from its bits.
-    const ALL: [Status; 10] = [
+    pub(crate) const ALL: [Status; 10] = [
         Status::Unborn,
         Status::Retrying,
         Status::Failed,

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use retrysim::scenario::Scenario;
 use retrysim::sim::first::{FirstOutcomes, ahead};
-use retrysim::sim::{RunSpec, simulate};
-use retrysim::study::{self, RunOptions, World};
+use retrysim::sim::simulate;
+use retrysim::study::{self, RunOptions};
 
 /// `file` shrunk with `sets`, then each policy of `policies` (one `--set` each) run in
 /// replication 0's world with and without the table, traced.
@@ -88,30 +88,18 @@ fn a_table_built_for_another_end_is_ignored() {
     assert_eq!(plain.metrics, cached.metrics);
 }
 
-/// The run of `scenario` in `world`, traced, as `study` builds it.
-fn spec<'a>(scenario: &'a Scenario, world: &'a World) -> RunSpec<'a> {
-    RunSpec {
-        workload: &world.workload,
-        errors: &world.errors,
-        policies: &scenario.policies,
-        start: scenario.start,
-        end: scenario.end(),
-        zone: scenario.zone,
-        seed: scenario.seed,
-        replication: world.replication,
-        trace: true,
-        limits: world.limits.as_deref(),
-        first: None,
-    }
-}
-
 /// `file` shrunk with `sets`, run plainly and with rings of several sizes filled beside
 /// the run on a pool of `threads` threads: every output the same.
 fn same_with_a_ring_ahead(file: &str, sets: &[&str], threads: usize) {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     let scenario = Scenario::load(Some(Path::new(file)), &sets).unwrap();
     let world = study::build_world(&scenario, 0).unwrap();
-    let spec = spec(&scenario, &world);
+    let spec = study::run_spec(
+        &scenario,
+        &world,
+        RunOptions::default().with_trace(true),
+        None,
+    );
     let plain = simulate(&spec);
     assert!(plain.metrics.counters.attempts > 0, "{file}: nothing ran");
     let pool = rayon::ThreadPoolBuilder::new()
