@@ -160,9 +160,8 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut windows = Vec::new();
         for c in 0..50u32 {
-            let permanent = false;
-            if distinct {
-                let (start, end, code) = (Instant(-1), Instant::NEVER, ErrorCode(c as u16 + 1));
+            let mut fail = |start, end, code| {
+                let permanent = false;
                 windows.push((
                     c,
                     Window {
@@ -172,6 +171,9 @@ mod tests {
                         permanent,
                     },
                 ));
+            };
+            if distinct {
+                fail(Instant(-1), Instant::NEVER, ErrorCode(c as u16 + 1));
                 continue;
             }
             for _ in 0..rng.random_range(0..4) {
@@ -181,17 +183,7 @@ mod tests {
                 } else {
                     Instant(start + rng.random_range(1..300))
                 };
-                let code = ErrorCode(rng.random_range(1..9));
-                let start = Instant(start);
-                windows.push((
-                    c,
-                    Window {
-                        start,
-                        end,
-                        code,
-                        permanent,
-                    },
-                ));
+                fail(Instant(start), end, ErrorCode(rng.random_range(1..9)));
             }
         }
         let mut sends: Vec<SendRecord> = (0..n)
