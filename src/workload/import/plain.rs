@@ -149,6 +149,10 @@ impl<'r> Plain<'r> {
                 Some(i) => (&rest[..i], *start + i + 1),
                 None if rest.is_empty() && *eof => return Stop::Done,
                 None if *eof && error.is_none() => (rest, buf.len()),
+                // A read failed inside a line the csv crate would end early, at a
+                // `\r` (or read otherwise, at a quote): the crate reads its records
+                // before the error, so it takes over here.
+                None if error.is_some() && !plain_tail(rest) => return Stop::HandOver,
                 None => {
                     return match error.take() {
                         Some(e) if rows.is_empty() => Stop::Failed(e),
@@ -215,6 +219,12 @@ impl<'r> Plain<'r> {
         self.error.take()
     }
 
+    /// Whether what is left buffered after the last cut (an unfinished line, before a
+    /// failed read) is for the csv crate to read: see [`plain_tail`].
+    pub(super) fn tail_needs_csv(&self) -> bool {
+        self.error.is_some() && !plain_tail(&self.buf[self.start..self.end])
+    }
+
     /// [`Plain::into_rest`] with `before` (lines already cut from the input, the line
     /// the csv crate is to read first at its start) in front of what is still buffered.
     pub(super) fn into_rest_after(mut self, before: &[&[u8]]) -> Rest<'r> {
@@ -266,6 +276,12 @@ pub(super) fn untried(input: Box<dyn Read + '_>) -> Rest<'_> {
 /// A line both readers read alike: not empty, no quote, no carriage return.
 pub(super) fn is_plain(text: &[u8]) -> bool {
     !text.is_empty() && memchr::memchr2(b'"', b'\r', text).is_none()
+}
+
+/// Whether an unfinished line (no `\n`, a read failed after it) means nothing to the
+/// csv crate before the failure: it has no `\r`, which would end a record, and no quote.
+fn plain_tail(text: &[u8]) -> bool {
+    memchr::memchr2(b'"', b'\r', text).is_none()
 }
 
 /// The fields of a plain line at `columns` (empty where a column is absent), trimmed,

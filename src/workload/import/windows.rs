@@ -176,6 +176,10 @@ pub(super) fn read<'r, 'p, W: Windowed>(
         spare = std::mem::replace(&mut current, std::mem::replace(&mut next, after));
         std::mem::swap(&mut ready, &mut next_ready);
     }
+    if plain.tail_needs_csv() {
+        let rest = plain.into_rest_after(&[]);
+        return Ok(Ended::HandOver { line, rest });
+    }
     match plain.failure() {
         Some(e) => Err(at(0).whole_line(e.to_string())),
         None => Ok(Ended::Done),

@@ -132,3 +132,26 @@ fn long_fields_and_lines_are_refused_alike() {
         assert_eq!(fast, csv);
     }
 }
+
+/// A read fails (a NUL byte) while the fast path holds an unfinished line whose `\r`
+/// ends a record for the csv crate: the crate reads that record, and reports its wrong
+/// field count, before the failed read. Found by `fast_and_csv_readers_agree` in CI.
+#[test]
+fn a_record_ended_by_cr_before_a_failed_read_is_read_first() {
+    let mut text = "id,name,when,extra\n".to_string();
+    for i in 0..253 {
+        text.push_str(&filler(i));
+    }
+    // Line 255 starts before the first 8 KiB read ends and its `\r` falls inside it;
+    // the second read holds the NUL.
+    text.push_str("2026-01-05T10:00:00Z,2026-01-05T10:00:00Z\rbad\n\0");
+    assert!(text.len() > 8192 && text.find('\r').unwrap() < 8192);
+    let (fast, csv) = (read(text.as_bytes(), true), read(text.as_bytes(), false));
+    assert_eq!(fast, csv);
+    assert_eq!(fast.0.len(), 253);
+    let error = fast.1.unwrap_err();
+    assert_eq!(
+        (error.line, error.message.as_str()),
+        (255, "expected 4 fields like the header, got 2")
+    );
+}

@@ -124,3 +124,34 @@ fn long_files_read_alike_across_many_windows() {
     assert_eq!(outcome(text.as_bytes(), Some(small)), rows);
     assert_eq!(outcome(text.as_bytes(), Some(Sizes::default())), rows);
 }
+
+/// A read fails (a NUL byte) while an unfinished line is buffered whose `\r` ends a
+/// record for the csv crate: the windowed reader hands that line over, as the row
+/// reader does, so the record's bad time is reported, not the failed read.
+#[test]
+fn a_record_ended_by_cr_before_a_failed_read_is_read_alike() {
+    let mut text = String::from(HEADER);
+    let mut m = 0;
+    while text.len() < 8080 {
+        text.push('\n');
+        text.push_str(&good(m, (m % 7) as u8));
+        m += 1;
+    }
+    text.push_str("\nm1,c1,yesterday,d,email,marketing\r");
+    text.push_str(&"x".repeat(8192 - text.len() + 10));
+    text.push_str("\n\0");
+    assert!(text.find('\r').unwrap() < 8192);
+    let rows = outcome(text.as_bytes(), None);
+    assert!(
+        rows.contains("line: 143, column: Some(\"created_at\")"),
+        "{rows}"
+    );
+    for window in [100, 4096, Sizes::default().window] {
+        let sizes = Sizes { window, piece: 300 };
+        assert_eq!(
+            outcome(text.as_bytes(), Some(sizes)),
+            rows,
+            "window {window}"
+        );
+    }
+}
