@@ -90,13 +90,30 @@ impl<W: BlockOut> RowWriter<W> {
 
     /// `prefix`, `n` in decimal, then `suffix`, as one field written as it is: a
     /// numbered name whose affixes need no quoting (`report::cells` checks them).
-    pub fn numbered(&mut self, prefix: &Short<16>, n: u64, suffix: &Short<16>) {
+    pub fn numbered<const P: usize, const S: usize>(
+        &mut self,
+        prefix: &Short<P>,
+        n: u64,
+        suffix: &Short<S>,
+    ) {
         self.separate();
         push_short(&mut self.buf, prefix);
         push_decimal(&mut self.buf, n);
         if suffix.len > 0 {
             push_short(&mut self.buf, suffix);
         }
+    }
+
+    /// `prefix`, then `n` in decimal with leading zeros to at least `width` digits, as
+    /// one field written as it is (`format!("{n:0width$}")` after the prefix).
+    pub fn padded<const P: usize>(&mut self, prefix: &Short<P>, n: u64, width: usize) {
+        self.separate();
+        push_short(&mut self.buf, prefix);
+        let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
+        for _ in digits..width {
+            self.buf.push(b'0');
+        }
+        push_decimal(&mut self.buf, n);
     }
 
     /// An instant as `Instant`'s `Display` writes it (RFC 3339, UTC).
@@ -315,10 +332,26 @@ mod tests {
             prefix in "[a-z]{0,16}",
             suffix in "[a-z]{0,16}",
         ) {
-            let (p, s) = (Short::new(prefix.as_bytes()).unwrap(), Short::new(suffix.as_bytes()).unwrap());
+            let p = Short::<16>::new(prefix.as_bytes()).unwrap();
+            let s = Short::<16>::new(suffix.as_bytes()).unwrap();
             prop_assert_eq!(
                 row(|w| { w.uint(n); w.numbered(&p, n, &s); }),
                 format!("{n},{prefix}{n}{suffix}\n")
+            );
+        }
+
+        /// Zero-padded numbers are what `format!` pads: shorter, as long as, or longer
+        /// than the width.
+        #[test]
+        fn padded_numbers_are_their_display_text(
+            n in prop_oneof![0u64..100, 0u64..100_000_000, any::<u64>()],
+            prefix in "[+a-z0-9]{0,8}",
+            width in 0usize..22,
+        ) {
+            let p = Short::<8>::new(prefix.as_bytes()).unwrap();
+            prop_assert_eq!(
+                row(|w| { w.padded(&p, n, width); }),
+                format!("{prefix}{n:0width$}\n")
             );
         }
 

@@ -7,7 +7,7 @@
 
 mod generated;
 
-pub use generated::GeneratedNames;
+pub use generated::{EMAIL_PREFIX, Form, GeneratedNames, SMS_DIGITS, SMS_PREFIX};
 
 /// A list of names indexed by dense id.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,22 @@ use super::push_decimal;
 /// Marks an SMS contact in [`GeneratedNames`]'s per-contact word; below it, the domain.
 const SMS: u32 = 1 << 31;
 
+/// What an SMS contact's name starts with; its id follows in [`SMS_DIGITS`] digits.
+pub const SMS_PREFIX: &str = "+1555";
+/// The least number of digits of an SMS contact's id in its name (zero-padded).
+pub const SMS_DIGITS: usize = 7;
+/// What an email contact's name starts with; its id, `@` and its domain follow.
+pub const EMAIL_PREFIX: &str = "c";
+
+/// How a generated name is made (see [`GeneratedNames::form`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// [`SMS_PREFIX`], then the id in at least [`SMS_DIGITS`] digits.
+    Sms,
+    /// [`EMAIL_PREFIX`], the id, `@`, then the domain of this index.
+    Email(usize),
+}
+
 /// Names of synthetic contacts: each contact's channel and email domain.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GeneratedNames {
@@ -71,17 +87,28 @@ impl GeneratedNames {
     /// Writes the name of `id` into `out` (cleared first) and returns it.
     pub fn write<'a>(&self, id: u32, out: &'a mut String) -> &'a str {
         out.clear();
-        let of = self.of[id as usize];
-        if of == SMS {
-            out.push_str("+1555");
-            push_padded(out, id, 7);
-        } else {
-            out.push('c');
-            push_decimal(out, id);
-            out.push('@');
-            out.push_str(&self.domains[of as usize]);
+        match self.form(id) {
+            Form::Sms => {
+                out.push_str(SMS_PREFIX);
+                push_padded(out, id, SMS_DIGITS);
+            }
+            Form::Email(domain) => {
+                out.push_str(EMAIL_PREFIX);
+                push_decimal(out, id);
+                out.push('@');
+                out.push_str(&self.domains[domain]);
+            }
         }
         out
+    }
+
+    /// How the name of `id` is made, for a writer that puts its parts straight where
+    /// they go (`report::cells`).
+    pub fn form(&self, id: u32) -> Form {
+        match self.of[id as usize] {
+            SMS => Form::Sms,
+            domain => Form::Email(domain as usize),
+        }
     }
 }
 
