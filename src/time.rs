@@ -14,7 +14,7 @@ use thiserror::Error;
 mod stamp;
 mod zone;
 
-pub use stamp::{DayCache, STAMP_LEN, utc_stamp};
+pub use stamp::{STAMP_LEN, StampCache, utc_stamp};
 pub use zone::{LocalReading, TimeOfDay, Zone};
 
 /// A point in simulated time: seconds since 1970-01-01T00:00:00Z.

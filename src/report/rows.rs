@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use crate::time::{DayCache, Instant, STAMP_LEN};
+use crate::time::{Instant, StampCache};
 
 /// How many bytes are gathered before they are handed to the output: large enough that
 /// a file of hundreds of megabytes takes few system calls (or hand-overs to the
@@ -37,10 +37,8 @@ pub struct RowWriter<W: BlockOut> {
     buf: Vec<u8>,
     /// No field written yet in the current row.
     row_start: bool,
-    /// The date part of the last timestamp written.
-    day: DayCache,
-    /// The last timestamp written in the four-digit years, and its text.
-    last: Option<(Instant, [u8; STAMP_LEN])>,
+    /// The date and minute of the last timestamp written.
+    stamps: StampCache,
 }
 
 impl<W: BlockOut> RowWriter<W> {
@@ -50,8 +48,7 @@ impl<W: BlockOut> RowWriter<W> {
             out,
             buf: Vec::with_capacity(CHUNK + 1024),
             row_start: true,
-            day: DayCache::default(),
-            last: None,
+            stamps: StampCache::default(),
         }
     }
 
@@ -118,23 +115,11 @@ impl<W: BlockOut> RowWriter<W> {
 
     /// An instant as `Instant`'s `Display` writes it (RFC 3339, UTC).
     pub fn stamp(&mut self, t: Instant) {
-        // Rows often repeat the previous row's second (sends come in bursts).
-        let text = match self.last {
-            Some((last, text)) if last == t => text,
-            _ => {
-                let mut text = [0; STAMP_LEN];
-                if !self.day.stamp(t, &mut text) {
-                    // Years outside 0000-9999 (never in a run's records) keep chrono's forms.
-                    self.text(&t.to_string());
-                    return;
-                }
-                self.last = Some((t, text));
-                text
-            }
-        };
         self.separate();
-        // A copy of a fixed length, which the compiler inlines.
-        self.buf.extend_from_slice(&text);
+        if !self.stamps.push(t, &mut self.buf) {
+            // Years outside 0000-9999 (never in a run's records) keep chrono's forms.
+            quote_into(&mut self.buf, t.to_string().as_bytes());
+        }
     }
 
     /// Any text: quoted when it holds a comma, quote, or line break, with quotes doubled.
@@ -194,18 +179,23 @@ fn push_decimal(out: &mut Vec<u8>, n: u64) {
         out.extend_from_slice(n.to_string().as_bytes());
         return;
     }
-    // The digits are gathered in registers, last digit first, so that the lowest byte
-    // ends up holding the first digit, and stored straight into `out` eight at a time.
-    // (Storing digit by digit, or through a small array, and then copying the array
-    // makes the CPU's store forwarding fail: that stall cost more than the formatting.)
+    // The digits are gathered in registers, last digits first and two at a time (half
+    // the chain of dependent divisions), so that the lowest byte ends up holding the
+    // first digit, and stored straight into `out` eight at a time. (Storing digit by
+    // digit, or through a small array, and then copying the array makes the CPU's store
+    // forwarding fail: that stall cost more than the formatting.)
     let (mut acc, mut len, mut rest) = (0u128, 0, n);
-    loop {
-        acc = (acc << 8) | u128::from(b'0' + (rest % 10) as u8);
+    while rest >= 100 {
+        acc = (acc << 16) | u128::from(DIGIT_PAIRS[(rest % 100) as usize]);
+        len += 2;
+        rest /= 100;
+    }
+    if rest >= 10 {
+        acc = (acc << 16) | u128::from(DIGIT_PAIRS[rest as usize]);
+        len += 2;
+    } else {
+        acc = (acc << 8) | u128::from(b'0' + rest as u8);
         len += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
     }
     let start = out.len();
     out.extend_from_slice(&(acc as u64).to_le_bytes());
@@ -215,7 +205,17 @@ fn push_decimal(out: &mut Vec<u8>, n: u64) {
     out.truncate(start + len);
 }
 
-/// Appends the bytes of `s` to `out`.
+/// The two digits of 0 to 99, the tens digit in the low byte (which is stored first).
+const DIGIT_PAIRS: [u16; 100] = {
+    let mut pairs = [0; 100];
+    let mut k = 0;
+    while k < 100 {
+        pairs[k] = (b'0' as u16 + k as u16 / 10) | ((b'0' as u16 + k as u16 % 10) << 8);
+        k += 1;
+    }
+    pairs
+};
+
 fn push_short<const N: usize>(out: &mut Vec<u8>, s: &Short<N>) {
     let len = out.len();
     out.extend_from_slice(&s.bytes);
