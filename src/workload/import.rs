@@ -19,6 +19,8 @@ mod csv_file;
 mod duplicates;
 mod interner;
 mod plain;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod readers_agree;
 mod sends;
 mod windows;
 

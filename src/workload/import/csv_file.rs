@@ -71,7 +71,7 @@ impl<'p, 'r> CsvFile<'p, 'r> {
     }
 
     /// Reads `input` with the csv crate alone: the reference for the fast path's tests.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(super) fn open_csv_only(
         path: &'p Path,
         input: Box<dyn Read + 'r>,

@@ -262,7 +262,7 @@ impl<'r> Plain<'r> {
 
 /// The whole of `input` for the csv crate, the fast path not tried: the reference the
 /// fast path is tested against.
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(super) fn untried(input: Box<dyn Read + '_>) -> Rest<'_> {
     Rest {
         pending: Vec::new(),

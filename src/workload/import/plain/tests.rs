@@ -1,58 +1,9 @@
 //! The fast path against the csv crate: the same records, lines and errors for random
 //! files of plain, quoted, CRLF, empty and malformed lines.
 
-use std::path::Path;
-
 use proptest::prelude::*;
 
-use super::super::ImportError;
-use super::super::csv_file::{CsvFile, Located, Rows};
-
-const NAMES: &[&str] = &["id", "name", "when", "extra"];
-
-/// Every record seen (line and fields), then how the reading ended.
-#[derive(Debug, PartialEq, Default)]
-struct Seen {
-    rows: Vec<(u64, Vec<String>)>,
-    ahead: usize,
-}
-
-impl Rows for Seen {
-    fn ahead(&mut self, _fields: &[&str]) {
-        self.ahead += 1;
-    }
-
-    fn row(&mut self, at: &Located, f: &[&str]) -> Result<(), ImportError> {
-        self.rows
-            .push((at.line, f.iter().map(|s| s.to_string()).collect()));
-        // A row's own error, to check it is ordered with the file's errors as before.
-        if f[1] == "bad" {
-            return Err(at.error(1, "a bad name"));
-        }
-        at.time(2, f[2]).map(|_| ())
-    }
-}
-
-/// The records a reader gave (line, fields) and how it ended.
-type Outcome = (Vec<(u64, Vec<String>)>, Result<(), ImportError>);
-
-fn read(bytes: &[u8], fast: bool) -> Outcome {
-    let input = Box::new(bytes);
-    let path = Path::new("f.csv");
-    let file = if fast {
-        CsvFile::open_with_optional(path, input, NAMES, 3)
-    } else {
-        CsvFile::open_csv_only(path, input, NAMES, 3)
-    };
-    let mut seen = Seen::default();
-    let end = file.and_then(|f| f.read_into(&mut seen));
-    if fast {
-        // Everything split ahead was a row the fast path split, so never more than
-        // one batch beyond the rows handled.
-        assert!(seen.ahead <= seen.rows.len() + super::BATCH);
-    }
-    (seen.rows, end)
-}
+use super::super::readers_agree::read_plain_file as read;
 
 fn field() -> impl Strategy<Value = String> {
     prop_oneof![

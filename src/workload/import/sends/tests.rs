@@ -4,20 +4,14 @@
 
 use proptest::prelude::*;
 
+use super::super::readers_agree::import_sends;
 use super::super::windows::Sizes;
-use super::super::{Failures, Source, import_with};
-use crate::rules::errors::ErrorTable;
 
 const HEADER: &str = "message_id,contact,created_at,delivery_id,channel,message_type";
 
 /// Everything an import gives, as text: the workload or the error.
 fn outcome(bytes: &[u8], windows: Option<Sizes>) -> String {
-    let sends = Source::new("sends.csv", bytes);
-    let mut errors = ErrorTable::new(&[], None);
-    format!(
-        "{:?}",
-        import_with(sends, Failures::None, None, &mut errors, windows)
-    )
+    import_sends(bytes, windows.map(|s| (s.window, s.piece)))
 }
 
 /// A row that reads, for message `m` of contact `c`.
