@@ -216,6 +216,7 @@ const DIGIT_PAIRS: [u16; 100] = {
     pairs
 };
 
+/// Appends the bytes of `s` to `out`.
 fn push_short<const N: usize>(out: &mut Vec<u8>, s: &Short<N>) {
     let len = out.len();
     out.extend_from_slice(&s.bytes);

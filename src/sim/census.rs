@@ -83,8 +83,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const ALL: [Status; 10] = Status::ALL;
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(8))]
 
@@ -102,19 +100,19 @@ mod tests {
                     x ^= x >> 7;
                     x ^= x << 17;
                     let mut m = MessageState::default();
-                    m.set_status(ALL[(x % 10) as usize]);
+                    m.set_status(Status::ALL[(x % 10) as usize]);
                     m
                 })
                 .collect();
             let mut plain = ByStatus::default();
-            for (i, s) in ALL.iter().enumerate() {
+            for (i, s) in Status::ALL.iter().enumerate() {
                 plain[i] = messages.iter().filter(|m| m.status() == *s).count() as u64;
             }
             for threads in [1, 2] {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
                 let got = pool.install(|| by_status(&messages));
                 prop_assert_eq!(got, plain);
-                for s in ALL {
+                for s in Status::ALL {
                     prop_assert_eq!(of(&got, s), plain[s as usize]);
                 }
             }
