@@ -16,6 +16,7 @@ pub mod charts;
 pub mod digests;
 pub mod export;
 pub mod fields;
+pub mod file_hash;
 pub mod folder;
 pub mod html;
 pub mod human;

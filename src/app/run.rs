@@ -28,7 +28,7 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     let limit = memory::limit(args.memory_limit);
     memory::check(
         estimate,
-        worlds_at_once(&scenario, args.threads),
+        worlds_at_once(&scenario, args.threads, args.trace),
         limit,
         "this run",
     )?;
@@ -61,11 +61,11 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How many worlds exist at once: one per worker thread, at most one per replication,
-/// since each world is dropped once its replication is written.
-fn worlds_at_once(scenario: &Scenario, threads: Option<usize>) -> u64 {
+/// How many worlds exist at once (see [`stream::worlds_at_once`]): each world is dropped
+/// once its replication is written.
+fn worlds_at_once(scenario: &Scenario, threads: Option<usize>, trace: bool) -> u64 {
     let threads = threads.unwrap_or_else(rayon::current_num_threads);
-    threads.min(scenario.replications as usize).max(1) as u64
+    stream::worlds_at_once(threads, scenario.replications, trace) as u64
 }
 
 fn print_summary(

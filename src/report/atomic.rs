@@ -9,9 +9,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
+use super::file_hash::{ResultsHasher, results_hex};
 use super::{digests, writeback};
 
 /// The suffix of every temporary file, so that leftovers of a killed run can be found.
@@ -28,9 +28,9 @@ pub const WRITEBACK_STEP: u64 = 8 << 20;
 pub struct AtomicFile {
     target: PathBuf,
     writer: Option<BufWriter<NamedTempFile>>,
-    /// The SHA-256 of the bytes written so far, for `results.toml` (see `digests`);
-    /// `None` for a file no `results.toml` lists.
-    hash: Option<Sha256>,
+    /// The digest of the bytes written so far, for `results.toml` (see `digests` and
+    /// `file_hash`); `None` for a file no `results.toml` lists.
+    hash: Option<ResultsHasher>,
     len: u64,
     /// How many bytes from the start have been handed to [`writeback::start`].
     written_back: u64,
@@ -43,7 +43,7 @@ impl AtomicFile {
         Ok(AtomicFile {
             target: target.to_path_buf(),
             writer: Some(BufWriter::with_capacity(1 << 16, temp)),
-            hash: Some(Sha256::new()),
+            hash: Some(ResultsHasher::new()),
             len: 0,
             written_back: 0,
         })
@@ -84,7 +84,7 @@ impl AtomicFile {
             .with_context(|| format!("could not write '{}'", self.target.display()))?;
         persist(temp, &self.target)?;
         match self.hash.take() {
-            Some(hash) => digests::remember(&self.target, self.len, digests::hex(hash)),
+            Some(hash) => digests::remember(&self.target, self.len, results_hex(&hash)),
             None => digests::forget(&self.target),
         }
         Ok(self.target.clone())
@@ -211,7 +211,7 @@ mod tests {
             writeln!(f, "{k},{}", "x".repeat((k % 97) as usize)).unwrap();
         }
         f.commit().unwrap();
-        let read_back = crate::report::folder::file_digest(&target).unwrap();
+        let read_back = crate::report::file_hash::FileHash::RESULTS.of_file(&target).unwrap();
         assert_eq!(digests::recall(&target), Some(read_back));
     }
 
@@ -233,7 +233,7 @@ mod tests {
         }
         f.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), expected);
-        let read_back = crate::report::folder::file_digest(&target).unwrap();
+        let read_back = crate::report::file_hash::FileHash::RESULTS.of_file(&target).unwrap();
         assert_eq!(digests::recall(&target), Some(read_back));
     }
 

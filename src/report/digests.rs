@@ -1,7 +1,7 @@
-//! The SHA-256 of every file the atomic writer commits, computed while its bytes are
-//! written. `folder::finish` lists each file's digest in `results.toml`; taking it from
-//! here spares reading the file back from disk (a traced run's `attempts.csv` is
-//! hundreds of megabytes).
+//! The digest ([`FileHash::RESULTS`](super::file_hash::FileHash::RESULTS)) of every file
+//! the atomic writer commits, computed while its bytes are written. `folder::finish`
+//! lists each file's digest in `results.toml`; taking it from here spares reading the
+//! file back from disk (a traced run's `attempts.csv` is hundreds of megabytes).
 //!
 //! The memory is small and only a shortcut: it holds the latest few commits, and a file
 //! whose length no longer matches what was committed (rewritten by something else since)
@@ -10,8 +10,6 @@
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-use sha2::{Digest, Sha256};
 
 /// How many commits are remembered. A result folder holds far fewer files; a sweep's
 /// many point files, written before the final files, are forgotten first.
@@ -25,17 +23,6 @@ struct Known {
 }
 
 static KNOWN: Mutex<VecDeque<Known>> = Mutex::new(VecDeque::new());
-
-/// The lowercase hex text of a finished hash.
-pub fn hex(hash: Sha256) -> String {
-    use std::fmt::Write;
-    let bytes = hash.finalize();
-    let mut text = String::with_capacity(2 * bytes.len());
-    for b in bytes {
-        let _ = write!(text, "{b:02x}");
-    }
-    text
-}
 
 /// Remembers that `path` was just committed with `len` bytes hashing to `digest`.
 pub fn remember(path: &Path, len: u64, digest: String) {
@@ -78,16 +65,6 @@ pub fn recall(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hex_is_the_usual_sha256_text() {
-        let mut h = Sha256::new();
-        h.update(b"abc");
-        assert_eq!(
-            hex(h),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
 
     #[test]
     fn a_file_of_another_length_is_not_recalled() {

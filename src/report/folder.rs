@@ -1,6 +1,8 @@
 //! A result folder holds one set of results, never a mix. `results.toml`, renamed into
 //! place after everything else, records which command wrote the folder (`run` or
-//! `sweep`), the digest of its scenario, and the SHA-256 of every file of the set. So:
+//! `sweep`), the digest of its scenario, and the digest of every file of the set
+//! (BLAKE3, named by its `digest` key; a record without the key is from an earlier
+//! version and lists SHA-256 digests, which `verify` still checks). So:
 //!
 //! - a command refuses a folder another kind of command wrote, unless forced;
 //! - files the previous set had and the new one does not produce (an `attempts.csv` of
@@ -9,13 +11,11 @@
 //! - no output overwrites one of the command's input files.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-
+use super::file_hash::FileHash;
 use super::{atomic, digests};
 
 /// The record's file name.
@@ -43,7 +43,11 @@ pub struct Record {
     pub kind: String,
     /// The fingerprint digest of the scenario behind every file.
     pub scenario: String,
-    /// File name → SHA-256 of its bytes.
+    /// The digest of `files` (`blake3`); absent in the records of earlier versions,
+    /// whose digests are SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// File name → digest of its bytes, in hex.
     pub files: BTreeMap<String, String>,
 }
 
@@ -149,6 +153,7 @@ pub fn finish(dir: &Path, kind: &str, scenario: &str, written: &[PathBuf]) -> an
     let record = Record {
         kind: kind.to_string(),
         scenario: scenario.to_string(),
+        digest: Some(FileHash::RESULTS.name().to_string()),
         files,
     };
     atomic::write_bytes(&dir.join(RECORD), toml::to_string(&record)?.as_bytes()).map(drop)
@@ -164,9 +169,17 @@ pub fn verify(dir: &Path) -> anyhow::Result<Record> {
             dir.display()
         );
     };
+    let Some(hash) = FileHash::named(record.digest.as_deref()) else {
+        bail!(
+            "'{}' lists digests of a kind this version does not know ({:?}); it was \
+             written by a newer retrysim: run the command again with this one",
+            dir.join(RECORD).display(),
+            record.digest.as_deref().unwrap_or_default()
+        );
+    };
     for (name, digest) in &record.files {
         let path = dir.join(name);
-        if file_digest(&path).ok().as_ref() != Some(digest) {
+        if hash.of_file(&path).ok().as_ref() != Some(digest) {
             bail!(
                 "'{}' is not the file {RECORD} lists: the folder mixes results of different \
                  runs or scenarios; run the command again",
@@ -188,27 +201,10 @@ pub fn verify(dir: &Path) -> anyhow::Result<Record> {
     Ok(record)
 }
 
-/// The SHA-256 of a file this process just committed: remembered from writing it when
+/// The digest of a file this process just committed: remembered from writing it when
 /// the atomic writer wrote it, else read back.
 fn committed_digest(path: &Path) -> anyhow::Result<String> {
-    digests::recall(path).map_or_else(|| file_digest(path), Ok)
-}
-
-/// The SHA-256 of a file's bytes, in hex.
-pub fn file_digest(path: &Path) -> anyhow::Result<String> {
-    let mut file = std::fs::File::open(path)
-        .with_context(|| format!("could not read '{}'", path.display()))?;
-    let mut hash = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file
-            .read(&mut buf)
-            .with_context(|| format!("could not read '{}'", path.display()))?;
-        if n == 0 {
-            return Ok(digests::hex(hash));
-        }
-        hash.update(&buf[..n]);
-    }
+    digests::recall(path).map_or_else(|| FileHash::RESULTS.of_file(path), Ok)
 }
 
 #[cfg(test)]
@@ -268,6 +264,48 @@ mod tests {
         std::fs::remove_file(d.join("aggregate.csv")).unwrap();
         write(d, "summary.csv", "other");
         assert!(verify(d).unwrap_err().to_string().contains("mixes results"));
+    }
+
+    #[test]
+    fn a_record_names_its_digest_and_lists_the_files_blake3() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        finish(d, "run", "x", &[write(d, "summary.csv", "abc")]).unwrap();
+        let text = std::fs::read_to_string(d.join(RECORD)).unwrap();
+        assert!(text.contains("digest = \"blake3\"\n"), "{text}");
+        // The published BLAKE3 digest of "abc", as `b3sum` prints it.
+        assert!(
+            text.contains(
+                "\"summary.csv\" = \"6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85\""
+            ),
+            "{text}"
+        );
+    }
+
+    /// A folder written before records named their digest lists SHA-256 digests: it still
+    /// verifies, and a changed file in it is still found.
+    #[test]
+    fn a_record_of_an_earlier_version_is_checked_with_sha256() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, "summary.csv", "abc");
+        let old = "kind = \"run\"\nscenario = \"x\"\n\n[files]\n\"summary.csv\" = \
+                   \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"\n";
+        write(d, RECORD, old);
+        assert_eq!(verify(d).unwrap().digest, None);
+        write(d, "summary.csv", "abd");
+        assert!(verify(d).unwrap_err().to_string().contains("mixes results"));
+    }
+
+    #[test]
+    fn a_digest_this_version_does_not_know_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, "summary.csv", "abc");
+        let record = "kind = \"run\"\nscenario = \"x\"\ndigest = \"sha3\"\n\n[files]\n\"summary.csv\" = \"00\"\n";
+        write(d, RECORD, record);
+        let e = verify(d).unwrap_err().to_string();
+        assert!(e.contains("results.toml") && e.contains("\"sha3\""), "{e}");
     }
 
     #[test]

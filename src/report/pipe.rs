@@ -1,5 +1,5 @@
 //! An [`AtomicFile`] written by a thread of its own: the caller fills blocks of rows
-//! while the previous blocks are hashed (SHA-256, for `results.toml`) and copied to the
+//! while the previous blocks are hashed (BLAKE3, for `results.toml`) and copied to the
 //! page cache on the other core. Blocks travel in order through one channel to one
 //! thread, so the file and its digest are those of a plain sequential write; only when
 //! the work happens changes. A fixed handful of blocks circulates between the two, so
@@ -138,7 +138,8 @@ impl BlockOut for Pipe {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{digests, folder};
+    use crate::report::digests;
+    use crate::report::file_hash::FileHash;
 
     #[test]
     fn blocks_arrive_in_order_with_the_digest_of_the_whole_file() {
@@ -156,7 +157,7 @@ mod tests {
         assert!(!target.exists(), "nothing appears before the commit");
         pipe.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), expected);
-        let read_back = folder::file_digest(&target).unwrap();
+        let read_back = FileHash::RESULTS.of_file(&target).unwrap();
         assert_eq!(digests::recall(&target), Some(read_back));
     }
 
@@ -177,7 +178,7 @@ mod tests {
         }
         pipe.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), expected);
-        let read_back = folder::file_digest(&target).unwrap();
+        let read_back = FileHash::RESULTS.of_file(&target).unwrap();
         assert_eq!(digests::recall(&target), Some(read_back));
     }
 

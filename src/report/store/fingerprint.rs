@@ -7,7 +7,7 @@
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-use crate::report::folder::file_digest;
+use crate::report::file_hash::{FileHash, sha256_hex};
 use crate::scenario::{Scenario, WorkloadSpec};
 
 /// Dotted key → value text, in key order.
@@ -37,7 +37,7 @@ pub fn of(scenario: &Scenario) -> anyhow::Result<Fingerprint> {
                     "'{}' is not a regular file",
                     path.display()
                 );
-                entries.insert(format!("input.{key}.sha256"), file_digest(path)?);
+                entries.insert(format!("input.{key}.sha256"), FileHash::Sha256.of_file(path)?);
             }
         }
     }
@@ -53,7 +53,7 @@ pub fn digest(fingerprint: &Fingerprint) -> String {
         hash.update(value.as_bytes());
         hash.update(b"\n");
     }
-    hex(&hash.finalize())
+    sha256_hex(hash)
 }
 
 /// The first key (in key order) whose value differs between `old` and `new`, described
@@ -88,10 +88,6 @@ fn flatten(prefix: &str, value: &toml::Value, out: &mut Fingerprint) {
             out.insert(prefix.to_string(), other.to_string());
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
