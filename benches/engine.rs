@@ -1,5 +1,5 @@
 //! Benchmarks: the event queue's hold operation, one simulated run, writing its trace,
-//! and CSV import.
+//! digesting it as `results.toml` does, and CSV import.
 //!
 //! `cargo bench --bench engine` runs them; `docs/PERFORMANCE.md` records the figures.
 
@@ -108,5 +108,46 @@ fn trace_rows(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hold, one_run, trace_rows, import);
+/// The digest of a trace's bytes, fed in the pipe's 256 KiB blocks: the one result
+/// files get (`report::file_hash`), against the SHA-256 they had before.
+fn trace_digest(c: &mut Criterion) {
+    use retrysim::report::file_hash::{ResultsHasher, results_hex, sha256_hex};
+    use retrysim::report::records::{RunContext, attempt_rows};
+    use retrysim::report::rows::RowWriter;
+    use sha2::{Digest, Sha256};
+    let s = scenario(11_000);
+    let world = study::build_world(&s, 0).expect("world builds");
+    let traced = study::run_replication(&s, &world, study::RunOptions::default().with_trace(true));
+    let run = RunContext {
+        point: 0,
+        replication: 0,
+        workload: &world.workload,
+        errors: &world.errors,
+    };
+    let mut w = RowWriter::new(Vec::new());
+    attempt_rows(&mut w, run, &traced.output.attempts).expect("memory takes every row");
+    let bytes = w.into_inner().expect("memory takes every row");
+    let mut group = c.benchmark_group("digest");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("results_hasher", |b| {
+        b.iter(|| {
+            let mut hash = ResultsHasher::new();
+            bytes.chunks(1 << 18).for_each(|block| {
+                hash.update(block);
+            });
+            black_box(results_hex(&hash))
+        })
+    });
+    group.bench_function("sha256", |b| {
+        b.iter(|| {
+            let mut hash = Sha256::new();
+            bytes.chunks(1 << 18).for_each(|block| hash.update(block));
+            black_box(sha256_hex(hash))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, hold, one_run, trace_rows, trace_digest, import);
 criterion_main!(benches);
