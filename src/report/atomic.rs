@@ -211,7 +211,9 @@ mod tests {
             writeln!(f, "{k},{}", "x".repeat((k % 97) as usize)).unwrap();
         }
         f.commit().unwrap();
-        let read_back = crate::report::file_hash::FileHash::RESULTS.of_file(&target).unwrap();
+        let read_back = crate::report::file_hash::FileHash::RESULTS
+            .of_file(&target)
+            .unwrap();
         assert_eq!(digests::recall(&target), Some(read_back));
     }
 
@@ -233,7 +235,9 @@ mod tests {
         }
         f.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), expected);
-        let read_back = crate::report::file_hash::FileHash::RESULTS.of_file(&target).unwrap();
+        let read_back = crate::report::file_hash::FileHash::RESULTS
+            .of_file(&target)
+            .unwrap();
         assert_eq!(digests::recall(&target), Some(read_back));
     }
 

@@ -140,7 +140,10 @@ mod tests {
         std::fs::write(&path, b"abc").unwrap();
         let mut hash = ResultsHasher::new();
         hash.update(b"abc");
-        assert_eq!(results_hex(&hash), FileHash::RESULTS.of_file(&path).unwrap());
+        assert_eq!(
+            results_hex(&hash),
+            FileHash::RESULTS.of_file(&path).unwrap()
+        );
     }
 
     #[test]
@@ -157,6 +160,9 @@ mod tests {
         let err = FileHash::RESULTS
             .of_file(Path::new("/nonexistent/results.csv"))
             .unwrap_err();
-        assert!(format!("{err:#}").contains("/nonexistent/results.csv"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("/nonexistent/results.csv"),
+            "{err:#}"
+        );
     }
 }

@@ -13,10 +13,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
-use serde::{Deserialize, Serialize};
 use super::file_hash::FileHash;
 use super::{atomic, digests};
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
 
 /// The record's file name.
 pub const RECORD: &str = "results.toml";

@@ -118,6 +118,50 @@ fn plot_refuses_a_folder_that_mixes_two_scenarios() {
     assert!(stderr.contains("mixes results"), "{stderr}");
 }
 
+/// Folders written before `results.toml` named its digest list SHA-256 digests: `plot`
+/// still checks them, finds a changed file, and rewrites the record with BLAKE3.
+#[test]
+fn plot_checks_and_upgrades_a_folder_of_an_earlier_version() {
+    use retrysim::report::file_hash::FileHash;
+    let case = Case::new();
+    let out = case.out("old");
+    assert!(case.cmd("run", &out, &["--trace"]).0);
+    let record_path = out.join("results.toml");
+    let record = std::fs::read_to_string(&record_path).unwrap();
+    assert!(record.contains("digest = \"blake3\"\n"), "{record}");
+    // The same record as an earlier version wrote it: no digest key, SHA-256 digests.
+    let old: String = record
+        .lines()
+        .filter(|l| !l.starts_with("digest = "))
+        .map(|l| match l.split_once(" = ") {
+            Some((name, _)) if name.starts_with('"') => {
+                let digest = FileHash::Sha256.of_file(&out.join(name.trim_matches('"')));
+                format!("{name} = \"{}\"\n", digest.unwrap())
+            }
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(&record_path, &old).unwrap();
+    let (ok, stderr) = plot(&out);
+    assert!(ok, "{stderr}");
+    let upgraded = std::fs::read_to_string(&record_path).unwrap();
+    assert!(upgraded.contains("digest = \"blake3\"\n"), "{upgraded}");
+    let attempts = FileHash::Blake3.of_file(&out.join("attempts.csv")).unwrap();
+    assert!(
+        upgraded.contains(&format!("\"attempts.csv\" = \"{attempts}\"")),
+        "{upgraded}"
+    );
+    // An old record whose file changed since is refused.
+    std::fs::write(&record_path, &old).unwrap();
+    std::fs::write(out.join("summary.csv"), "changed\n").unwrap();
+    let (ok, stderr) = plot(&out);
+    assert!(!ok);
+    assert!(
+        stderr.contains("summary.csv") && stderr.contains("mixes results"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn resume_with_another_world_names_the_first_differing_key() {
     let case = Case::new();

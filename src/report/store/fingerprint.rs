@@ -37,7 +37,10 @@ pub fn of(scenario: &Scenario) -> anyhow::Result<Fingerprint> {
                     "'{}' is not a regular file",
                     path.display()
                 );
-                entries.insert(format!("input.{key}.sha256"), FileHash::Sha256.of_file(path)?);
+                entries.insert(
+                    format!("input.{key}.sha256"),
+                    FileHash::Sha256.of_file(path)?,
+                );
             }
         }
     }
