@@ -1,11 +1,11 @@
 //! The two digests the tool takes of whole files, and which one serves what:
 //!
 //! - **BLAKE3** for the result files that `results.toml` lists. They are written on
-//!   every run, and a traced run's `attempts.csv` is over a hundred megabytes: SHA-256
-//!   of it (about 1.2–2 GB/s on one core here, even with the CPU's SHA instructions)
-//!   was a quarter of what the trace cost, BLAKE3 (about 5 GB/s) a fifth of that
-//!   (docs/PERFORMANCE.md, "BLAKE3 for result files"). `b3sum FILE` prints the same
-//!   hex.
+//!   every run, and a traced run's `attempts.csv` is over a hundred megabytes. SHA-256
+//!   hashes 1.6 GiB/s on one core here, even with the CPU's SHA instructions, and was
+//!   the largest single cost of writing a trace; BLAKE3 hashes 6.2 GiB/s
+//!   (`cargo bench --bench engine -- digest`; docs/PERFORMANCE.md, "BLAKE3 for result
+//!   files"). `b3sum FILE` prints the same hex.
 //! - **SHA-256** for the imported files a sweep's fingerprint records (users compare
 //!   those with `sha256sum` of their own data), and to check the results folders that
 //!   earlier versions wrote, whose `results.toml` names no digest.

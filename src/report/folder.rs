@@ -13,10 +13,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::file_hash::FileHash;
-use super::{atomic, digests};
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
+
+use super::file_hash::FileHash;
+use super::{atomic, digests};
 
 /// The record's file name.
 pub const RECORD: &str = "results.toml";

@@ -21,8 +21,8 @@ use slots::Slots;
 /// consumed) with `threads` worker threads: one per thread, at most one per
 /// replication. When the run is traced on two or more threads, one more: writing a
 /// replication's trace takes about as long as simulating one, and without the extra
-/// world the next replication would wait for it, leaving a core idle (measured on the
-/// default scenario: 0.26 s against 0.23 s with BLAKE3, docs/PERFORMANCE.md). One thread
+/// world the next replication would wait for it, leaving a core idle (the default
+/// scenario's traced run: 0.23 s without it, 0.21 s with it, docs/PERFORMANCE.md). One thread
 /// gains nothing from it, so there a run's memory stays that of one world, whatever
 /// the number of replications.
 pub fn worlds_at_once(threads: usize, replications: u32, trace: bool) -> usize {
