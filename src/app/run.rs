@@ -26,12 +26,10 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     begin_results(&dir, "run", args.force, &scenario)?;
     let estimate = memory::estimate(&scenario)?;
     let limit = memory::limit(args.memory_limit);
-    memory::check(
-        estimate,
-        worlds_at_once(&scenario, args.threads, args.trace),
-        limit,
-        "this run",
-    )?;
+    let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
+    let worlds = |ahead| stream::worlds_at_once(threads, scenario.replications, ahead) as u64;
+    memory::check(estimate, worlds(false), limit, "this run")?;
+    let ahead = keeps_one_ahead(args.trace, memory::fits(estimate, worlds(true), limit));
     let options = study::RunOptions::default().with_trace(args.trace);
     let mut sink = sink::Sink::open(&dir, &scenario, args.trace)?;
     let digest_of = || fingerprint::of(&scenario).map(|f| fingerprint::digest(&f));
@@ -46,7 +44,7 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
             }
         };
         let ran = with_threads(args.threads, || {
-            stream::run_each(&scenario, options, start_digest, |r| sink.take(r))
+            stream::run_each(&scenario, options, ahead, start_digest, |r| sink.take(r))
         });
         let digest = digest.map(|d| d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         (ran, digest)
@@ -61,11 +59,11 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How many worlds exist at once (see [`stream::worlds_at_once`]): each world is dropped
-/// once its replication is written.
-fn worlds_at_once(scenario: &Scenario, threads: Option<usize>, trace: bool) -> u64 {
-    let threads = threads.unwrap_or_else(rayon::current_num_threads);
-    stream::worlds_at_once(threads, scenario.replications, trace) as u64
+/// Whether the run keeps one replication ahead (see [`stream::worlds_at_once`]): a
+/// traced run does, when the extra world fits in the memory limit as well. One that
+/// does not fit runs as an untraced run would, rather than being refused.
+fn keeps_one_ahead(trace: bool, extra_world_fits: bool) -> bool {
+    trace && extra_world_fits
 }
 
 fn print_summary(

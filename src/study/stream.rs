@@ -19,22 +19,22 @@ use slots::Slots;
 
 /// How many replications may be alive at once (being built, run, or waiting to be
 /// consumed) with `threads` worker threads: one per thread, at most one per
-/// replication. When the run is traced on two or more threads, one more: writing a
-/// replication's trace takes about as long as simulating one, and without the extra
-/// world the next replication would wait for it, leaving a core idle (the default
-/// scenario's traced run: 0.23 s without it, 0.21 s with it, docs/PERFORMANCE.md). One thread
-/// gains nothing from it, so there a run's memory stays that of one world, whatever
-/// the number of replications.
-pub fn worlds_at_once(threads: usize, replications: u32, trace: bool) -> usize {
+/// replication. With `ahead` on two or more threads, one more. A traced run asks for
+/// it: writing a replication's trace takes about as long as simulating one, and
+/// without the extra world the next replication would wait for it, leaving a core idle
+/// (the default scenario's traced run: 0.23 s without it, 0.21 s with it,
+/// docs/PERFORMANCE.md). One thread gains nothing from it, so there a run's memory
+/// stays that of one world, whatever the number of replications.
+pub fn worlds_at_once(threads: usize, replications: u32, ahead: bool) -> usize {
     let threads = threads.max(1);
-    let extra = usize::from(trace && threads >= 2);
+    let extra = usize::from(ahead && threads >= 2);
     (threads + extra).min(replications as usize).max(1)
 }
 
 /// Runs every replication of the scenario's policy and hands each result to `visit`, in
 /// replication order, on the calling thread. At most [`worlds_at_once`] replications
-/// (for the current rayon pool's threads) are alive: the next one starts when `visit`
-/// has consumed one, while the others keep running.
+/// (for the current rayon pool's threads and `ahead`) are alive: the next one starts
+/// when `visit` has consumed one, while the others keep running.
 ///
 /// An imported trace is read once and shared by every replication (only the operator's
 /// schedule is drawn per replication), as in [`super::run_all`]. `inputs_read` is called
@@ -44,6 +44,7 @@ pub fn worlds_at_once(threads: usize, replications: u32, trace: bool) -> usize {
 pub fn run_each(
     scenario: &Scenario,
     options: RunOptions,
+    ahead: bool,
     inputs_read: impl FnOnce(),
     mut visit: impl FnMut(Replication) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
@@ -53,7 +54,7 @@ pub fn run_each(
     };
     inputs_read();
     let count = scenario.replications;
-    let window = worlds_at_once(rayon::current_num_threads(), count, options.trace) as u32;
+    let window = worlds_at_once(rayon::current_num_threads(), count, ahead) as u32;
     if count > window {
         // Worlds will be built one after another: keep their memory from piling up.
         super::trim::map_large_blocks();
@@ -122,7 +123,7 @@ contacts = 300
         let scenario = Scenario::from_toml_str(SCENARIO, "stream.toml").unwrap();
         let options = RunOptions::default().with_trace(true);
         let all = super::super::run_all(&scenario, options).unwrap();
-        for threads in [1, 2, 3] {
+        for (threads, ahead) in [1, 2, 3].into_iter().flat_map(|t| [(t, false), (t, true)]) {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
@@ -132,6 +133,7 @@ contacts = 300
                 run_each(
                     &scenario,
                     options,
+                    ahead,
                     || {},
                     |r| {
                         seen.push((r.replication, r.output.metrics, r.output.attempts.len()));
@@ -150,12 +152,12 @@ contacts = 300
                     )
                 })
                 .collect();
-            assert_eq!(seen, expected, "{threads} thread(s)");
+            assert_eq!(seen, expected, "{threads} thread(s), ahead {ahead}");
         }
     }
 
     #[test]
-    fn a_traced_run_on_two_or_more_threads_holds_one_world_more() {
+    fn a_run_ahead_on_two_or_more_threads_holds_one_world_more() {
         assert_eq!(worlds_at_once(2, 3, false), 2);
         assert_eq!(worlds_at_once(2, 3, true), 3);
         assert_eq!(worlds_at_once(4, 10, true), 5);
@@ -175,6 +177,7 @@ contacts = 300
         let result = run_each(
             &scenario,
             RunOptions::default(),
+            false,
             || {},
             |_| {
                 calls += 1;

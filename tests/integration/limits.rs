@@ -57,6 +57,29 @@ fn a_run_counts_one_world_per_thread_not_per_replication() {
     );
 }
 
+/// A traced run on two threads keeps one replication ahead only when that third world
+/// fits too; under a limit that holds two worlds but not three it runs as an untraced
+/// run would, rather than being refused.
+#[test]
+fn a_traced_run_looks_ahead_only_when_the_extra_world_fits() {
+    use retrysim::scenario::Scenario;
+    use retrysim::study::memory;
+    let sets = ["workload.contacts=2000".to_string()];
+    let scenario = Scenario::load(None, &sets).unwrap();
+    let one = memory::estimate(&scenario).unwrap().bytes();
+    // `retrysim` runs in a fresh folder, so each run writes its own `output/`.
+    let traced = |limit: u64| {
+        let limit = limit.to_string();
+        let args = ["run", "--set", &sets[0], "--trace", "--threads", "2"];
+        retrysim(&[&args[..], &["--memory-limit", &limit]].concat())
+    };
+    let (code, stderr) = traced(one * 5 / 2);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stderr) = traced(one * 3 / 2);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("(2 world(s) of"), "{stderr}");
+}
+
 #[test]
 fn a_sweep_of_sixty_four_keys_is_refused_not_wrapped() {
     let keys: Vec<String> = (0..64)
