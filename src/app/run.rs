@@ -29,7 +29,9 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
     let worlds = |ahead| stream::worlds_at_once(threads, scenario.replications, ahead) as u64;
     memory::check(estimate, worlds(false), limit, "this run")?;
-    let ahead = keeps_one_ahead(args.trace, memory::fits(estimate, worlds(true), limit));
+    // A traced run keeps one replication ahead (see `stream::worlds_at_once`) when that
+    // extra world fits the limit too; otherwise it runs as an untraced one would.
+    let ahead = args.trace && memory::fits(estimate, worlds(true), limit);
     let options = study::RunOptions::default().with_trace(args.trace);
     let mut sink = sink::Sink::open(&dir, &scenario, args.trace)?;
     let digest_of = || fingerprint::of(&scenario).map(|f| fingerprint::digest(&f));
@@ -57,13 +59,6 @@ pub(super) fn run(args: RunArgs) -> anyhow::Result<()> {
     folder::finish(&dir, "run", &digest, &written)?;
     print_summary(&scenario, &runs, &written)?;
     Ok(())
-}
-
-/// Whether the run keeps one replication ahead (see [`stream::worlds_at_once`]): a
-/// traced run does, when the extra world fits in the memory limit as well. One that
-/// does not fit runs as an untraced run would, rather than being refused.
-fn keeps_one_ahead(trace: bool, extra_world_fits: bool) -> bool {
-    trace && extra_world_fits
 }
 
 fn print_summary(
