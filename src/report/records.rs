@@ -106,7 +106,7 @@ pub fn attempt_rows<W: BlockOut>(
                 w.plain("");
             }
         }
-        match r.note {
+        match r.note.index() {
             Some(i) => notes.write(w, i as usize, || run.workload.notes[i as usize].as_str()),
             None => w.plain(""),
         }
@@ -176,6 +176,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::metrics::trace::NoteRef;
     use crate::metrics::{OperatorResult, SuppressionReason, Trigger};
     use crate::rules::eligibility::Refusal;
     use crate::scenario::Scenario;
@@ -302,7 +303,7 @@ mod tests {
                     at,
                     trigger: triggers[trigger],
                     error: codes.get(error).copied(),
-                    note: (note < notes.len()).then_some(note as u32),
+                    note: NoteRef::new((note < notes.len()).then_some(note as u32)),
                     counted,
                     counter,
                 })

@@ -5,6 +5,7 @@
 use super::state::{NO_MESSAGE, Status};
 use super::{Event, Simulation, rank};
 use crate::engine::EventQueue;
+use crate::metrics::trace::NoteRef;
 use crate::metrics::{AttemptRecord, SuppressionReason, SuppressionRecord, Trigger};
 use crate::rules::backoff::{RetryInput, within_period};
 use crate::rules::errors::{ErrorClass, ErrorCode};
@@ -178,7 +179,7 @@ impl<'a> Simulation<'a> {
                 at: now,
                 trigger,
                 error,
-                note,
+                note: NoteRef::new(note),
                 counted,
                 counter: self.contacts[send.contact() as usize].counter.count,
             });

@@ -448,7 +448,11 @@ fn retry_history_records_the_operators_note_s8() {
         .output
         .attempts
         .iter()
-        .map(|a| a.note.map(|n| run.workload.notes[n as usize].as_str()))
+        .map(|a| {
+            a.note
+                .index()
+                .map(|n| run.workload.notes[n as usize].as_str())
+        })
         .collect();
     assert_eq!(
         notes,

@@ -272,7 +272,7 @@ impl Run {
                     a.trigger.name(),
                     outcome
                 );
-                if let Some(n) = a.note {
+                if let Some(n) = a.note.index() {
                     line.push_str(&format!(" note={}", self.workload.notes[n as usize]));
                 }
                 line

@@ -49,6 +49,7 @@ pub fn attempts<W: Write>(
         let send = &run.workload.sends[r.message as usize];
         let note = r
             .note
+            .index()
             .map_or("", |i| run.workload.notes[i as usize].as_str());
         w.write_record([
             replication.as_str(),
