@@ -11,5 +11,6 @@ pub use delivery_times::DeliveryTimes;
 pub use load::{LoadMetrics, LoadRow};
 pub use summary::{Counters, Metric, RunMetrics, Value};
 pub use trace::{
-    AttemptRecord, OperatorRecord, OperatorResult, SuppressionReason, SuppressionRecord, Trigger,
+    AttemptRecord, NoteRef, OperatorRecord, OperatorResult, SuppressionReason, SuppressionRecord,
+    Trigger,
 };

@@ -176,8 +176,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::metrics::trace::NoteRef;
-    use crate::metrics::{OperatorResult, SuppressionReason, Trigger};
+    use crate::metrics::{NoteRef, OperatorResult, SuppressionReason, Trigger};
     use crate::rules::eligibility::Refusal;
     use crate::scenario::Scenario;
     use crate::time::Instant;

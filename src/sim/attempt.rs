@@ -5,8 +5,7 @@
 use super::state::{NO_MESSAGE, Status};
 use super::{Event, Simulation, rank};
 use crate::engine::EventQueue;
-use crate::metrics::trace::NoteRef;
-use crate::metrics::{AttemptRecord, SuppressionReason, SuppressionRecord, Trigger};
+use crate::metrics::{AttemptRecord, NoteRef, SuppressionReason, SuppressionRecord, Trigger};
 use crate::rules::backoff::{RetryInput, within_period};
 use crate::rules::errors::{ErrorClass, ErrorCode};
 use crate::rules::policy::Policy;
