@@ -7,6 +7,9 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use retrysim::engine::EventQueue;
+use retrysim::metrics::AttemptRecord;
+use retrysim::report::records::{RunContext, attempt_rows};
+use retrysim::report::rows::RowWriter;
 use retrysim::scenario::Scenario;
 use retrysim::study;
 use retrysim::time::Instant;
@@ -79,30 +82,40 @@ fn import(c: &mut Criterion) {
     group.finish();
 }
 
-/// Writing the `attempts.csv` rows of one traced run of about 100,000 messages, into
-/// memory (no file, no digest): the formatting alone.
-fn trace_rows(c: &mut Criterion) {
-    use retrysim::report::records::{RunContext, attempt_rows};
-    use retrysim::report::rows::RowWriter;
+/// A traced run of about 100,000 messages: its world and its attempt records.
+fn traced_run() -> (study::World, Vec<AttemptRecord>) {
     let s = scenario(11_000);
     let world = study::build_world(&s, 0).expect("world builds");
     let traced = study::run_replication(&s, &world, study::RunOptions::default().with_trace(true));
+    (world, traced.output.attempts)
+}
+
+/// Appends the `attempts.csv` rows of `attempts` to `out`.
+fn write_rows(out: &mut Vec<u8>, world: &study::World, attempts: &[AttemptRecord]) {
     let run = RunContext {
         point: 0,
         replication: 0,
         workload: &world.workload,
         errors: &world.errors,
     };
+    let mut w = RowWriter::new(out);
+    attempt_rows(&mut w, run, attempts).expect("memory takes every row");
+    w.into_inner().expect("memory takes every row");
+}
+
+/// Writing the `attempts.csv` rows of one traced run of about 100,000 messages, into
+/// memory (no file, no digest): the formatting alone.
+fn trace_rows(c: &mut Criterion) {
+    let (world, attempts) = traced_run();
     let mut group = c.benchmark_group("trace");
     group.sample_size(20);
-    group.throughput(Throughput::Elements(traced.output.attempts.len() as u64));
+    group.throughput(Throughput::Elements(attempts.len() as u64));
     let mut out = Vec::with_capacity(16 << 20);
     group.bench_function("attempt_rows_100k_messages", |b| {
         b.iter(|| {
             out.clear();
-            let mut w = RowWriter::new(&mut out);
-            attempt_rows(&mut w, run, &traced.output.attempts).expect("memory takes every row");
-            black_box(w.into_inner().expect("memory takes every row"));
+            write_rows(&mut out, &world, &attempts);
+            black_box(&out);
         })
     });
     group.finish();
@@ -112,21 +125,10 @@ fn trace_rows(c: &mut Criterion) {
 /// files get (`report::file_hash`), against the SHA-256 they had before.
 fn trace_digest(c: &mut Criterion) {
     use retrysim::report::file_hash::{ResultsHasher, results_hex, sha256_hex};
-    use retrysim::report::records::{RunContext, attempt_rows};
-    use retrysim::report::rows::RowWriter;
     use sha2::{Digest, Sha256};
-    let s = scenario(11_000);
-    let world = study::build_world(&s, 0).expect("world builds");
-    let traced = study::run_replication(&s, &world, study::RunOptions::default().with_trace(true));
-    let run = RunContext {
-        point: 0,
-        replication: 0,
-        workload: &world.workload,
-        errors: &world.errors,
-    };
-    let mut w = RowWriter::new(Vec::new());
-    attempt_rows(&mut w, run, &traced.output.attempts).expect("memory takes every row");
-    let bytes = w.into_inner().expect("memory takes every row");
+    let (world, attempts) = traced_run();
+    let mut bytes = Vec::new();
+    write_rows(&mut bytes, &world, &attempts);
     let mut group = c.benchmark_group("digest");
     group.sample_size(20);
     group.throughput(Throughput::Bytes(bytes.len() as u64));
